@@ -1,0 +1,56 @@
+package eventstore
+
+import (
+	"errors"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Config configures a Store.
+type Config struct {
+	Pool      *pgxpool.Pool
+	Upcasters *Upcasters // nil: events are read as stored
+	// AnyRetries bounds how often an append with Any expectations is retried
+	// after another writer took the version it computed.
+	AnyRetries int
+}
+
+func (c *Config) setDefaults() {
+	if c.AnyRetries == 0 {
+		c.AnyRetries = 10
+	}
+	if c.Upcasters == nil {
+		c.Upcasters = NewUpcasters()
+	}
+}
+
+// Validate reports what is missing from c.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Pool == nil {
+		errs = append(errs, errors.New("eventstore: pool is nil"))
+	}
+	if c.AnyRetries < 0 {
+		errs = append(errs, errors.New("eventstore: AnyRetries must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// Store appends and reads events in the pool's current schema.
+type Store struct {
+	pool      *pgxpool.Pool
+	upcasters *Upcasters
+	cfg       Config
+}
+
+// New returns a Store.
+func New(cfg Config) (*Store, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Store{pool: cfg.Pool, upcasters: cfg.Upcasters, cfg: cfg}, nil
+}
+
+// Pool returns the pool the store writes to.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }

@@ -1,0 +1,167 @@
+package eventstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jackc/pgx/v5"
+	"github.com/sirupsen/logrus"
+)
+
+// SubscriberConfig configures a Subscriber.
+type SubscriberConfig struct {
+	Store    *Store
+	Notifier *Notifier // nil: poll only
+	Logger   *logrus.Entry
+	Parker   *Parker // nil: a nacked event is redelivered after ResendInterval
+
+	// BatchSize is how many events one transaction delivers at most.
+	BatchSize int
+	// PollInterval is the fallback when no notification arrives.
+	PollInterval time.Duration
+	// ResendInterval is the pause before redelivering a nacked event.
+	ResendInterval time.Duration
+	// RetryInterval is the pause after a database error.
+	RetryInterval time.Duration
+	// AckDeadline cancels the context of an event not acked in time.
+	AckDeadline time.Duration
+}
+
+func (c *SubscriberConfig) setDefaults() {
+	if c.BatchSize == 0 {
+		c.BatchSize = 100
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = time.Second
+	}
+	if c.ResendInterval == 0 {
+		c.ResendInterval = 100 * time.Millisecond
+	}
+	if c.RetryInterval == 0 {
+		c.RetryInterval = time.Second
+	}
+	if c.AckDeadline == 0 {
+		c.AckDeadline = 30 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = logrus.NewEntry(logrus.New())
+	}
+}
+
+// Validate reports what is wrong with c.
+func (c SubscriberConfig) Validate() error {
+	var errs []error
+	if c.Store == nil {
+		errs = append(errs, errors.New("subscriber: store is nil"))
+	}
+	if c.BatchSize < 1 {
+		errs = append(errs, errors.New("subscriber: batch size must be positive"))
+	}
+	if c.PollInterval <= 0 || c.ResendInterval <= 0 || c.RetryInterval <= 0 || c.AckDeadline <= 0 {
+		errs = append(errs, errors.New("subscriber: intervals must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// Subscriber is a Watermill subscriber over the event store. The topic is
+// the consumer name: each consumer has one durable checkpoint, and
+// consumers of the same name compete across processes (one holds the
+// checkpoint row lock at a time; the others skip and wait).
+//
+// Each batch is delivered inside one transaction that is in every message's
+// context (TxFromContext); the checkpoint is advanced in that transaction
+// after the last message is acked, so a handler that writes through it is
+// applied exactly once. If the subscriber closes or a message is nacked,
+// the whole batch is rolled back and redelivered.
+type Subscriber struct {
+	cfg     SubscriberConfig
+	closing chan struct{}
+	once    sync.Once
+	wg      sync.WaitGroup
+
+	beforeCommit func(consumer string) // test hook: after the handlers, before the checkpoint
+}
+
+// NewSubscriber returns a Subscriber.
+func NewSubscriber(cfg SubscriberConfig) (*Subscriber, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Subscriber{cfg: cfg, closing: make(chan struct{})}, nil
+}
+
+// Subscribe starts the consumer named topic.
+func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
+	select {
+	case <-s.closing:
+		return nil, errors.New("subscriber: closed")
+	default:
+	}
+	if topic == "" {
+		return nil, errors.New("subscriber: empty consumer name")
+	}
+	if err := EnsureCheckpoint(ctx, s.cfg.Store.pool, topic); err != nil {
+		return nil, err
+	}
+	if s.cfg.Parker != nil {
+		if err := s.cfg.Parker.Clear(ctx, topic); err != nil {
+			return nil, err
+		}
+	}
+	out := make(chan *message.Message)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer close(out)
+		c := &consumer{s: s, name: topic, out: out, log: s.cfg.Logger.WithField("consumer", topic)}
+		c.run(ctx)
+	}()
+	return out, nil
+}
+
+// Close stops every consumer, waiting for in-flight messages to finish.
+func (s *Subscriber) Close() error {
+	s.once.Do(func() { close(s.closing) })
+	s.wg.Wait()
+	return nil
+}
+
+// EnsureCheckpoint creates the consumer's checkpoint row at position zero.
+func EnsureCheckpoint(ctx context.Context, q DBTX, consumer string) error {
+	if _, err := q.Exec(ctx, `INSERT INTO consumer_checkpoints (consumer) VALUES ($1) ON CONFLICT DO NOTHING`, consumer); err != nil {
+		return fmt.Errorf("create checkpoint of %s: %w", consumer, err)
+	}
+	return nil
+}
+
+// LockCheckpoint locks the consumer's checkpoint row in tx and returns it.
+// With skipLocked, ok is false when another transaction holds it.
+func LockCheckpoint(ctx context.Context, tx pgx.Tx, consumer string, skipLocked bool) (pos Position, ok bool, err error) {
+	q := `SELECT transaction_id, global_position FROM consumer_checkpoints WHERE consumer = $1 FOR UPDATE`
+	if skipLocked {
+		q += ` SKIP LOCKED`
+	}
+	err = tx.QueryRow(ctx, q, consumer).Scan(&pos.TransactionID, &pos.GlobalPosition)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return pos, false, nil
+	}
+	if err != nil {
+		return pos, false, fmt.Errorf("lock checkpoint of %s: %w", consumer, err)
+	}
+	return pos, true, nil
+}
+
+// SaveCheckpoint moves the consumer's checkpoint to pos inside tx.
+func SaveCheckpoint(ctx context.Context, tx pgx.Tx, consumer string, pos Position) error {
+	_, err := tx.Exec(ctx, `UPDATE consumer_checkpoints SET transaction_id = $2, global_position = $3, updated_at = now()
+		WHERE consumer = $1`, consumer, pos.TransactionID, pos.GlobalPosition)
+	if err != nil {
+		return fmt.Errorf("save checkpoint of %s: %w", consumer, err)
+	}
+	return nil
+}

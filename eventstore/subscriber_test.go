@@ -1,0 +1,245 @@
+package eventstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jackc/pgx/v5"
+	"github.com/sirupsen/logrus"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/eventstore"
+	"github.com/mastra-admin/mastra-admin/internal/pgtest"
+)
+
+type harness struct {
+	t      *testing.T
+	store  *eventstore.Store
+	db     *pgtest.DB
+	parker *eventstore.Parker
+	log    *logrus.Entry
+}
+
+func newHarness(t *testing.T) *harness {
+	s, db := newStore(t)
+	_, err := db.Pool.Exec(context.Background(), `CREATE TABLE applied (
+		consumer TEXT NOT NULL, event_id UUID NOT NULL, position BIGINT NOT NULL, seq BIGSERIAL)`)
+	require.NoError(t, err)
+	l := logrus.New()
+	l.SetLevel(logrus.WarnLevel)
+	return &harness{t: t, store: s, db: db, parker: eventstore.NewParker(db.Pool), log: logrus.NewEntry(l)}
+}
+
+// recordHandler writes each event it sees into applied, through the
+// consumer's transaction, unless fail says otherwise.
+func recordHandler(name string, fail func(eventstore.Event) error) message.NoPublishHandlerFunc {
+	return func(msg *message.Message) error {
+		tx, ok := eventstore.TxFromContext(msg.Context())
+		if !ok {
+			return errors.New("no consumer transaction in context")
+		}
+		e, _ := eventstore.EventFromContext(msg.Context())
+		if fail != nil {
+			if err := fail(e); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(msg.Context(), `INSERT INTO applied (consumer, event_id, position) VALUES ($1, $2, $3)`,
+			name, e.ID, e.Position.GlobalPosition)
+		return err
+	}
+}
+
+type consumerSpec struct {
+	name string
+	fail func(eventstore.Event) error
+}
+
+// run starts a router with the given consumers and returns a stop function.
+func (h *harness) run(ctx context.Context, batch int, hook func(string), consumers ...consumerSpec) (*eventstore.Subscriber, func()) {
+	n := eventstore.NewNotifier(h.db.Pool, h.log)
+	ctx, cancel := context.WithCancel(ctx)
+	go n.Run(ctx)
+	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{
+		Store: h.store, Notifier: n, Logger: h.log, Parker: h.parker, BatchSize: batch,
+		PollInterval: 200 * time.Millisecond, RetryInterval: 50 * time.Millisecond,
+	})
+	require.NoError(h.t, err)
+	if hook != nil {
+		sub.SetBeforeCommit(hook)
+	}
+	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: h.log, Parker: h.parker,
+		MaxRetries: 2, InitialInterval: time.Millisecond, CloseTimeout: 10 * time.Second})
+	require.NoError(h.t, err)
+	for _, c := range consumers {
+		r.AddConsumerHandler(c.name, c.name, sub, recordHandler(c.name, c.fail))
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); _ = r.Run(ctx) }()
+	<-r.Running()
+	return sub, func() {
+		cancel()
+		_ = r.Close()
+		<-done
+	}
+}
+
+func (h *harness) applied(consumer string) []int64 {
+	rows, err := h.db.Pool.Query(context.Background(), `SELECT position FROM applied WHERE consumer = $1 ORDER BY seq`, consumer)
+	require.NoError(h.t, err)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	require.NoError(h.t, err)
+	return out
+}
+
+func (h *harness) appendN(n int) []int64 {
+	var positions []int64
+	for i := 0; i < n; i++ {
+		got, err := h.store.Append(context.Background(), fmt.Sprintf("s-%d", i%7), eventstore.Any, ev("x.Happened", map[string]int{"i": i}))
+		require.NoError(h.t, err)
+		positions = append(positions, got[0].Position.GlobalPosition)
+	}
+	return positions
+}
+
+func (h *harness) waitApplied(consumer string, n int) []int64 {
+	var got []int64
+	require.Eventually(h.t, func() bool { got = h.applied(consumer); return len(got) >= n },
+		15*time.Second, 10*time.Millisecond, "consumer %s applied %d of %d", consumer, len(got), n)
+	return got
+}
+
+func TestSubscriberDeliversInOrderOnceAndLive(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	want := h.appendN(30)
+	_, stop := h.run(context.Background(), 10, nil, consumerSpec{name: "a"}, consumerSpec{name: "b"})
+	defer stop()
+	assert.Equal(t, want, h.waitApplied("a", 30))
+	want = append(want, h.appendN(5)...) // live, woken by NOTIFY
+	assert.Equal(t, want, h.waitApplied("a", 35))
+	assert.Equal(t, want, h.waitApplied("b", 35))
+}
+
+func TestGapSafetyLateCommitIsDelivered(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	_, stop := h.run(ctx, 100, nil, consumerSpec{name: "reader"})
+	defer stop()
+
+	// B takes its transaction id first; A inserts first (lower global
+	// position, higher transaction id) and commits last.
+	txB, err := h.db.Pool.Begin(ctx)
+	require.NoError(t, err)
+	defer txB.Rollback(ctx)
+	_, err = txB.Exec(ctx, `SELECT pg_current_xact_id()`)
+	require.NoError(t, err)
+	txA, err := h.db.Pool.Begin(ctx)
+	require.NoError(t, err)
+	defer txA.Rollback(ctx)
+	a, err := h.store.AppendStreamsWith(ctx, txA, eventstore.StreamAppend{StreamID: "a", Expected: eventstore.NoStream, Events: []eventstore.EventData{ev("x.A", nil)}})
+	require.NoError(t, err)
+	b, err := h.store.AppendStreamsWith(ctx, txB, eventstore.StreamAppend{StreamID: "b", Expected: eventstore.NoStream, Events: []eventstore.EventData{ev("x.B", nil)}})
+	require.NoError(t, err)
+	require.Less(t, a[0].Position.GlobalPosition, b[0].Position.GlobalPosition)
+
+	require.NoError(t, txB.Commit(ctx))
+	// The reader takes B, which has the later global position...
+	assert.Equal(t, []int64{b[0].Position.GlobalPosition}, h.waitApplied("reader", 1))
+	// ...and an event appended after A began is held back while A is in flight.
+	c := h.appendN(1)
+	time.Sleep(300 * time.Millisecond)
+	assert.Len(t, h.applied("reader"), 1, "nothing after an in-flight transaction is visible")
+
+	require.NoError(t, txA.Commit(ctx))
+	got := h.waitApplied("reader", 3)
+	assert.Equal(t, []int64{b[0].Position.GlobalPosition, a[0].Position.GlobalPosition, c[0]}, got,
+		"the late commit is delivered, after what was already read, and nothing is skipped")
+}
+
+func TestCrashBetweenHandlerAndCommitResumesExactlyOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	want := h.appendN(120)
+
+	ctx, kill := context.WithCancel(context.Background())
+	var batches atomic.Int32
+	_, stop := h.run(ctx, 25, func(string) {
+		if batches.Add(1) == 3 {
+			kill() // the third batch's handlers ran; its commit must not happen
+		}
+	}, consumerSpec{name: "p"})
+	<-ctx.Done()
+	stop()
+	assert.Len(t, h.applied("p"), 50, "two batches committed, the killed one rolled back")
+
+	_, stop = h.run(context.Background(), 25, nil, consumerSpec{name: "p"})
+	defer stop()
+	assert.Equal(t, want, h.waitApplied("p", 120), "no event applied twice or skipped")
+	time.Sleep(200 * time.Millisecond)
+	assert.Len(t, h.applied("p"), 120)
+}
+
+func TestPoisonEventParksOnlyItsConsumer(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	want := h.appendN(10)
+	poison := want[4]
+	var attempts atomic.Int32
+	_, stop := h.run(context.Background(), 2, nil,
+		consumerSpec{name: "good"},
+		consumerSpec{name: "bad", fail: func(e eventstore.Event) error {
+			if e.Position.GlobalPosition == poison {
+				attempts.Add(1)
+				return errors.New("cannot apply this event")
+			}
+			return nil
+		}},
+	)
+	defer stop()
+
+	assert.Equal(t, want, h.waitApplied("good", 10))
+	var parks []eventstore.Park
+	require.Eventually(t, func() bool {
+		var err error
+		parks, err = eventstore.Parks(context.Background(), h.db.Pool)
+		require.NoError(t, err)
+		return len(parks) == 1
+	}, 10*time.Second, 10*time.Millisecond)
+	assert.Equal(t, "bad", parks[0].Consumer)
+	assert.Equal(t, poison, parks[0].GlobalPosition)
+	assert.Contains(t, parks[0].Error, "cannot apply this event")
+	assert.Equal(t, int32(3), attempts.Load(), "the first try and two retries")
+	assert.Equal(t, want[:4], h.applied("bad"), "the poison event's batch rolled back; nothing after it applied")
+
+	more := h.appendN(3)
+	assert.Equal(t, append(want, more...), h.waitApplied("good", 13), "the other consumer keeps going")
+	assert.Len(t, h.applied("bad"), 4)
+}
+
+func TestSameNameConsumersCompete(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	want := h.appendN(200)
+	var wg sync.WaitGroup
+	stops := make([]func(), 3)
+	for i := range stops {
+		wg.Add(1)
+		go func(i int) { defer wg.Done(); _, stops[i] = h.run(context.Background(), 7, nil, consumerSpec{name: "shared"}) }(i)
+	}
+	wg.Wait()
+	got := h.waitApplied("shared", 200)
+	for _, stop := range stops {
+		stop()
+	}
+	assert.Equal(t, want, got, "three processes, one ordered delivery, each event once")
+	assert.Len(t, h.applied("shared"), 200)
+}

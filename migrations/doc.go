@@ -1,0 +1,8 @@
+// Package migrations holds the SQL schema of MastraAdmin, embedded with
+// go:embed, and applies it in order under an advisory lock so that two
+// replicas starting at once never collide. Applied versions are recorded in
+// the schema_migrations table.
+//
+// Migration files are named NNNN_description.sql and are never edited once
+// released; a change is a new file.
+package migrations
