@@ -1,0 +1,100 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/team"
+	"github.com/mastra-admin/mastra-admin/domain/user"
+	"github.com/mastra-admin/mastra-admin/eventstore"
+	"github.com/mastra-admin/mastra-admin/projections"
+)
+
+// Registry knows every domain event type.
+func Registry() *domain.Registry {
+	return domain.NewRegistry(team.Events(), user.Events())
+}
+
+// EventStore implements commands.EventStore.
+type EventStore struct {
+	store    *eventstore.Store
+	registry *domain.Registry
+}
+
+// NewEventStore returns an EventStore over store.
+func NewEventStore(store *eventstore.Store, registry *domain.Registry) *EventStore {
+	return &EventStore{store: store, registry: registry}
+}
+
+// Load implements commands.EventStore.
+func (s *EventStore) Load(ctx context.Context, streamID string) ([]domain.Event, int64, error) {
+	recorded, err := s.store.ReadStream(ctx, streamID, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]domain.Event, len(recorded))
+	for i, r := range recorded {
+		if out[i], err = s.registry.Decode(r.Type, r.Payload); err != nil {
+			return nil, 0, err
+		}
+	}
+	var version int64
+	if n := len(recorded); n > 0 {
+		version = recorded[n-1].StreamVersion
+	}
+	return out, version, nil
+}
+
+// Append implements commands.EventStore.
+func (s *EventStore) Append(ctx context.Context, meta commands.Meta, appends ...commands.Append) (commands.Position, error) {
+	batch := make([]eventstore.StreamAppend, len(appends))
+	md := eventstore.Metadata{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID, RequestID: meta.RequestID}
+	for i, a := range appends {
+		batch[i] = eventstore.StreamAppend{StreamID: a.StreamID, Expected: eventstore.ExpectedVersion(a.Expected)}
+		for _, e := range a.Events {
+			payload, err := json.Marshal(e.Event)
+			if err != nil {
+				return commands.Position{}, fmt.Errorf("encode %s: %w", e.Event.EventType(), err)
+			}
+			batch[i].Events = append(batch[i].Events, eventstore.EventData{
+				ID: e.ID, Type: e.Event.EventType(), Payload: payload, Metadata: md,
+			})
+		}
+	}
+	recorded, err := s.store.AppendStreams(ctx, batch...)
+	if errors.Is(err, eventstore.ErrVersionConflict) {
+		return commands.Position{}, fmt.Errorf("%w: %w", commands.ErrConcurrency, err)
+	}
+	if err != nil {
+		return commands.Position{}, err
+	}
+	var last eventstore.Position
+	for _, r := range recorded {
+		if last.Less(r.Position) {
+			last = r.Position
+		}
+	}
+	return commands.Position(last), nil
+}
+
+// Waiter implements commands.Consistency over projections.Waiter.
+type Waiter struct {
+	W   *projections.Waiter
+	Log *logrus.Entry
+}
+
+// WaitFor implements commands.Consistency. The command it follows is
+// already recorded, so a read model that lags (or a failed check) is logged
+// rather than reported as a failure the client might retry.
+func (w Waiter) WaitFor(ctx context.Context, pos commands.Position) error {
+	if err := w.W.WaitFor(ctx, eventstore.Position(pos)); err != nil {
+		w.Log.WithError(err).WithField("position", pos.GlobalPosition).Warn("read models lag behind a recorded command")
+	}
+	return nil
+}

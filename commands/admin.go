@@ -1,0 +1,163 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+)
+
+// Config wires an Admin to its ports.
+type Config struct {
+	Store       EventStore
+	Reads       ReadModel
+	Consistency Consistency // nil: no read-your-writes wait
+	Clock       Clock
+	IDs         IDs
+	Secrets     Secrets
+	// Retries bounds how often a command is re-run after a concurrent change.
+	Retries int
+}
+
+func (c *Config) setDefaults() {
+	if c.Clock == nil {
+		c.Clock = SystemClock{}
+	}
+	if c.IDs == nil {
+		c.IDs = UUIDv7{}
+	}
+	if c.Secrets == nil {
+		c.Secrets = RandomSecrets{}
+	}
+	if c.Retries == 0 {
+		c.Retries = 5
+	}
+}
+
+// Validate reports missing ports.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Store == nil {
+		errs = append(errs, errors.New("commands: event store is nil"))
+	}
+	if c.Reads == nil {
+		errs = append(errs, errors.New("commands: read model is nil"))
+	}
+	return errors.Join(errs...)
+}
+
+// Admin is the application service: every command and query of MastraAdmin.
+type Admin struct {
+	cfg Config
+}
+
+// New returns an Admin.
+func New(cfg Config) (*Admin, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Admin{cfg: cfg}, nil
+}
+
+// Principal is an authenticated caller.
+type Principal struct {
+	UserID        uuid.UUID
+	Email         string
+	PlatformAdmin bool
+	TokenID       uuid.UUID // uuid.Nil for callers that are not tokens (the CLI)
+}
+
+// System is the principal of the local CLI acting as the platform operator.
+var System = Principal{PlatformAdmin: true, Email: "system"}
+
+func (p Principal) actor() string {
+	if p.UserID == uuid.Nil {
+		return "system"
+	}
+	return "user:" + p.UserID.String()
+}
+
+type requestKey struct{}
+
+// RequestInfo identifies the request a command runs for.
+type RequestInfo struct {
+	RequestID     string
+	CorrelationID string
+	CausationID   string
+}
+
+// WithRequest attaches request identifiers to ctx; they are recorded in
+// the metadata of every event the command appends.
+func WithRequest(ctx context.Context, r RequestInfo) context.Context {
+	return context.WithValue(ctx, requestKey{}, r)
+}
+
+func metaFor(ctx context.Context, p Principal) Meta {
+	r, _ := ctx.Value(requestKey{}).(RequestInfo)
+	m := Meta{Actor: p.actor(), RequestID: r.RequestID, CorrelationID: r.CorrelationID, CausationID: r.CausationID}
+	if m.CorrelationID == "" {
+		m.CorrelationID = r.RequestID
+	}
+	return m
+}
+
+// decision is one run of a command: the appends to make, or an error.
+type decision func() ([]Append, error)
+
+// execute runs decide, appends what it returns, retries the whole cycle on
+// a concurrent change, and waits until the read models show the result.
+func (a *Admin) execute(ctx context.Context, p Principal, decide decision) (Position, error) {
+	for attempt := 0; ; attempt++ {
+		appends, err := decide()
+		if err != nil {
+			return Position{}, err
+		}
+		if len(appends) == 0 {
+			return Position{}, nil
+		}
+		pos, err := a.cfg.Store.Append(ctx, metaFor(ctx, p), appends...)
+		if errors.Is(err, ErrConcurrency) {
+			if attempt < a.cfg.Retries {
+				continue
+			}
+			return Position{}, domain.Errorf(domain.KindConflict, "the resource changed concurrently; retry")
+		}
+		if err != nil {
+			return Position{}, err
+		}
+		if a.cfg.Consistency != nil {
+			if err := a.cfg.Consistency.WaitFor(ctx, pos); err != nil {
+				return pos, fmt.Errorf("wait for read models: %w", err)
+			}
+		}
+		return pos, nil
+	}
+}
+
+// events wraps domain events with new IDs.
+func (a *Admin) events(es ...domain.Event) []NewEvent {
+	out := make([]NewEvent, len(es))
+	for i, e := range es {
+		out[i] = NewEvent{ID: a.cfg.IDs.New(), Event: e}
+	}
+	return out
+}
+
+// load folds a stream with evolve.
+func load[S any](ctx context.Context, store EventStore, streamID string, evolve func(S, domain.Event) (S, error)) (S, int64, error) {
+	var s S
+	events, version, err := store.Load(ctx, streamID)
+	if err != nil {
+		return s, 0, fmt.Errorf("load %s: %w", streamID, err)
+	}
+	for _, e := range events {
+		if s, err = evolve(s, e); err != nil {
+			return s, 0, fmt.Errorf("fold %s: %w", streamID, err)
+		}
+	}
+	return s, version, nil
+}

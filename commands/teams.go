@@ -1,0 +1,215 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/team"
+)
+
+// CreateTeamInput is the body of POST /api/teams.
+type CreateTeamInput struct {
+	Name string `json:"name"`
+	Slug string `json:"slug,omitempty"`
+}
+
+// CreateTeam creates a team whose owner is the caller.
+func (a *Admin) CreateTeam(ctx context.Context, p Principal, in CreateTeamInput) (team.View, error) {
+	if p.UserID == uuid.Nil {
+		return team.View{}, domain.Errorf(domain.KindInvalid, "a team needs a user as its owner")
+	}
+	cmd, err := team.Create{Name: in.Name, Slug: in.Slug, CreatedBy: p.UserID}.Normalize()
+	if err != nil {
+		return team.View{}, err
+	}
+	var view team.View
+	_, err = a.execute(ctx, p, func() ([]Append, error) {
+		cmd.TeamID, cmd.At = a.cfg.IDs.New(), a.cfg.Clock.Now()
+		claim, claimVersion, err := load(ctx, a.cfg.Store, team.SlugStreamID(cmd.Slug), team.EvolveClaim)
+		if err != nil {
+			return nil, err
+		}
+		claimed, err := claim.Claim(cmd.Slug, cmd.TeamID, cmd.At)
+		if err != nil {
+			return nil, err
+		}
+		created, err := cmd.Decide(team.Team{})
+		if err != nil {
+			return nil, err
+		}
+		view = team.View{ID: cmd.TeamID, Name: cmd.Name, Slug: cmd.Slug, CreatedBy: p.UserID,
+			CreatedAt: cmd.At, UpdatedAt: cmd.At, Role: domain.RoleOwner}
+		return []Append{
+			{StreamID: team.SlugStreamID(cmd.Slug), Expected: claimVersion, Events: a.events(claimed...)},
+			{StreamID: team.StreamID(cmd.TeamID), Expected: NoStream, Events: a.events(created...)},
+		}, nil
+	})
+	return view, err
+}
+
+// UpdateTeamInput is the body of PATCH /api/teams/{id}; absent fields stay.
+type UpdateTeamInput struct {
+	Name *string `json:"name,omitempty"`
+	Slug *string `json:"slug,omitempty"`
+}
+
+// UpdateTeam renames a team or changes its slug (admins and owners).
+func (a *Admin) UpdateTeam(ctx context.Context, p Principal, id uuid.UUID, in UpdateTeamInput) (team.View, error) {
+	_, err := a.execute(ctx, p, func() ([]Append, error) {
+		t, version, err := a.authorizeTeam(ctx, p, id, domain.ActionTeamUpdate)
+		if err != nil {
+			return nil, err
+		}
+		now := a.cfg.Clock.Now()
+		evs, err := team.Update{Name: in.Name, Slug: in.Slug, By: p.UserID, At: now}.Decide(t)
+		if err != nil || len(evs) == 0 {
+			return nil, err
+		}
+		appends := []Append{{StreamID: team.StreamID(id), Expected: version, Events: a.events(evs...)}}
+		for _, e := range evs {
+			if sc, ok := e.(team.SlugChanged); ok {
+				more, err := a.moveSlug(ctx, id, sc.OldSlug, sc.Slug, now)
+				if err != nil {
+					return nil, err
+				}
+				appends = append(appends, more...)
+			}
+		}
+		return appends, nil
+	})
+	if err != nil {
+		return team.View{}, err
+	}
+	return a.GetTeam(ctx, p, id)
+}
+
+// moveSlug claims the new slug and releases the old one.
+func (a *Admin) moveSlug(ctx context.Context, id uuid.UUID, from, to string, now time.Time) ([]Append, error) {
+	next, nextVersion, err := load(ctx, a.cfg.Store, team.SlugStreamID(to), team.EvolveClaim)
+	if err != nil {
+		return nil, err
+	}
+	claimed, err := next.Claim(to, id, now)
+	if err != nil {
+		return nil, err
+	}
+	prev, prevVersion, err := load(ctx, a.cfg.Store, team.SlugStreamID(from), team.EvolveClaim)
+	if err != nil {
+		return nil, err
+	}
+	released, _ := prev.Release(from, id, now)
+	out := appendIf(team.SlugStreamID(to), nextVersion, a.events(claimed...))
+	return append(out, appendIf(team.SlugStreamID(from), prevVersion, a.events(released...))...), nil
+}
+
+// DeleteTeam deletes a team (owners) and frees its slug.
+func (a *Admin) DeleteTeam(ctx context.Context, p Principal, id uuid.UUID) error {
+	_, err := a.execute(ctx, p, func() ([]Append, error) {
+		t, version, err := a.authorizeTeam(ctx, p, id, domain.ActionTeamDelete)
+		if err != nil {
+			return nil, err
+		}
+		now := a.cfg.Clock.Now()
+		evs, err := team.Delete{By: p.UserID, At: now}.Decide(t)
+		if err != nil {
+			return nil, err
+		}
+		claim, claimVersion, err := load(ctx, a.cfg.Store, team.SlugStreamID(t.Slug), team.EvolveClaim)
+		if err != nil {
+			return nil, err
+		}
+		released, _ := claim.Release(t.Slug, id, now)
+		out := []Append{{StreamID: team.StreamID(id), Expected: version, Events: a.events(evs...)}}
+		return append(out, appendIf(team.SlugStreamID(t.Slug), claimVersion, a.events(released...))...), nil
+	})
+	return err
+}
+
+// GetTeam returns a team the caller can see.
+func (a *Admin) GetTeam(ctx context.Context, p Principal, id uuid.UUID) (team.View, error) {
+	role, err := a.teamRole(ctx, p, id, domain.ActionTeamRead)
+	if err != nil {
+		return team.View{}, err
+	}
+	v, ok, err := a.cfg.Reads.Team(ctx, id)
+	if err != nil {
+		return team.View{}, fmt.Errorf("read team: %w", err)
+	}
+	if !ok {
+		return team.View{}, errNotFound("team", id)
+	}
+	v.Role = role
+	return v, nil
+}
+
+// ListTeams returns the caller's teams, or every team for platform admins.
+func (a *Admin) ListTeams(ctx context.Context, p Principal) ([]team.View, error) {
+	var (
+		teams []team.View
+		err   error
+	)
+	if p.PlatformAdmin {
+		teams, err = a.cfg.Reads.AllTeams(ctx)
+	} else {
+		teams, err = a.cfg.Reads.TeamsOf(ctx, p.UserID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list teams: %w", err)
+	}
+	sort.SliceStable(teams, func(i, j int) bool { return teams[i].Slug < teams[j].Slug })
+	return teams, nil
+}
+
+// ListMembers returns a team's members.
+func (a *Admin) ListMembers(ctx context.Context, p Principal, id uuid.UUID) ([]team.MemberView, error) {
+	if _, err := a.teamRole(ctx, p, id, domain.ActionMembersRead); err != nil {
+		return nil, err
+	}
+	return a.cfg.Reads.Members(ctx, id)
+}
+
+// authorizeTeam loads a team for a command and checks the caller may do
+// action. Callers who are not members get not_found.
+func (a *Admin) authorizeTeam(ctx context.Context, p Principal, id uuid.UUID, action domain.Action) (team.Team, int64, error) {
+	t, version, err := load(ctx, a.cfg.Store, team.StreamID(id), team.Evolve)
+	if err != nil {
+		return t, 0, err
+	}
+	if !t.Live() {
+		return t, 0, errNotFound("team", id)
+	}
+	if p.PlatformAdmin {
+		return t, version, nil
+	}
+	role, member := t.Members[p.UserID]
+	if !member {
+		return t, 0, errNotFound("team", id)
+	}
+	if !domain.Can(role, action) {
+		return t, 0, domain.Errorf(domain.KindPermissionDenied, "a team %s may not %s", role, action)
+	}
+	return t, version, nil
+}
+
+// teamRole checks a query against the read model's membership.
+func (a *Admin) teamRole(ctx context.Context, p Principal, id uuid.UUID, action domain.Action) (domain.Role, error) {
+	role, member, err := a.cfg.Reads.MemberRole(ctx, id, p.UserID)
+	if err != nil {
+		return "", fmt.Errorf("read membership: %w", err)
+	}
+	if !member {
+		if p.PlatformAdmin {
+			return "", nil
+		}
+		return "", errNotFound("team", id)
+	}
+	if !domain.Can(role, action) && !p.PlatformAdmin {
+		return role, domain.Errorf(domain.KindPermissionDenied, "a team %s may not %s", role, action)
+	}
+	return role, nil
+}

@@ -1,0 +1,150 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/user"
+)
+
+// EnsureUser returns the user with email, registering it when missing, and
+// grants platform-admin rights when admin is set. It is what the CLI's
+// token create and first-seen JWT logins use.
+func (a *Admin) EnsureUser(ctx context.Context, email, name string, admin bool) (user.View, error) {
+	email, err := user.NormalizeEmail(email)
+	if err != nil {
+		return user.View{}, err
+	}
+	var result user.View
+	_, err = a.execute(ctx, System, func() ([]Append, error) {
+		claim, claimVersion, err := load(ctx, a.cfg.Store, user.EmailStreamID(email), evolveEmailClaim)
+		if err != nil {
+			return nil, err
+		}
+		now := a.cfg.Clock.Now()
+		if claim == uuid.Nil {
+			id := a.cfg.IDs.New()
+			evs, err := user.Register{UserID: id, Email: email, Name: name, At: now}.Decide(user.User{})
+			if err != nil {
+				return nil, err
+			}
+			result = user.View{ID: id, Email: email, Name: evs[0].(user.Registered).Name, CreatedAt: now}
+			if admin {
+				evs = append(evs, user.PlatformAdminGranted{UserID: id, At: now})
+				result.PlatformAdmin = true
+			}
+			return []Append{
+				{StreamID: user.EmailStreamID(email), Expected: claimVersion, Events: a.events(user.EmailClaimed{Email: email, UserID: id, At: now})},
+				{StreamID: user.StreamID(id), Expected: NoStream, Events: a.events(evs...)},
+			}, nil
+		}
+		u, version, err := load(ctx, a.cfg.Store, user.StreamID(claim), user.Evolve)
+		if err != nil {
+			return nil, err
+		}
+		result = user.View{ID: u.ID, Email: u.Email, Name: u.Name, PlatformAdmin: u.PlatformAdmin || admin}
+		if !admin {
+			return nil, nil
+		}
+		return appendIf(user.StreamID(u.ID), version, a.events(u.GrantPlatformAdmin(now)...)), nil
+	})
+	return result, err
+}
+
+func evolveEmailClaim(holder uuid.UUID, e domain.Event) (uuid.UUID, error) {
+	c, ok := e.(user.EmailClaimed)
+	if !ok {
+		return holder, fmt.Errorf("email claim: %w %s", domain.ErrUnknownEvent, e.EventType())
+	}
+	return c.UserID, nil
+}
+
+func appendIf(streamID string, version int64, events []NewEvent) []Append {
+	if len(events) == 0 {
+		return nil
+	}
+	return []Append{{StreamID: streamID, Expected: version, Events: events}}
+}
+
+// NewToken is a token just created; Secret is shown once and never stored.
+type NewToken struct {
+	ID        uuid.UUID  `json:"id"`
+	Name      string     `json:"name"`
+	Prefix    string     `json:"prefix"`
+	Token     string     `json:"token"`
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+}
+
+// TokenPrefix starts every MastraAdmin API token.
+const TokenPrefix = "mat_"
+
+// CreateToken issues a personal API token for userID.
+func (a *Admin) CreateToken(ctx context.Context, p Principal, userID uuid.UUID, name string, expiresAt *time.Time) (NewToken, error) {
+	if !p.PlatformAdmin && p.UserID != userID {
+		return NewToken{}, domain.Errorf(domain.KindPermissionDenied, "tokens can be created only for yourself")
+	}
+	prefix, secret, err := a.cfg.Secrets.Token()
+	if err != nil {
+		return NewToken{}, err
+	}
+	var out NewToken
+	_, err = a.execute(ctx, p, func() ([]Append, error) {
+		u, version, err := load(ctx, a.cfg.Store, user.StreamID(userID), user.Evolve)
+		if err != nil {
+			return nil, err
+		}
+		id, now := a.cfg.IDs.New(), a.cfg.Clock.Now()
+		evs, err := user.IssueToken{TokenID: id, Name: name, Prefix: prefix, Secret: secret, ExpiresAt: expiresAt, At: now}.Decide(withID(u, userID))
+		if err != nil {
+			return nil, err
+		}
+		issued := evs[0].(user.TokenIssued)
+		out = NewToken{ID: id, Name: issued.Name, Prefix: prefix, Token: TokenPrefix + prefix + "_" + secret, ExpiresAt: expiresAt, CreatedAt: now}
+		return appendIf(user.StreamID(userID), version, a.events(evs...)), nil
+	})
+	return out, err
+}
+
+func withID(u user.User, id uuid.UUID) user.User {
+	if !u.Exists {
+		u.ID = id
+	}
+	return u
+}
+
+// Authenticate resolves a bearer token to its principal. Every failure is
+// the same unauthenticated error, so callers learn nothing about tokens.
+func (a *Admin) Authenticate(ctx context.Context, bearer string) (Principal, error) {
+	denied := domain.Errorf(domain.KindUnauthenticated, "invalid or expired token")
+	rest, ok := strings.CutPrefix(bearer, TokenPrefix)
+	if !ok {
+		return Principal{}, denied
+	}
+	prefix, secret, ok := strings.Cut(rest, "_")
+	if !ok || len(prefix) != 8 || secret == "" {
+		return Principal{}, denied
+	}
+	cred, found, err := a.cfg.Reads.CredentialByPrefix(ctx, prefix)
+	if err != nil {
+		return Principal{}, fmt.Errorf("look up token: %w", err)
+	}
+	if !found || !user.SecretMatches(secret, cred.SecretHash) || cred.Revoked {
+		return Principal{}, denied
+	}
+	if cred.ExpiresAt != nil && !a.cfg.Clock.Now().Before(*cred.ExpiresAt) {
+		return Principal{}, denied
+	}
+	return Principal{UserID: cred.UserID, Email: cred.Email, PlatformAdmin: cred.PlatformAdmin, TokenID: cred.TokenID}, nil
+}
+
+// errNotFound hides whether a resource exists from callers who may not see it.
+func errNotFound(what string, id uuid.UUID) error {
+	return domain.Errorf(domain.KindNotFound, "%s %s not found", what, id)
+}
+

@@ -1,0 +1,29 @@
+package domain
+
+// Action is something a caller may do to a team's resources.
+type Action string
+
+// The actions of the first product slice. Issue-by-issue, more follow.
+const (
+	ActionTeamRead    Action = "team.read"
+	ActionTeamUpdate  Action = "team.update"
+	ActionTeamDelete  Action = "team.delete"
+	ActionMembersRead Action = "members.read"
+	ActionAuditRead   Action = "audit.read"
+)
+
+// minimumRole is the policy: the weakest role allowed each action.
+var minimumRole = map[Action]Role{
+	ActionTeamRead:    RoleViewer,
+	ActionMembersRead: RoleViewer,
+	ActionTeamUpdate:  RoleAdmin,
+	ActionAuditRead:   RoleAdmin,
+	ActionTeamDelete:  RoleOwner,
+}
+
+// Can reports whether a member with role may do action. Unknown actions
+// are denied.
+func Can(role Role, action Action) bool {
+	min, ok := minimumRole[action]
+	return ok && role.AtLeast(min)
+}

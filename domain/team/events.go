@@ -1,0 +1,109 @@
+package team
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+)
+
+// Created is recorded when a team is created.
+type Created struct {
+	TeamID    uuid.UUID `json:"teamId"`
+	Name      string    `json:"name"`
+	Slug      string    `json:"slug"`
+	CreatedBy uuid.UUID `json:"createdBy"`
+	At        time.Time `json:"at"`
+}
+
+// Renamed is recorded when a team's display name changes.
+type Renamed struct {
+	TeamID uuid.UUID `json:"teamId"`
+	Name   string    `json:"name"`
+	By     uuid.UUID `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// SlugChanged is recorded when a team's slug changes.
+type SlugChanged struct {
+	TeamID  uuid.UUID `json:"teamId"`
+	OldSlug string    `json:"oldSlug"`
+	Slug    string    `json:"slug"`
+	By      uuid.UUID `json:"by"`
+	At      time.Time `json:"at"`
+}
+
+// Deleted is recorded when a team is deleted.
+type Deleted struct {
+	TeamID uuid.UUID `json:"teamId"`
+	Slug   string    `json:"slug"`
+	By     uuid.UUID `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// MemberAdded is recorded when a user joins a team with a role.
+type MemberAdded struct {
+	TeamID uuid.UUID   `json:"teamId"`
+	UserID uuid.UUID   `json:"userId"`
+	Role   domain.Role `json:"role"`
+	By     uuid.UUID   `json:"by"`
+	At     time.Time   `json:"at"`
+}
+
+// SlugClaimed is recorded on a slug's own stream when a team takes it.
+type SlugClaimed struct {
+	Slug   string    `json:"slug"`
+	TeamID uuid.UUID `json:"teamId"`
+	At     time.Time `json:"at"`
+}
+
+// SlugReleased is recorded on a slug's own stream when its team lets it go.
+type SlugReleased struct {
+	Slug   string    `json:"slug"`
+	TeamID uuid.UUID `json:"teamId"`
+	At     time.Time `json:"at"`
+}
+
+// Event type names. Never change a released one.
+const (
+	TypeCreated      = "team.TeamCreated"
+	TypeRenamed      = "team.TeamRenamed"
+	TypeSlugChanged  = "team.TeamSlugChanged"
+	TypeDeleted      = "team.TeamDeleted"
+	TypeMemberAdded  = "team.MemberAdded"
+	TypeSlugClaimed  = "team.SlugClaimed"
+	TypeSlugReleased = "team.SlugReleased"
+)
+
+// EventType implements domain.Event.
+func (Created) EventType() string { return TypeCreated }
+
+// EventType implements domain.Event.
+func (Renamed) EventType() string { return TypeRenamed }
+
+// EventType implements domain.Event.
+func (SlugChanged) EventType() string { return TypeSlugChanged }
+
+// EventType implements domain.Event.
+func (Deleted) EventType() string { return TypeDeleted }
+
+// EventType implements domain.Event.
+func (MemberAdded) EventType() string { return TypeMemberAdded }
+
+// EventType implements domain.Event.
+func (SlugClaimed) EventType() string { return TypeSlugClaimed }
+
+// EventType implements domain.Event.
+func (SlugReleased) EventType() string { return TypeSlugReleased }
+
+// Events lists a zero value of every event of this package, for registries.
+func Events() []domain.Event {
+	return []domain.Event{Created{}, Renamed{}, SlugChanged{}, Deleted{}, MemberAdded{}, SlugClaimed{}, SlugReleased{}}
+}
+
+// StreamID is the stream of team id.
+func StreamID(id uuid.UUID) string { return "team-" + id.String() }
+
+// SlugStreamID is the stream that guards a team slug.
+func SlugStreamID(slug string) string { return "team-slug-" + slug }

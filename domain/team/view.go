@@ -1,0 +1,29 @@
+package team
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+)
+
+// View is a team as read models show it.
+type View struct {
+	ID        uuid.UUID   `json:"id"`
+	Name      string      `json:"name"`
+	Slug      string      `json:"slug"`
+	CreatedBy uuid.UUID   `json:"createdBy"`
+	CreatedAt time.Time   `json:"createdAt"`
+	UpdatedAt time.Time   `json:"updatedAt"`
+	Role      domain.Role `json:"role,omitempty"` // the caller's role, when a member
+}
+
+// MemberView is a member of a team as read models show it.
+type MemberView struct {
+	UserID   uuid.UUID   `json:"userId"`
+	Email    string      `json:"email"`
+	Name     string      `json:"name"`
+	Role     domain.Role `json:"role"`
+	JoinedAt time.Time   `json:"joinedAt"`
+}

@@ -1,0 +1,90 @@
+package user
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+)
+
+// Registered is recorded when a user first appears.
+type Registered struct {
+	UserID uuid.UUID `json:"userId"`
+	Email  string    `json:"email"`
+	Name   string    `json:"name"`
+	At     time.Time `json:"at"`
+}
+
+// PlatformAdminGranted is recorded when a user becomes a platform admin.
+type PlatformAdminGranted struct {
+	UserID uuid.UUID `json:"userId"`
+	At     time.Time `json:"at"`
+}
+
+// EmailClaimed is recorded on an email's own stream when a user takes it.
+type EmailClaimed struct {
+	Email  string    `json:"email"`
+	UserID uuid.UUID `json:"userId"`
+	At     time.Time `json:"at"`
+}
+
+// TokenIssued is recorded when a personal API token is created. It holds
+// the SHA-256 of the secret, never the secret.
+type TokenIssued struct {
+	TokenID    uuid.UUID  `json:"tokenId"`
+	UserID     uuid.UUID  `json:"userId"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	SecretHash string     `json:"secretHash"`
+	ExpiresAt  *time.Time `json:"expiresAt,omitempty"`
+	At         time.Time  `json:"at"`
+}
+
+// TokenRevoked is recorded when a token is revoked.
+type TokenRevoked struct {
+	TokenID uuid.UUID `json:"tokenId"`
+	UserID  uuid.UUID `json:"userId"`
+	At      time.Time `json:"at"`
+}
+
+// Event type names. Never change a released one.
+const (
+	TypeRegistered           = "user.UserRegistered"
+	TypePlatformAdminGranted = "user.PlatformAdminGranted"
+	TypeEmailClaimed         = "user.EmailClaimed"
+	TypeTokenIssued          = "user.APITokenIssued"
+	TypeTokenRevoked         = "user.APITokenRevoked"
+)
+
+// EventType implements domain.Event.
+func (Registered) EventType() string { return TypeRegistered }
+
+// EventType implements domain.Event.
+func (PlatformAdminGranted) EventType() string { return TypePlatformAdminGranted }
+
+// EventType implements domain.Event.
+func (EmailClaimed) EventType() string { return TypeEmailClaimed }
+
+// EventType implements domain.Event.
+func (TokenIssued) EventType() string { return TypeTokenIssued }
+
+// EventType implements domain.Event.
+func (TokenRevoked) EventType() string { return TypeTokenRevoked }
+
+// Events lists a zero value of every event of this package, for registries.
+func Events() []domain.Event {
+	return []domain.Event{Registered{}, PlatformAdminGranted{}, EmailClaimed{}, TokenIssued{}, TokenRevoked{}}
+}
+
+// StreamID is the stream of user id.
+func StreamID(id uuid.UUID) string { return "user-" + id.String() }
+
+// EmailStreamID is the stream that guards a normalized email. The email is
+// hashed so that stream ids stay short and uniform.
+func EmailStreamID(email string) string {
+	sum := sha256.Sum256([]byte(email))
+	return "user-email-" + hex.EncodeToString(sum[:16])
+}

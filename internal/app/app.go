@@ -1,0 +1,125 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sirupsen/logrus"
+
+	"github.com/mastra-admin/mastra-admin/adapters/pgstore"
+	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/eventstore"
+	"github.com/mastra-admin/mastra-admin/projections"
+)
+
+// Config configures an App.
+type Config struct {
+	Pool   *pgxpool.Pool
+	Logger *logrus.Entry
+	// ConsistencyTimeout bounds the read-your-writes wait of a command.
+	ConsistencyTimeout time.Duration
+	// Subscriber tunes the consumers; Store, Notifier, Logger and Parker are set by New.
+	Subscriber eventstore.SubscriberConfig
+	// Router tunes retries; Logger and Parker are set by New.
+	Router eventstore.RouterConfig
+	// Commands overrides ports of the command service (clock, IDs, secrets) in tests.
+	Commands commands.Config
+}
+
+func (c *Config) setDefaults() {
+	if c.ConsistencyTimeout == 0 {
+		c.ConsistencyTimeout = 5 * time.Second
+	}
+}
+
+// Validate reports what is missing.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Pool == nil {
+		errs = append(errs, errors.New("app: pool is nil"))
+	}
+	if c.Logger == nil {
+		errs = append(errs, errors.New("app: logger is nil"))
+	}
+	return errors.Join(errs...)
+}
+
+// App is the wired core.
+type App struct {
+	Store       *eventstore.Store
+	Notifier    *eventstore.Notifier
+	Parker      *eventstore.Parker
+	Router      *message.Router
+	Queries     *projections.Queries
+	Admin       *commands.Admin
+	Projections []projections.Projection
+	log         *logrus.Entry
+}
+
+// Projections returns every projection of MastraAdmin.
+func Projections() []projections.Projection {
+	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Audit{}}
+}
+
+// New wires an App; Run starts its consumers.
+func New(cfg Config) (*App, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	store, err := eventstore.New(eventstore.Config{Pool: cfg.Pool})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{
+		Store:       store,
+		Notifier:    eventstore.NewNotifier(cfg.Pool, cfg.Logger),
+		Parker:      eventstore.NewParker(cfg.Pool),
+		Queries:     projections.NewQueries(cfg.Pool),
+		Projections: Projections(),
+		log:         cfg.Logger,
+	}
+	sc := cfg.Subscriber
+	sc.Store, sc.Notifier, sc.Logger, sc.Parker = store, a.Notifier, cfg.Logger, a.Parker
+	sub, err := eventstore.NewSubscriber(sc)
+	if err != nil {
+		return nil, err
+	}
+	rc := cfg.Router
+	rc.Logger, rc.Parker = cfg.Logger, a.Parker
+	if a.Router, err = eventstore.NewRouter(rc); err != nil {
+		return nil, err
+	}
+	projections.Register(a.Router, sub, a.Projections...)
+
+	cc := cfg.Commands
+	cc.Store = pgstore.NewEventStore(store, pgstore.Registry())
+	cc.Reads = a.Queries
+	cc.Consistency = pgstore.Waiter{W: projections.NewWaiter(cfg.Pool, cfg.ConsistencyTimeout, a.Projections...), Log: cfg.Logger}
+	if a.Admin, err = commands.New(cc); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Run runs the notifier and the consumers until ctx ends, then closes the
+// router, letting in-flight batches finish or roll back.
+func (a *App) Run(ctx context.Context) error {
+	nctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go a.Notifier.Run(nctx)
+	if err := a.Router.Run(ctx); err != nil {
+		return fmt.Errorf("run consumers: %w", err)
+	}
+	return nil
+}
+
+// Running is closed once the consumers are running.
+func (a *App) Running() <-chan struct{} { return a.Router.Running() }
+
+// Close stops the consumers.
+func (a *App) Close() error { return a.Router.Close() }

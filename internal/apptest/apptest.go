@@ -1,0 +1,52 @@
+package apptest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/internal/app"
+	"github.com/mastra-admin/mastra-admin/internal/pgtest"
+)
+
+// Env is a running App and its schema.
+type Env struct {
+	*app.App
+	DB  *pgtest.DB
+	Log *logrus.Logger
+}
+
+// Start runs an App on a fresh schema until the test ends. tune, if given,
+// adjusts the configuration first.
+func Start(t testing.TB, tune ...func(*app.Config)) *Env {
+	t.Helper()
+	db := pgtest.New(t)
+	l := logrus.New()
+	l.SetLevel(logrus.WarnLevel)
+	cfg := app.Config{Pool: db.Pool, Logger: logrus.NewEntry(l)}
+	cfg.Subscriber.PollInterval = 200 * time.Millisecond
+	cfg.Router.InitialInterval = time.Millisecond
+	for _, f := range tune {
+		f(&cfg)
+	}
+	a, err := app.New(cfg)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	select {
+	case <-a.Running():
+	case err := <-done:
+		cancel()
+		require.NoError(t, err, "app stopped before running")
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = a.Close()
+		<-done
+	})
+	return &Env{App: a, DB: db, Log: l}
+}

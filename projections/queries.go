@@ -1,0 +1,170 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/team"
+	"github.com/mastra-admin/mastra-admin/domain/user"
+	"github.com/mastra-admin/mastra-admin/eventstore"
+)
+
+// Queries reads the read models.
+type Queries struct {
+	db eventstore.DBTX
+}
+
+// NewQueries returns Queries over db.
+func NewQueries(db eventstore.DBTX) *Queries { return &Queries{db: db} }
+
+// CredentialByPrefix returns the token with the given public prefix.
+func (q *Queries) CredentialByPrefix(ctx context.Context, prefix string) (user.Credential, bool, error) {
+	var c user.Credential
+	err := q.db.QueryRow(ctx, `SELECT t.id, t.user_id, u.email, u.platform_admin, t.secret_hash, t.expires_at,
+		t.revoked_at IS NOT NULL FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.prefix = $1`, prefix).
+		Scan(&c.TokenID, &c.UserID, &c.Email, &c.PlatformAdmin, &c.SecretHash, &c.ExpiresAt, &c.Revoked)
+	return c, found(err), ignoreNoRows(err)
+}
+
+// UserByEmail returns the user with a normalized email.
+func (q *Queries) UserByEmail(ctx context.Context, email string) (user.View, bool, error) {
+	var u user.View
+	err := q.db.QueryRow(ctx, `SELECT id, email, name, platform_admin, created_at FROM users WHERE email = $1`, email).
+		Scan(&u.ID, &u.Email, &u.Name, &u.PlatformAdmin, &u.CreatedAt)
+	return u, found(err), ignoreNoRows(err)
+}
+
+const teamColumns = `t.id, t.name, t.slug, t.created_by, t.created_at, t.updated_at`
+
+func scanTeam(row pgx.Row) (team.View, error) {
+	var v team.View
+	err := row.Scan(&v.ID, &v.Name, &v.Slug, &v.CreatedBy, &v.CreatedAt, &v.UpdatedAt)
+	return v, err
+}
+
+// Team returns a live team.
+func (q *Queries) Team(ctx context.Context, id uuid.UUID) (team.View, bool, error) {
+	v, err := scanTeam(q.db.QueryRow(ctx, `SELECT `+teamColumns+` FROM teams t WHERE t.id = $1 AND t.deleted_at IS NULL`, id))
+	return v, found(err), ignoreNoRows(err)
+}
+
+// TeamsOf returns the live teams a user belongs to, with the user's role.
+func (q *Queries) TeamsOf(ctx context.Context, userID uuid.UUID) ([]team.View, error) {
+	rows, err := q.db.Query(ctx, `SELECT `+teamColumns+`, m.role FROM teams t JOIN team_members m ON m.team_id = t.id
+		WHERE m.user_id = $1 AND t.deleted_at IS NULL ORDER BY t.slug`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list teams of %s: %w", userID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (team.View, error) {
+		var v team.View
+		var role string
+		err := r.Scan(&v.ID, &v.Name, &v.Slug, &v.CreatedBy, &v.CreatedAt, &v.UpdatedAt, &role)
+		v.Role = domain.Role(role)
+		return v, err
+	})
+}
+
+// AllTeams returns every live team.
+func (q *Queries) AllTeams(ctx context.Context) ([]team.View, error) {
+	rows, err := q.db.Query(ctx, `SELECT `+teamColumns+` FROM teams t WHERE t.deleted_at IS NULL ORDER BY t.slug`)
+	if err != nil {
+		return nil, fmt.Errorf("list teams: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (team.View, error) { return scanTeam(r) })
+}
+
+// MemberRole returns a user's role in a live team.
+func (q *Queries) MemberRole(ctx context.Context, teamID, userID uuid.UUID) (domain.Role, bool, error) {
+	var role string
+	err := q.db.QueryRow(ctx, `SELECT m.role FROM team_members m JOIN teams t ON t.id = m.team_id
+		WHERE m.team_id = $1 AND m.user_id = $2 AND t.deleted_at IS NULL`, teamID, userID).Scan(&role)
+	return domain.Role(role), found(err), ignoreNoRows(err)
+}
+
+// Members returns a team's members, owners first.
+func (q *Queries) Members(ctx context.Context, teamID uuid.UUID) ([]team.MemberView, error) {
+	rows, err := q.db.Query(ctx, `SELECT m.user_id, COALESCE(u.email, ''), COALESCE(u.name, ''), m.role, m.joined_at
+		FROM team_members m LEFT JOIN users u ON u.id = m.user_id WHERE m.team_id = $1
+		ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'developer' THEN 2 ELSE 3 END, u.email`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("list members of %s: %w", teamID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (team.MemberView, error) {
+		var m team.MemberView
+		var role string
+		err := r.Scan(&m.UserID, &m.Email, &m.Name, &role, &m.JoinedAt)
+		m.Role = domain.Role(role)
+		return m, err
+	})
+}
+
+// AuditEntry is one line of the audit log.
+type AuditEntry struct {
+	Position   int64      `json:"position"`
+	EventID    uuid.UUID  `json:"eventId"`
+	EventType  string     `json:"eventType"`
+	StreamID   string     `json:"streamId"`
+	TeamID     *uuid.UUID `json:"teamId,omitempty"`
+	Actor      string     `json:"actor"`
+	RequestID  string     `json:"requestId,omitempty"`
+	RecordedAt time.Time  `json:"recordedAt"`
+	Summary    string     `json:"summary"`
+	Payload    []byte     `json:"-"`
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	TeamIDs []uuid.UUID // nil: all teams and team-less events
+	After   int64       // positions greater than this
+	Since   time.Time   // recorded at or after, or no bound
+	Limit   int         // 0 means 100
+}
+
+// Audit returns audit entries in position order.
+func (q *Queries) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	sql := `SELECT position, event_id, event_type, stream_id, team_id, actor, request_id, recorded_at, summary, payload
+		FROM audit_log WHERE position > $1 AND ($2::timestamptz IS NULL OR recorded_at >= $2)`
+	args := []any{f.After, nullTime(f.Since)}
+	if f.TeamIDs != nil {
+		sql += ` AND team_id = ANY($4)`
+		args = append(args, f.Limit, f.TeamIDs)
+	} else {
+		args = append(args, f.Limit)
+	}
+	sql += ` ORDER BY position LIMIT $3`
+	rows, err := q.db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEntry, error) {
+		var a AuditEntry
+		err := r.Scan(&a.Position, &a.EventID, &a.EventType, &a.StreamID, &a.TeamID, &a.Actor, &a.RequestID,
+			&a.RecordedAt, &a.Summary, &a.Payload)
+		return a, err
+	})
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+func found(err error) bool { return err == nil }
+
+func ignoreNoRows(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	return err
+}

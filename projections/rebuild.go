@@ -1,0 +1,138 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mastra-admin/mastra-admin/eventstore"
+)
+
+// Progress is told how many events were read out of about how many.
+type Progress func(done, total int64)
+
+// Options tunes CatchUp and Rebuild.
+type Options struct {
+	BatchSize int      // events per transaction; 0 means 2000
+	Progress  Progress // nil: silent
+}
+
+func (o Options) batch() int {
+	if o.BatchSize <= 0 {
+		return 2000
+	}
+	return o.BatchSize
+}
+
+// CatchUp applies every event p has not applied yet, in batches, each in
+// one transaction that also moves p's checkpoint. It cooperates with a live
+// consumer of the same name: both take the checkpoint row lock per batch.
+// It returns the number of events read.
+func CatchUp(ctx context.Context, store *eventstore.Store, p Projection, opts Options) (int64, error) {
+	pool := store.Pool()
+	if err := eventstore.EnsureCheckpoint(ctx, pool, p.Name()); err != nil {
+		return 0, err
+	}
+	total, err := remaining(ctx, pool, p.Name())
+	if err != nil {
+		return 0, err
+	}
+	var done int64
+	for {
+		n, err := catchUpBatch(ctx, store, p, opts.batch())
+		if err != nil {
+			return done, err
+		}
+		done += int64(n)
+		if opts.Progress != nil {
+			opts.Progress(done, max(total, done))
+		}
+		if n < opts.batch() {
+			return done, nil
+		}
+	}
+}
+
+func catchUpBatch(ctx context.Context, store *eventstore.Store, p Projection, size int) (n int, err error) {
+	err = pgx.BeginFunc(ctx, store.Pool(), func(tx pgx.Tx) error {
+		pos, ok, err := eventstore.LockCheckpoint(ctx, tx, p.Name(), false)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("projection %s has no checkpoint", p.Name())
+		}
+		events, err := store.ReadAllWith(ctx, tx, pos, size)
+		if err != nil || len(events) == 0 {
+			return err
+		}
+		n = len(events)
+		if todo := filter(p, events); len(todo) > 0 {
+			if err := p.Apply(ctx, tx, todo); err != nil {
+				return fmt.Errorf("projection %s apply batch ending at %d: %w", p.Name(), events[n-1].Position.GlobalPosition, err)
+			}
+		}
+		return eventstore.SaveCheckpoint(ctx, tx, p.Name(), events[n-1].Position)
+	})
+	return n, err
+}
+
+// Rebuild empties p's tables, moves its checkpoint to position zero and
+// catches up from there.
+func Rebuild(ctx context.Context, store *eventstore.Store, p Projection, opts Options) (int64, error) {
+	pool := store.Pool()
+	if err := eventstore.EnsureCheckpoint(ctx, pool, p.Name()); err != nil {
+		return 0, err
+	}
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, _, err := eventstore.LockCheckpoint(ctx, tx, p.Name(), false); err != nil {
+			return err
+		}
+		if err := truncate(ctx, tx, p.Tables()); err != nil {
+			return err
+		}
+		return eventstore.SaveCheckpoint(ctx, tx, p.Name(), eventstore.Position{})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("reset projection %s: %w", p.Name(), err)
+	}
+	return CatchUp(ctx, store, p, opts)
+}
+
+func truncate(ctx context.Context, tx pgx.Tx, tables []string) error {
+	if len(tables) == 0 {
+		return errors.New("projection owns no tables")
+	}
+	ids := make([]string, len(tables))
+	for i, t := range tables {
+		ids[i] = pgx.Identifier{t}.Sanitize()
+	}
+	if _, err := tx.Exec(ctx, "TRUNCATE "+joinComma(ids)); err != nil {
+		return fmt.Errorf("truncate %v: %w", tables, err)
+	}
+	return nil
+}
+
+// remaining estimates how many events a consumer has not read yet.
+func remaining(ctx context.Context, q eventstore.DBTX, consumer string) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, `SELECT count(*) FROM events e, consumer_checkpoints c
+		WHERE c.consumer = $1 AND e.global_position > c.global_position`, consumer).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count events left for %s: %w", consumer, err)
+	}
+	return n, nil
+}
+
+func joinComma(parts []string) string {
+	out := ""
+	for i, p := range parts {
+		if i > 0 {
+			out += ", "
+		}
+		out += p
+	}
+	return out
+}
