@@ -147,4 +147,3 @@ func (a *Admin) Authenticate(ctx context.Context, bearer string) (Principal, err
 func errNotFound(what string, id uuid.UUID) error {
 	return domain.Errorf(domain.KindNotFound, "%s %s not found", what, id)
 }
-

@@ -98,13 +98,13 @@ func TestAppendRejectsBadInput(t *testing.T) {
 	ctx := context.Background()
 	good := ev("x.Happened", nil)
 	cases := map[string][]eventstore.StreamAppend{
-		"no streams":    {},
-		"empty stream":  {{StreamID: "", Events: []eventstore.EventData{good}}},
-		"no events":     {{StreamID: "s"}},
-		"bad version":   {{StreamID: "s", Expected: -5, Events: []eventstore.EventData{good}}},
-		"no id":         {{StreamID: "s", Events: []eventstore.EventData{{Type: "x", Payload: []byte(`{}`)}}}},
-		"bad json":      {{StreamID: "s", Events: []eventstore.EventData{{ID: uuid.New(), Type: "x", Payload: []byte(`{`)}}}},
-		"stream twice":  {{StreamID: "s", Events: []eventstore.EventData{good}}, {StreamID: "s", Events: []eventstore.EventData{ev("y", nil)}}},
+		"no streams":   {},
+		"empty stream": {{StreamID: "", Events: []eventstore.EventData{good}}},
+		"no events":    {{StreamID: "s"}},
+		"bad version":  {{StreamID: "s", Expected: -5, Events: []eventstore.EventData{good}}},
+		"no id":        {{StreamID: "s", Events: []eventstore.EventData{{Type: "x", Payload: []byte(`{}`)}}}},
+		"bad json":     {{StreamID: "s", Events: []eventstore.EventData{{ID: uuid.New(), Type: "x", Payload: []byte(`{`)}}}},
+		"stream twice": {{StreamID: "s", Events: []eventstore.EventData{good}}, {StreamID: "s", Events: []eventstore.EventData{ev("y", nil)}}},
 	}
 	for name, appends := range cases {
 		_, err := s.AppendStreams(ctx, appends...)

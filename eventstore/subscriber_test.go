@@ -233,7 +233,10 @@ func TestSameNameConsumersCompete(t *testing.T) {
 	stops := make([]func(), 3)
 	for i := range stops {
 		wg.Add(1)
-		go func(i int) { defer wg.Done(); _, stops[i] = h.run(context.Background(), 7, nil, consumerSpec{name: "shared"}) }(i)
+		go func(i int) {
+			defer wg.Done()
+			_, stops[i] = h.run(context.Background(), 7, nil, consumerSpec{name: "shared"})
+		}(i)
 	}
 	wg.Wait()
 	got := h.waitApplied("shared", 200)
