@@ -1,0 +1,239 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// Config is the whole process configuration. Load fills it from the
+// environment, BindFlags lets flags override it, and Validate checks it.
+type Config struct {
+	// DatabaseURL locates the event store and read models; the database is created if missing.
+	DatabaseURL string
+	// ClickHouseURL locates the observability store; empty turns ClickHouse off.
+	ClickHouseURL string
+	// Addr is the listen address of the API, WebSocket and dashboard.
+	Addr string
+	// ProxyAddr is the listen address of the edge router.
+	ProxyAddr string
+	// PortRange holds the ports handed to deployed servers.
+	PortRange PortRange
+	// DataDir holds build directories, local file storage and generated keys.
+	DataDir string
+	// ProjectsDir lists colon-separated base directories scanned for local
+	// projects; see ProjectsDirs.
+	ProjectsDir string
+	// EncryptionKey is a base64 32-byte key for env var encryption; when
+	// empty one is generated into DataDir on first run.
+	EncryptionKey Secret
+	// LicenseKey is the signed license key; empty means the community tier.
+	LicenseKey Secret
+	// LicensePubKey is a base64 ed25519 public key that overrides the
+	// built-in vendor key; empty means the built-in key.
+	LicensePubKey string
+	// SupabaseJWTSecret verifies Supabase access tokens signed HS256.
+	SupabaseJWTSecret Secret
+	// SupabaseURL is a Supabase project whose JWKS verifies access tokens.
+	SupabaseURL string
+	// OIDCIssuerURL, OIDCClientID and OIDCClientSecret configure SSO.
+	OIDCIssuerURL    string
+	OIDCClientID     string
+	OIDCClientSecret Secret
+	// LogLevel is a logrus level name.
+	LogLevel string
+	// LogFormat is LogFormatText, LogFormatJSON, or empty for text on a
+	// terminal and JSON otherwise.
+	LogFormat string
+	// ShutdownTimeout bounds a graceful shutdown.
+	ShutdownTimeout time.Duration
+}
+
+// Environment variable names.
+const (
+	EnvDatabaseURL       = "DATABASE_URL"
+	EnvClickHouseURL     = "CLICKHOUSE_URL"
+	EnvAddr              = "MASTRA_ADMIN_ADDR"
+	EnvProxyAddr         = "MASTRA_ADMIN_PROXY_ADDR"
+	EnvPortRange         = "MASTRA_ADMIN_PORT_RANGE"
+	EnvDataDir           = "MASTRA_ADMIN_DATA_DIR"
+	EnvProjectsDir       = "PROJECTS_DIR"
+	EnvEncryptionKey     = "MASTRA_ADMIN_ENCRYPTION_KEY"
+	EnvLicenseKey        = "MASTRA_ADMIN_LICENSE_KEY"
+	EnvLicensePubKey     = "MASTRA_ADMIN_LICENSE_PUBKEY"
+	EnvSupabaseJWTSecret = "SUPABASE_JWT_SECRET"
+	EnvSupabaseURL       = "SUPABASE_URL"
+	EnvOIDCIssuerURL     = "OIDC_ISSUER_URL"
+	EnvOIDCClientID      = "OIDC_CLIENT_ID"
+	EnvOIDCClientSecret  = "OIDC_CLIENT_SECRET"
+	EnvLogLevel          = "LOG_LEVEL"
+	EnvLogFormat         = "LOG_FORMAT"
+	EnvShutdownTimeout   = "MASTRA_ADMIN_SHUTDOWN_TIMEOUT"
+)
+
+// Log formats.
+const (
+	LogFormatText = "text"
+	LogFormatJSON = "json"
+)
+
+// Defaults returns the configuration used when nothing is set.
+func Defaults() Config {
+	return Config{
+		DatabaseURL:     "postgres://postgres@localhost:5432/mastra_admin?sslmode=disable",
+		ClickHouseURL:   "clickhouse://localhost:9000/default",
+		Addr:            "127.0.0.1:3001",
+		ProxyAddr:       "127.0.0.1:3100",
+		PortRange:       PortRange{First: 4100, Last: 4199},
+		DataDir:         "./.mastra-admin",
+		ProjectsDir:     "..",
+		LogLevel:        "info",
+		ShutdownTimeout: 30 * time.Second,
+	}
+}
+
+// variable describes one configuration variable: its environment name, its
+// flag and where it lives in a Config.
+type variable struct {
+	env   string
+	alias string // a shorter extra flag name, if any
+	usage string
+	value func(c *Config) pflag.Value
+}
+
+// variables lists every configuration variable once; Load, BindFlags and
+// Redacted all walk it.
+var variables = []variable{
+	{env: EnvDatabaseURL, usage: "Postgres URL of the event store; the database is created if missing",
+		value: func(c *Config) pflag.Value { return (*urlValue)(&c.DatabaseURL) }},
+	{env: EnvClickHouseURL, usage: "ClickHouse URL of the observability store; empty turns it off",
+		value: func(c *Config) pflag.Value { return (*urlValue)(&c.ClickHouseURL) }},
+	{env: EnvAddr, alias: "addr", usage: "listen address of the API, WebSocket and dashboard",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.Addr) }},
+	{env: EnvProxyAddr, usage: "listen address of the edge router",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.ProxyAddr) }},
+	{env: EnvPortRange, usage: "ports for deployed servers, FIRST-LAST",
+		value: func(c *Config) pflag.Value { return &c.PortRange }},
+	{env: EnvDataDir, alias: "data-dir", usage: "directory for builds, local file storage and generated keys",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.DataDir) }},
+	{env: EnvProjectsDir, usage: "colon-separated base directories scanned for local projects",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.ProjectsDir) }},
+	{env: EnvEncryptionKey, usage: "base64 32-byte key for env var encryption; generated into the data dir when unset (prefer the environment)",
+		value: func(c *Config) pflag.Value { return (*secretValue)(&c.EncryptionKey) }},
+	{env: EnvLicenseKey, usage: "signed license key; unset means the community tier (prefer the environment)",
+		value: func(c *Config) pflag.Value { return (*secretValue)(&c.LicenseKey) }},
+	{env: EnvLicensePubKey, usage: "base64 ed25519 public key that verifies license keys instead of the built-in one",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.LicensePubKey) }},
+	{env: EnvSupabaseJWTSecret, usage: "accept Supabase access tokens signed HS256 with this secret (prefer the environment)",
+		value: func(c *Config) pflag.Value { return (*secretValue)(&c.SupabaseJWTSecret) }},
+	{env: EnvSupabaseURL, usage: "accept Supabase access tokens verified against this project's JWKS",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.SupabaseURL) }},
+	{env: EnvOIDCIssuerURL, usage: "OIDC issuer URL for SSO",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.OIDCIssuerURL) }},
+	{env: EnvOIDCClientID, usage: "OIDC client ID for SSO",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.OIDCClientID) }},
+	{env: EnvOIDCClientSecret, usage: "OIDC client secret for SSO (prefer the environment)",
+		value: func(c *Config) pflag.Value { return (*secretValue)(&c.OIDCClientSecret) }},
+	{env: EnvLogLevel, usage: "log level: trace, debug, info, warn, error, fatal or panic",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.LogLevel) }},
+	{env: EnvLogFormat, usage: "log format: text or json; unset means text on a terminal, else json",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.LogFormat) }},
+	{env: EnvShutdownTimeout, usage: "how long a graceful shutdown may take",
+		value: func(c *Config) pflag.Value { return (*durationValue)(&c.ShutdownTimeout) }},
+}
+
+// FlagName returns the flag that overrides the environment variable env:
+// its name lower-cased with dashes.
+func FlagName(env string) string {
+	return strings.ReplaceAll(strings.ToLower(env), "_", "-")
+}
+
+// Load returns the defaults overridden by every variable that lookup finds
+// (pass os.LookupEnv). A value that does not parse is reported, naming its
+// variable, and leaves the default in place; Load does not Validate.
+func Load(lookup func(string) (string, bool)) (Config, error) {
+	c := Defaults()
+	var errs []error
+	for _, v := range variables {
+		s, ok := lookup(v.env)
+		if !ok {
+			continue
+		}
+		if err := v.value(&c).Set(s); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", v.env, err))
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// BindFlags registers one flag per variable on fs, bound to c's fields, so
+// that parsing fs overrides whatever c holds (typically the result of Load).
+// MASTRA_ADMIN_ADDR and MASTRA_ADMIN_DATA_DIR also get the short aliases
+// --addr and --data-dir. Help shows the built-in defaults, never the
+// current values, so secrets from the environment cannot leak into it.
+func (c *Config) BindFlags(fs *pflag.FlagSet) {
+	defaults := Defaults()
+	for _, v := range variables {
+		name := FlagName(v.env)
+		val := v.value(c)
+		usage := fmt.Sprintf("%s (env %s)", v.usage, v.env)
+		fs.Var(val, name, usage)
+		fs.Lookup(name).DefValue = v.value(&defaults).String()
+		if v.alias != "" {
+			fs.Var(val, v.alias, "same as --"+name)
+			fs.Lookup(v.alias).DefValue = v.value(&defaults).String()
+		}
+	}
+}
+
+// ProjectsDirs returns the directories of ProjectsDir, split on the
+// platform's list separator (a colon on Unix), without empty entries.
+func (c Config) ProjectsDirs() []string {
+	var dirs []string
+	for _, d := range filepath.SplitList(c.ProjectsDir) {
+		if d != "" {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
+}
+
+// Redacted returns every variable keyed by its environment name, with
+// secrets replaced by "[redacted]" (or "" when unset) and passwords inside
+// URLs masked, so that the result may be logged.
+func (c Config) Redacted() map[string]string {
+	out := make(map[string]string, len(variables))
+	for _, v := range variables {
+		val := v.value(&c)
+		switch val := val.(type) {
+		case *urlValue:
+			out[v.env] = redactURL(string(*val))
+		default:
+			out[v.env] = val.String()
+		}
+	}
+	return out
+}
+
+// String renders the configuration as KEY=value pairs, in the order of the
+// contract's table, with secrets masked as in Redacted.
+func (c Config) String() string {
+	r := c.Redacted()
+	parts := make([]string, 0, len(variables))
+	for _, v := range variables {
+		parts = append(parts, v.env+"="+r[v.env])
+	}
+	return strings.Join(parts, " ")
+}
+
+// GoString masks secrets in %#v as String does.
+func (c Config) GoString() string { return "config.Config{" + c.String() + "}" }
+
+// MarshalJSON encodes Redacted, so that a Config logged as JSON hides its
+// secrets too. A Config does not round-trip through JSON.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.Redacted()) }
