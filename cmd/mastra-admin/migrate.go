@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/spf13/cobra"
+
+	"github.com/mastra-admin/mastra-admin/eventstore"
+	"github.com/mastra-admin/mastra-admin/migrations"
+)
+
+func newMigrateCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply the database migrations and exit",
+		Long: `Apply the pending Postgres migrations to DATABASE_URL, creating the database
+if it is missing, and print the versions applied. Several processes may
+migrate at once: they take turns on an advisory lock. serve migrates on start
+as well.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			pool, err := eventstore.Connect(ctx, cfg.DatabaseURL)
+			if err != nil {
+				return fmt.Errorf("migrate postgres: %w", err)
+			}
+			defer pool.Close()
+			res, err := migratePostgres(ctx, pool)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			for _, m := range res.Applied {
+				fmt.Fprintf(out, "postgres: applied %s\n", m.Name)
+			}
+			if len(res.Applied) == 0 {
+				fmt.Fprintf(out, "postgres: up to date at version %d\n", res.Current)
+			} else {
+				fmt.Fprintf(out, "postgres: now at version %d\n", res.Current)
+			}
+			// There are no ClickHouse migrations yet: they come with the
+			// observability store, which will apply them here too.
+			return nil
+		},
+	}
+}
+
+// migratePostgres applies the embedded Postgres migrations to the pool's
+// current schema; serve calls it on start.
+func migratePostgres(ctx context.Context, pool *pgxpool.Pool) (migrations.Result, error) {
+	list, err := migrations.Postgres()
+	if err != nil {
+		return migrations.Result{}, fmt.Errorf("migrate postgres: %w", err)
+	}
+	res, err := migrations.Apply(ctx, pool, list)
+	if err != nil {
+		return res, fmt.Errorf("migrate postgres: %w", err)
+	}
+	return res, nil
+}
