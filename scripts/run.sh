@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs MastraAdmin (mastra-admin serve) from source with zero configuration:
+# brings up the local PostgreSQL if DATABASE_URL is unset or local, then
+# serves on the defaults of API.md. Extra arguments go to serve.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+
+ensure_go
+case "${DATABASE_URL:-localhost}" in
+*localhost* | *127.0.0.1*) ensure_postgres ;;
+esac
+# Build, then exec the binary rather than go run: signals reach serve
+# directly and its exit status (2 for bad usage) comes back unchanged.
+go build -o bin/mastra-admin ./cmd/mastra-admin
+exec bin/mastra-admin serve "$@"

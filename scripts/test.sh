@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine of this project's kind
+# (Debian, Go, local PostgreSQL): brings up PostgreSQL if it is down, then
+# runs go vet and the race-enabled tests. Extra arguments go to go test,
+# e.g. bash scripts/test.sh -run TestMigrate -v
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+
+ensure_go
+ensure_postgres
+# ensure_clickhouse is ready in lib.sh; call it here once tests need ClickHouse.
+
+summary=()
+failed=0
+
+# step NAME COMMAND... runs COMMAND and records how it went.
+step() {
+	local name=$1 start=$SECONDS rc=0
+	shift
+	log "$name"
+	"$@" || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		summary+=("ok      $name ($((SECONDS - start))s)")
+	else
+		summary+=("FAILED  $name (exit $rc, $((SECONDS - start))s)")
+		failed=1
+	fi
+}
+
+step "go vet ./..." go vet ./...
+step "go test -race ./..." go test -race -count=1 -timeout 20m ./... "$@"
+
+printf '\n==> summary\n' >&2
+printf '    %s\n' "${summary[@]}" >&2
+if [ "$failed" -ne 0 ]; then
+	printf '==> FAILED\n' >&2
+	exit 1
+fi
+printf '==> all passed\n' >&2
