@@ -179,7 +179,17 @@ func TestCrashBetweenHandlerAndCommitResumesExactlyOnce(t *testing.T) {
 	}, consumerSpec{name: "p"})
 	<-ctx.Done()
 	stop()
-	assert.Len(t, h.applied("p"), 50, "two batches committed, the killed one rolled back")
+	// Batches can be shorter than 25 when other transactions on the server
+	// hold visibility back, so check the invariant rather than a count: what
+	// was applied is exactly the prefix up to the saved checkpoint.
+	before := h.applied("p")
+	require.NotEmpty(t, before, "two batches committed before the kill")
+	assert.Less(t, len(before), 120, "the killed batch rolled back")
+	assert.Equal(t, want[:len(before)], before)
+	var checkpoint int64
+	require.NoError(t, h.db.Pool.QueryRow(context.Background(),
+		`SELECT global_position FROM consumer_checkpoints WHERE consumer = 'p'`).Scan(&checkpoint))
+	assert.Equal(t, before[len(before)-1], checkpoint, "rows and checkpoint committed together")
 
 	_, stop = h.run(context.Background(), 25, nil, consumerSpec{name: "p"})
 	defer stop()
