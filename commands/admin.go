@@ -14,6 +14,7 @@ import (
 type Config struct {
 	Store       EventStore
 	Reads       ReadModel
+	Events      EventLog    // nil: the raw event feed is unavailable
 	Consistency Consistency // nil: no read-your-writes wait
 	Clock       Clock
 	IDs         IDs

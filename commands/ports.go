@@ -2,12 +2,14 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/audit"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
 )
@@ -37,10 +39,10 @@ type Append struct {
 
 // Meta is recorded with every event of one command.
 type Meta struct {
-	Actor         string
-	CorrelationID string
-	CausationID   string
-	RequestID     string
+	Actor         string `json:"actor,omitempty"`
+	CorrelationID string `json:"correlationId,omitempty"`
+	CausationID   string `json:"causationId,omitempty"`
+	RequestID     string `json:"requestId,omitempty"`
 }
 
 // Position is where an append landed in the global order.
@@ -61,11 +63,40 @@ type EventStore interface {
 type ReadModel interface {
 	CredentialByPrefix(ctx context.Context, prefix string) (user.Credential, bool, error)
 	UserByEmail(ctx context.Context, email string) (user.View, bool, error)
+	UserByID(ctx context.Context, id uuid.UUID) (user.View, bool, error)
 	Team(ctx context.Context, id uuid.UUID) (team.View, bool, error)
 	TeamsOf(ctx context.Context, userID uuid.UUID) ([]team.View, error)
 	AllTeams(ctx context.Context) ([]team.View, error)
 	MemberRole(ctx context.Context, teamID, userID uuid.UUID) (domain.Role, bool, error)
 	Members(ctx context.Context, teamID uuid.UUID) ([]team.MemberView, error)
+	Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
+}
+
+// RawEvent is a recorded event as the raw feed shows it.
+type RawEvent struct {
+	Position      int64           `json:"position"`
+	TransactionID uint64          `json:"transactionId,string"`
+	StreamID      string          `json:"streamId"`
+	StreamVersion int64           `json:"streamVersion"`
+	ID            uuid.UUID       `json:"id"`
+	Type          string          `json:"type"`
+	SchemaVersion int             `json:"schemaVersion"`
+	Payload       json.RawMessage `json:"payload"`
+	Metadata      Meta            `json:"metadata"`
+	RecordedAt    time.Time       `json:"recordedAt"`
+}
+
+// EventFilter selects raw events.
+type EventFilter struct {
+	After    int64
+	StreamID string
+	Types    []string
+	Limit    int
+}
+
+// EventLog lists raw events in global position order.
+type EventLog interface {
+	List(ctx context.Context, f EventFilter) ([]RawEvent, error)
 }
 
 // Consistency gives read-your-writes: WaitFor returns once the read models

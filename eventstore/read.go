@@ -126,3 +126,13 @@ func (s *Store) scanEvents(rows pgx.Rows) ([]Event, error) {
 	}
 	return out, rows.Err()
 }
+
+// Horizon returns the oldest transaction id still in flight: every event
+// of an older transaction is already committed (or never will be).
+func (s *Store) Horizon(ctx context.Context) (uint64, error) {
+	var x uint64
+	if err := s.pool.QueryRow(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())`).Scan(&x); err != nil {
+		return 0, fmt.Errorf("read transaction horizon: %w", err)
+	}
+	return x, nil
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/audit"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
 	"github.com/mastra-admin/mastra-admin/eventstore"
@@ -36,6 +37,14 @@ func (q *Queries) CredentialByPrefix(ctx context.Context, prefix string) (user.C
 func (q *Queries) UserByEmail(ctx context.Context, email string) (user.View, bool, error) {
 	var u user.View
 	err := q.db.QueryRow(ctx, `SELECT id, email, name, platform_admin, created_at FROM users WHERE email = $1`, email).
+		Scan(&u.ID, &u.Email, &u.Name, &u.PlatformAdmin, &u.CreatedAt)
+	return u, found(err), ignoreNoRows(err)
+}
+
+// UserByID returns a user.
+func (q *Queries) UserByID(ctx context.Context, id uuid.UUID) (user.View, bool, error) {
+	var u user.View
+	err := q.db.QueryRow(ctx, `SELECT id, email, name, platform_admin, created_at FROM users WHERE id = $1`, id).
 		Scan(&u.ID, &u.Email, &u.Name, &u.PlatformAdmin, &u.CreatedAt)
 	return u, found(err), ignoreNoRows(err)
 }
@@ -104,30 +113,8 @@ func (q *Queries) Members(ctx context.Context, teamID uuid.UUID) ([]team.MemberV
 	})
 }
 
-// AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	Position   int64      `json:"position"`
-	EventID    uuid.UUID  `json:"eventId"`
-	EventType  string     `json:"eventType"`
-	StreamID   string     `json:"streamId"`
-	TeamID     *uuid.UUID `json:"teamId,omitempty"`
-	Actor      string     `json:"actor"`
-	RequestID  string     `json:"requestId,omitempty"`
-	RecordedAt time.Time  `json:"recordedAt"`
-	Summary    string     `json:"summary"`
-	Payload    []byte     `json:"-"`
-}
-
-// AuditFilter selects audit entries.
-type AuditFilter struct {
-	TeamIDs []uuid.UUID // nil: all teams and team-less events
-	After   int64       // positions greater than this
-	Since   time.Time   // recorded at or after, or no bound
-	Limit   int         // 0 means 100
-}
-
 // Audit returns audit entries in position order.
-func (q *Queries) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+func (q *Queries) Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
@@ -145,8 +132,8 @@ func (q *Queries) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEntry, error) {
-		var a AuditEntry
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (audit.Entry, error) {
+		var a audit.Entry
 		err := r.Scan(&a.Position, &a.EventID, &a.EventType, &a.StreamID, &a.TeamID, &a.Actor, &a.RequestID,
 			&a.RecordedAt, &a.Summary, &a.Payload)
 		return a, err

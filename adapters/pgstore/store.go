@@ -98,3 +98,30 @@ func (w Waiter) WaitFor(ctx context.Context, pos commands.Position) error {
 	}
 	return nil
 }
+
+// EventLog implements commands.EventLog.
+type EventLog struct{ Store *eventstore.Store }
+
+// List implements commands.EventLog.
+func (l EventLog) List(ctx context.Context, f commands.EventFilter) ([]commands.RawEvent, error) {
+	events, err := l.Store.List(ctx, eventstore.Filter{AfterGlobal: f.After, StreamID: f.StreamID, Types: f.Types, Limit: f.Limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]commands.RawEvent, len(events))
+	for i, e := range events {
+		out[i] = RawEvent(e)
+	}
+	return out, nil
+}
+
+// RawEvent converts a recorded event for the raw feed.
+func RawEvent(e eventstore.Event) commands.RawEvent {
+	return commands.RawEvent{
+		Position: e.Position.GlobalPosition, TransactionID: e.Position.TransactionID, StreamID: e.StreamID,
+		StreamVersion: e.StreamVersion, ID: e.ID, Type: e.Type, SchemaVersion: e.SchemaVersion, Payload: e.Payload,
+		Metadata: commands.Meta{Actor: e.Metadata.Actor, CorrelationID: e.Metadata.CorrelationID,
+			CausationID: e.Metadata.CausationID, RequestID: e.Metadata.RequestID},
+		RecordedAt: e.RecordedAt,
+	}
+}

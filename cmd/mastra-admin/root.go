@@ -37,6 +37,11 @@ func newApp(lookup func(string) (string, bool), stdout, stderr io.Writer) *app {
 // error returned before RunE starts is reported as bad usage (exit 2).
 func addCommands(root *cobra.Command, a *app) {
 	root.AddCommand(newMigrateCmd(a))
+	root.AddCommand(newServeCmd(a))
+	root.AddCommand(newTokenCmd(a))
+	root.AddCommand(newReplayCmd(a))
+	root.AddCommand(newEventsCmd(a))
+	root.AddCommand(newAuditCmd(a))
 	root.AddCommand(newVersionCmd(a))
 }
 

@@ -99,6 +99,7 @@ func New(cfg Config) (*App, error) {
 	cc := cfg.Commands
 	cc.Store = pgstore.NewEventStore(store, pgstore.Registry())
 	cc.Reads = a.Queries
+	cc.Events = pgstore.EventLog{Store: store}
 	cc.Consistency = pgstore.Waiter{W: projections.NewWaiter(cfg.Pool, cfg.ConsistencyTimeout, a.Projections...), Log: cfg.Logger}
 	if a.Admin, err = commands.New(cc); err != nil {
 		return nil, err

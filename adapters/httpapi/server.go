@@ -1,0 +1,121 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/sirupsen/logrus"
+
+	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/domain"
+)
+
+// Readiness reports whether the server can do its work, with detail.
+type Readiness interface {
+	Ready(ctx context.Context) (bool, any)
+}
+
+// Config configures a Server.
+type Config struct {
+	Admin     *commands.Admin
+	Readiness Readiness
+	Logger    *logrus.Entry
+	// Registry receives the HTTP metrics and is served on /metrics.
+	Registry *prometheus.Registry
+	// MaxBodyBytes caps request bodies; 0 means 1 MiB.
+	MaxBodyBytes int64
+	// AuditKey signs audit exports (HMAC); nil leaves them unsigned.
+	AuditKey []byte
+}
+
+func (c *Config) setDefaults() {
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = 1 << 20
+	}
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
+}
+
+// Validate reports what is missing.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Admin == nil {
+		errs = append(errs, errors.New("httpapi: admin is nil"))
+	}
+	if c.Readiness == nil {
+		errs = append(errs, errors.New("httpapi: readiness is nil"))
+	}
+	if c.Logger == nil {
+		errs = append(errs, errors.New("httpapi: logger is nil"))
+	}
+	if c.MaxBodyBytes < 0 {
+		errs = append(errs, errors.New("httpapi: MaxBodyBytes must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg     Config
+	log     *logrus.Entry
+	metrics *metrics
+	router  *mux.Router
+}
+
+// New returns a Server with every route registered.
+func New(cfg Config) (*Server, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	m, err := newMetrics(cfg.Registry)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: m, router: mux.NewRouter()}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// Router exposes the route table (for the OpenAPI check and tests).
+func (s *Server) Router() *mux.Router { return s.router }
+
+func (s *Server) routes() {
+	r := s.router
+	r.Use(s.accessLog, s.limitBody)
+	notFound := s.accessLog(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fail(w, r, domain.KindNotFound, "no route for "+r.Method+" "+r.URL.Path)
+	}))
+	notAllowed := s.accessLog(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: "invalid_argument", Message: "method " + r.Method + " is not allowed on " + r.URL.Path}})
+	}))
+	r.NotFoundHandler, r.MethodNotAllowedHandler = notFound, notAllowed
+
+	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet)
+	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet)
+	r.Handle("/metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+
+	// API routes sit on the root router (a mux subrouter answers 404 where
+	// 405 is right), each wrapped in authentication.
+	api := func(path, method string, h http.HandlerFunc) {
+		r.Handle("/api"+path, s.authenticate(h)).Methods(method)
+	}
+	api("/me", http.MethodGet, s.getMe)
+	api("/teams", http.MethodPost, s.createTeam)
+	api("/teams", http.MethodGet, s.listTeams)
+	api("/teams/{teamId}", http.MethodGet, s.getTeam)
+	api("/teams/{teamId}", http.MethodPatch, s.updateTeam)
+	api("/teams/{teamId}", http.MethodDelete, s.deleteTeam)
+	api("/teams/{teamId}/members", http.MethodGet, s.listMembers)
+	api("/audit", http.MethodGet, s.listAudit)
+	api("/audit/export", http.MethodGet, s.exportAudit)
+	api("/events", http.MethodGet, s.listEvents)
+}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sirupsen/logrus"
+
+	"github.com/mastra-admin/mastra-admin/adapters/config"
+	"github.com/mastra-admin/mastra-admin/eventstore"
+	core "github.com/mastra-admin/mastra-admin/internal/app"
+)
+
+// openCore connects to the database (creating it if missing), applies the
+// migrations and wires the core. The caller closes the pool; it runs the
+// consumers only if it calls Run.
+func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.App, *pgxpool.Pool, error) {
+	pool, err := eventstore.Connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	res, err := migratePostgres(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	for _, m := range res.Applied {
+		log.WithField("migration", m.Name).Info("applied migration")
+	}
+	a, err := core.New(core.Config{Pool: pool, Logger: log})
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return a, pool, nil
+}

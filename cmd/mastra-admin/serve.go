@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+
+	"github.com/mastra-admin/mastra-admin/adapters/auditexport"
+	"github.com/mastra-admin/mastra-admin/adapters/httpapi"
+)
+
+func newServeCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run everything in one process: API, projections and workers",
+		Long: `Run MastraAdmin: migrate the database (creating it if missing), start the
+projections as durable consumers, and serve the HTTP API on MASTRA_ADMIN_ADDR.
+SIGTERM or SIGINT shut it down gracefully: the listener closes, requests in
+flight finish, consumers finish or roll back their batch.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, log, err := a.loadConfigAndLogger()
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+
+			c, pool, err := openCore(ctx, cfg, log)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+
+			reg := prometheus.NewRegistry()
+			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+			auditKey, err := auditexport.LoadOrCreateKey(cfg.DataDir)
+			if err != nil {
+				return err
+			}
+			api, err := httpapi.New(httpapi.Config{Admin: c.Admin, Readiness: c, Logger: log, Registry: reg, AuditKey: auditKey})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", cfg.Addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+			}
+			srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+
+			consumers := make(chan error, 1)
+			runCtx, stopConsumers := context.WithCancel(context.WithoutCancel(ctx))
+			defer stopConsumers()
+			go func() { consumers <- c.Run(runCtx) }()
+			select {
+			case <-c.Running():
+			case err := <-consumers:
+				return fmt.Errorf("start consumers: %w", err)
+			}
+			served := make(chan error, 1)
+			go func() { served <- srv.Serve(ln) }()
+			log.WithField("addr", "http://"+ln.Addr().String()).
+				WithField("startup_ms", time.Since(start).Milliseconds()).Info("mastra-admin ready")
+
+			select {
+			case <-ctx.Done():
+			case err := <-served:
+				return fmt.Errorf("serve http: %w", err)
+			case err := <-consumers:
+				return fmt.Errorf("consumers stopped: %w", err)
+			}
+			log.Info("shutting down")
+			sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+			defer cancel()
+			herr := srv.Shutdown(sctx)
+			stopConsumers()
+			cerr := c.Close()
+			if err := errors.Join(herr, cerr); err != nil {
+				return fmt.Errorf("shut down: %w", err)
+			}
+			log.Info("stopped")
+			return nil
+		},
+	}
+}
