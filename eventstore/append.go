@@ -20,6 +20,12 @@ INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_vers
 SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
 RETURNING event_id, global_position, transaction_id, recorded_at`
 
+// appendOneSQL is appendSQL for the common single-event append.
+const appendOneSQL = `
+INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, payload, metadata)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+RETURNING event_id, global_position, transaction_id, recorded_at`
+
 // DBTX runs statements; *pgxpool.Pool, *pgx.Conn and pgx.Tx all are DBTX.
 type DBTX interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
@@ -35,10 +41,15 @@ func (s *Store) Append(ctx context.Context, streamID string, expected ExpectedVe
 // AppendStreams appends to several streams atomically: all events are
 // recorded, or none is. Each stream's expectation is checked.
 func (s *Store) AppendStreams(ctx context.Context, appends ...StreamAppend) ([]Event, error) {
-	return s.AppendStreamsWith(ctx, s.pool, appends...)
+	events, err := s.AppendStreamsWith(ctx, s.pool, appends...)
+	if err == nil {
+		s.Notify(ctx)
+	}
+	return events, err
 }
 
-// AppendStreamsWith is AppendStreams inside the caller's transaction (or pool).
+// AppendStreamsWith is AppendStreams inside the caller's transaction (or
+// pool). It does not notify consumers: call Notify after committing.
 func (s *Store) AppendStreamsWith(ctx context.Context, q DBTX, appends ...StreamAppend) ([]Event, error) {
 	if err := validateAppends(appends); err != nil {
 		return nil, err
@@ -180,7 +191,13 @@ func insert(ctx context.Context, q DBTX, appends []StreamAppend) ([]Event, error
 			})
 		}
 	}
-	rows, err := q.Query(ctx, appendSQL, ids, streams, versions, types, schemas, payloads, metas)
+	var rows pgx.Rows
+	var err error
+	if n == 1 {
+		rows, err = q.Query(ctx, appendOneSQL, ids[0], streams[0], versions[0], types[0], schemas[0], payloads[0], metas[0])
+	} else {
+		rows, err = q.Query(ctx, appendSQL, ids, streams, versions, types, schemas, payloads, metas)
+	}
 	if err != nil {
 		return nil, appendError(err, appends)
 	}

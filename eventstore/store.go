@@ -1,6 +1,7 @@
 package eventstore
 
 import (
+	"context"
 	"errors"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -10,6 +11,10 @@ import (
 type Config struct {
 	Pool      *pgxpool.Pool
 	Upcasters *Upcasters // nil: events are read as stored
+	// Notifier, when set, is told of every committed append (it wakes local
+	// consumers at once and other processes through a coalesced NOTIFY).
+	// Without one, each append is followed by its own NOTIFY.
+	Notifier *Notifier
 	// AnyRetries bounds how often an append with Any expectations is retried
 	// after another writer took the version it computed.
 	AnyRetries int
@@ -50,6 +55,16 @@ func New(cfg Config) (*Store, error) {
 		return nil, err
 	}
 	return &Store{pool: cfg.Pool, upcasters: cfg.Upcasters, cfg: cfg}, nil
+}
+
+// Notify tells consumers that events were committed. AppendStreams calls
+// it; a caller of AppendStreamsWith calls it after committing.
+func (s *Store) Notify(ctx context.Context) {
+	if s.cfg.Notifier != nil {
+		s.cfg.Notifier.Published()
+		return
+	}
+	_, _ = s.pool.Exec(ctx, notifySQL, "") // best effort: consumers also poll
 }
 
 // Pool returns the pool the store writes to.

@@ -139,19 +139,30 @@ func EnsureCheckpoint(ctx context.Context, q DBTX, consumer string) error {
 	return nil
 }
 
-// LockCheckpoint locks the consumer's checkpoint row in tx and returns it.
-// With skipLocked, ok is false when another transaction holds it.
-func LockCheckpoint(ctx context.Context, tx pgx.Tx, consumer string, skipLocked bool) (pos Position, ok bool, err error) {
-	q := `SELECT transaction_id, global_position FROM consumer_checkpoints WHERE consumer = $1 FOR UPDATE`
-	if skipLocked {
-		q += ` SKIP LOCKED`
+// LockCheckpoint takes the consumer's lock for the rest of tx and returns
+// its checkpoint. The lock is a transaction-scoped advisory lock, not a
+// row lock: it assigns the transaction no id, so a consumer that has not
+// written yet does not hold back what other gap-safe readers may see. With
+// try, ok is false when another transaction holds the lock.
+func LockCheckpoint(ctx context.Context, tx pgx.Tx, consumer string, try bool) (pos Position, ok bool, err error) {
+	lock := `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0)), true`
+	if try {
+		lock = `SELECT NULL, pg_try_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0))`
 	}
-	err = tx.QueryRow(ctx, q, consumer).Scan(&pos.TransactionID, &pos.GlobalPosition)
-	if errors.Is(err, pgx.ErrNoRows) {
+	var ignored any
+	if err := tx.QueryRow(ctx, lock, consumer).Scan(&ignored, &ok); err != nil {
+		return pos, false, fmt.Errorf("lock consumer %s: %w", consumer, err)
+	}
+	if !ok {
 		return pos, false, nil
 	}
+	err = tx.QueryRow(ctx, `SELECT transaction_id, global_position FROM consumer_checkpoints WHERE consumer = $1`, consumer).
+		Scan(&pos.TransactionID, &pos.GlobalPosition)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return pos, false, fmt.Errorf("consumer %s has no checkpoint", consumer)
+	}
 	if err != nil {
-		return pos, false, fmt.Errorf("lock checkpoint of %s: %w", consumer, err)
+		return pos, false, fmt.Errorf("read checkpoint of %s: %w", consumer, err)
 	}
 	return pos, true, nil
 }

@@ -152,6 +152,7 @@ func TestGapSafetyLateCommitIsDelivered(t *testing.T) {
 	require.Less(t, a[0].Position.GlobalPosition, b[0].Position.GlobalPosition)
 
 	require.NoError(t, txB.Commit(ctx))
+	h.store.Notify(ctx)
 	// The reader takes B, which has the later global position...
 	assert.Equal(t, []int64{b[0].Position.GlobalPosition}, h.waitApplied("reader", 1))
 	// ...and an event appended after A began is held back while A is in flight.
@@ -160,6 +161,7 @@ func TestGapSafetyLateCommitIsDelivered(t *testing.T) {
 	assert.Len(t, h.applied("reader"), 1, "nothing after an in-flight transaction is visible")
 
 	require.NoError(t, txA.Commit(ctx))
+	h.store.Notify(ctx)
 	got := h.waitApplied("reader", 3)
 	assert.Equal(t, []int64{b[0].Position.GlobalPosition, a[0].Position.GlobalPosition, c[0]}, got,
 		"the late commit is delivered, after what was already read, and nothing is skipped")

@@ -33,22 +33,30 @@ const copyThreshold = 32
 
 // Apply implements Projection.
 func (Audit) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
-	rows := make([][]any, len(events))
-	for i, e := range events {
-		rows[i] = auditRow(e)
-	}
-	if len(rows) >= copyThreshold {
+	if len(events) >= copyThreshold {
+		rows := make([][]any, len(events))
+		for i, e := range events {
+			rows[i] = auditRow(e)
+		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"audit_log"}, auditColumns, pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy audit entries: %w", err)
 		}
 		return nil
 	}
 	b := &pgx.Batch{}
-	for _, r := range rows {
-		b.Queue(`INSERT INTO audit_log (position, event_id, event_type, stream_id, team_id, actor, request_id,
-			recorded_at, summary, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r...)
+	for _, e := range events {
+		if err := (Audit{}).Queue(b, e); err != nil {
+			return err
+		}
 	}
 	return sendBatch(ctx, tx, b)
+}
+
+// Queue implements Queuer.
+func (Audit) Queue(b *pgx.Batch, e eventstore.Event) error {
+	b.Queue(`INSERT INTO audit_log (position, event_id, event_type, stream_id, team_id, actor, request_id,
+		recorded_at, summary, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, auditRow(e)...)
+	return nil
 }
 
 func auditRow(e eventstore.Event) []any {

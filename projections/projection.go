@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -23,6 +24,13 @@ type Projection interface {
 	Tables() []string
 	// Apply applies events, all of handled types, in order, through tx.
 	Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error
+}
+
+// Queuer is implemented by projections whose writes are plain statements.
+// Live, the statements for one event are sent in a single round trip, so a
+// consumer's transaction stays short.
+type Queuer interface {
+	Queue(b *pgx.Batch, e eventstore.Event) error
 }
 
 // handles reports whether p applies events of type t.
@@ -59,13 +67,37 @@ func Handler(p Projection) message.NoPublishHandlerFunc {
 		if !ok {
 			return fmt.Errorf("projection %s: no consumer transaction", p.Name())
 		}
-		return pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
-			if err := p.Apply(ctx, sp, []eventstore.Event{e}); err != nil {
-				return fmt.Errorf("projection %s apply %s at %d: %w", p.Name(), e.Type, e.Position.GlobalPosition, err)
-			}
-			return nil
-		})
+		var err error
+		if q, ok := p.(Queuer); ok {
+			err = applyQueued(ctx, tx, q, e)
+		} else {
+			err = pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return p.Apply(ctx, sp, []eventstore.Event{e}) })
+		}
+		if err != nil {
+			return fmt.Errorf("projection %s apply %s at %d: %w", p.Name(), e.Type, e.Position.GlobalPosition, err)
+		}
+		return nil
 	}
+}
+
+// applyQueued sends SAVEPOINT, the event's statements and RELEASE in one
+// round trip; on failure it rolls back to the savepoint so that the
+// consumer's transaction stays usable for a retry.
+func applyQueued(ctx context.Context, tx pgx.Tx, q Queuer, e eventstore.Event) error {
+	b := &pgx.Batch{}
+	b.Queue(`SAVEPOINT live_apply`)
+	if err := q.Queue(b, e); err != nil {
+		return err
+	}
+	b.Queue(`RELEASE SAVEPOINT live_apply`)
+	err := tx.SendBatch(ctx, b).Close()
+	if err == nil {
+		return nil
+	}
+	if _, rerr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT live_apply`); rerr != nil {
+		return errors.Join(err, fmt.Errorf("roll back to savepoint: %w", rerr))
+	}
+	return err
 }
 
 // Register adds one consumer per projection to the router.

@@ -28,14 +28,15 @@ func (Teams) Handles() []string {
 func (t Teams) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
 	b := &pgx.Batch{}
 	for _, e := range events {
-		if err := t.queue(b, e); err != nil {
+		if err := t.Queue(b, e); err != nil {
 			return err
 		}
 	}
 	return sendBatch(ctx, tx, b)
 }
 
-func (Teams) queue(b *pgx.Batch, e eventstore.Event) error {
+// Queue implements Queuer.
+func (Teams) Queue(b *pgx.Batch, e eventstore.Event) error {
 	switch e.Type {
 	case team.TypeCreated:
 		v, err := decode[team.Created](e)

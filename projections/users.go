@@ -28,14 +28,15 @@ func (Users) Handles() []string {
 func (u Users) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
 	b := &pgx.Batch{}
 	for _, e := range events {
-		if err := u.queue(b, e); err != nil {
+		if err := u.Queue(b, e); err != nil {
 			return err
 		}
 	}
 	return sendBatch(ctx, tx, b)
 }
 
-func (Users) queue(b *pgx.Batch, e eventstore.Event) error {
+// Queue implements Queuer.
+func (Users) Queue(b *pgx.Batch, e eventstore.Event) error {
 	switch e.Type {
 	case user.TypeRegistered:
 		v, err := decode[user.Registered](e)

@@ -71,13 +71,14 @@ func New(cfg Config) (*App, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	store, err := eventstore.New(eventstore.Config{Pool: cfg.Pool})
+	notifier := eventstore.NewNotifier(cfg.Pool, cfg.Logger)
+	store, err := eventstore.New(eventstore.Config{Pool: cfg.Pool, Notifier: notifier})
 	if err != nil {
 		return nil, err
 	}
 	a := &App{
 		Store:       store,
-		Notifier:    eventstore.NewNotifier(cfg.Pool, cfg.Logger),
+		Notifier:    notifier,
 		Parker:      eventstore.NewParker(cfg.Pool),
 		Queries:     projections.NewQueries(cfg.Pool),
 		Projections: Projections(),
@@ -118,6 +119,9 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Logger returns the App's logger.
+func (a *App) Logger() *logrus.Entry { return a.log }
 
 // Running is closed once the consumers are running.
 func (a *App) Running() <-chan struct{} { return a.Router.Running() }
