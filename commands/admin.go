@@ -15,7 +15,7 @@ type Config struct {
 	Store       EventStore
 	Reads       ReadModel
 	Events      EventLog    // nil: the raw event feed is unavailable
-	Consistency Consistency // nil: no read-your-writes wait
+	Consistency Consistency // nil: queries do not wait for the caller's writes
 	Clock       Clock
 	IDs         IDs
 	Secrets     Secrets
@@ -52,7 +52,9 @@ func (c Config) Validate() error {
 
 // Admin is the application service: every command and query of MastraAdmin.
 type Admin struct {
-	cfg Config
+	cfg    Config
+	writes lastWrites[uuid.UUID] // by user
+	tokens lastWrites[string]    // by token prefix
 }
 
 // New returns an Admin.
@@ -110,7 +112,7 @@ func metaFor(ctx context.Context, p Principal) Meta {
 type decision func() ([]Append, error)
 
 // execute runs decide, appends what it returns, retries the whole cycle on
-// a concurrent change, and waits until the read models show the result.
+// a concurrent change, and records the position for read-your-writes.
 func (a *Admin) execute(ctx context.Context, p Principal, decide decision) (Position, error) {
 	for attempt := 0; ; attempt++ {
 		appends, err := decide()
@@ -130,11 +132,7 @@ func (a *Admin) execute(ctx context.Context, p Principal, decide decision) (Posi
 		if err != nil {
 			return Position{}, err
 		}
-		if a.cfg.Consistency != nil {
-			if err := a.cfg.Consistency.WaitFor(ctx, pos); err != nil {
-				return pos, fmt.Errorf("wait for read models: %w", err)
-			}
-		}
+		a.wrote(ctx, p, pos)
 		return pos, nil
 	}
 }

@@ -25,6 +25,9 @@ const MaxPage = 1000
 // Audit returns audit entries: all of them for platform admins, otherwise
 // those of the teams where the caller is an admin or owner.
 func (a *Admin) Audit(ctx context.Context, p Principal, q AuditQuery) ([]audit.Entry, error) {
+	if err := a.fresh(ctx, p); err != nil {
+		return nil, err
+	}
 	if q.Limit <= 0 || q.Limit > MaxPage {
 		q.Limit = min(max(q.Limit, 100), MaxPage)
 	}

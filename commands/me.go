@@ -17,6 +17,9 @@ type MeView struct {
 
 // Me returns the caller, their teams and their role in each.
 func (a *Admin) Me(ctx context.Context, p Principal) (MeView, error) {
+	if err := a.fresh(ctx, p); err != nil {
+		return MeView{}, err
+	}
 	u, ok, err := a.cfg.Reads.UserByID(ctx, p.UserID)
 	if err != nil {
 		return MeView{}, fmt.Errorf("read user: %w", err)

@@ -100,9 +100,11 @@ type EventLog interface {
 }
 
 // Consistency gives read-your-writes: WaitFor returns once the read models
-// reflect everything up to pos.
+// reflect everything up to pos (or gives up, logging, after a timeout).
 type Consistency interface {
 	WaitFor(ctx context.Context, pos Position) error
+	// WaitForHead waits until the read models show every visible event.
+	WaitForHead(ctx context.Context) error
 }
 
 // Clock tells the time.

@@ -28,11 +28,18 @@ func (a *Admin) CreateTeam(ctx context.Context, p Principal, in CreateTeamInput)
 		return team.View{}, err
 	}
 	var view team.View
+	attempt := 0
 	_, err = a.execute(ctx, p, func() ([]Append, error) {
 		cmd.TeamID, cmd.At = a.cfg.IDs.New(), a.cfg.Clock.Now()
-		claim, claimVersion, err := load(ctx, a.cfg.Store, team.SlugStreamID(cmd.Slug), team.EvolveClaim)
-		if err != nil {
-			return nil, err
+		// Most slugs were never used: first try claiming a fresh slug stream
+		// without reading it; a conflict brings us back here to read it.
+		var claim team.SlugClaim
+		var claimVersion int64
+		if attempt++; attempt > 1 {
+			var err error
+			if claim, claimVersion, err = load(ctx, a.cfg.Store, team.SlugStreamID(cmd.Slug), team.EvolveClaim); err != nil {
+				return nil, err
+			}
 		}
 		claimed, err := claim.Claim(cmd.Slug, cmd.TeamID, cmd.At)
 		if err != nil {
@@ -132,6 +139,9 @@ func (a *Admin) DeleteTeam(ctx context.Context, p Principal, id uuid.UUID) error
 
 // GetTeam returns a team the caller can see.
 func (a *Admin) GetTeam(ctx context.Context, p Principal, id uuid.UUID) (team.View, error) {
+	if err := a.fresh(ctx, p); err != nil {
+		return team.View{}, err
+	}
 	role, err := a.teamRole(ctx, p, id, domain.ActionTeamRead)
 	if err != nil {
 		return team.View{}, err
@@ -149,6 +159,9 @@ func (a *Admin) GetTeam(ctx context.Context, p Principal, id uuid.UUID) (team.Vi
 
 // ListTeams returns the caller's teams, or every team for platform admins.
 func (a *Admin) ListTeams(ctx context.Context, p Principal) ([]team.View, error) {
+	if err := a.fresh(ctx, p); err != nil {
+		return nil, err
+	}
 	var (
 		teams []team.View
 		err   error
@@ -167,6 +180,9 @@ func (a *Admin) ListTeams(ctx context.Context, p Principal) ([]team.View, error)
 
 // ListMembers returns a team's members.
 func (a *Admin) ListMembers(ctx context.Context, p Principal, id uuid.UUID) ([]team.MemberView, error) {
+	if err := a.fresh(ctx, p); err != nil {
+		return nil, err
+	}
 	if _, err := a.teamRole(ctx, p, id, domain.ActionMembersRead); err != nil {
 		return nil, err
 	}

@@ -91,6 +91,7 @@ func TestConcurrentCreatesOfOneSlugLetExactlyOneWin(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
+	env.CaughtUp(t) // the reader below wrote nothing itself
 	wins := 0
 	for _, err := range results {
 		if err == nil {
@@ -143,8 +144,14 @@ func TestOutsidersSeeNotFoundAndPlatformAdminsSeeAll(t *testing.T) {
 	alice := principal(t, env, "alice@example.com", false)
 	mallory := principal(t, env, "mallory@example.com", false)
 	root := principal(t, env, "root@example.com", true)
-	team, err := env.Admin.CreateTeam(ctx, alice, commands.CreateTeamInput{Name: "Secret"})
+	wctx, wrote := commands.WithConsistency(ctx, commands.Position{})
+	team, err := env.Admin.CreateTeam(wctx, alice, commands.CreateTeamInput{Name: "Secret"})
 	require.NoError(t, err)
+	token := wrote()
+	require.NotZero(t, token.GlobalPosition, "the command reports its position")
+	// Readers other than alice carry her consistency token, as a client
+	// would between replicas.
+	ctx, _ = commands.WithConsistency(ctx, token)
 
 	_, err = env.Admin.GetTeam(ctx, mallory, team.ID)
 	assert.ErrorIs(t, err, domain.ErrNotFound)

@@ -94,7 +94,7 @@ func (a *Admin) CreateToken(ctx context.Context, p Principal, userID uuid.UUID, 
 		return NewToken{}, err
 	}
 	var out NewToken
-	_, err = a.execute(ctx, p, func() ([]Append, error) {
+	pos, err := a.execute(ctx, p, func() ([]Append, error) {
 		u, version, err := load(ctx, a.cfg.Store, user.StreamID(userID), user.Evolve)
 		if err != nil {
 			return nil, err
@@ -108,6 +108,9 @@ func (a *Admin) CreateToken(ctx context.Context, p Principal, userID uuid.UUID, 
 		out = NewToken{ID: id, Name: issued.Name, Prefix: prefix, Token: TokenPrefix + prefix + "_" + secret, ExpiresAt: expiresAt, CreatedAt: now}
 		return appendIf(user.StreamID(userID), version, a.events(evs...)), nil
 	})
+	if err == nil {
+		a.tokens.record(prefix, pos)
+	}
 	return out, err
 }
 
@@ -130,9 +133,9 @@ func (a *Admin) Authenticate(ctx context.Context, bearer string) (Principal, err
 	if !ok || len(prefix) != 8 || secret == "" {
 		return Principal{}, denied
 	}
-	cred, found, err := a.cfg.Reads.CredentialByPrefix(ctx, prefix)
+	cred, found, err := a.credential(ctx, prefix)
 	if err != nil {
-		return Principal{}, fmt.Errorf("look up token: %w", err)
+		return Principal{}, err
 	}
 	if !found || !user.SecretMatches(secret, cred.SecretHash) || cred.Revoked {
 		return Principal{}, denied
@@ -141,6 +144,34 @@ func (a *Admin) Authenticate(ctx context.Context, bearer string) (Principal, err
 		return Principal{}, denied
 	}
 	return Principal{UserID: cred.UserID, Email: cred.Email, PlatformAdmin: cred.PlatformAdmin, TokenID: cred.TokenID}, nil
+}
+
+// credential looks a token up in the read model. A token issued moments
+// ago may not be there yet: one issued here is waited for; an unknown one
+// is looked up again once the read models show every visible event (it may
+// come from another replica).
+func (a *Admin) credential(ctx context.Context, prefix string) (user.Credential, bool, error) {
+	if pos := a.tokens.of(prefix); pos != (Position{}) && a.cfg.Consistency != nil {
+		if err := a.cfg.Consistency.WaitFor(ctx, pos); err != nil {
+			return user.Credential{}, false, err
+		}
+	}
+	cred, found, err := a.cfg.Reads.CredentialByPrefix(ctx, prefix)
+	if err != nil || found || a.cfg.Consistency == nil {
+		return cred, found, wrapLookup(err)
+	}
+	if err := a.cfg.Consistency.WaitForHead(ctx); err != nil {
+		return cred, false, err
+	}
+	cred, found, err = a.cfg.Reads.CredentialByPrefix(ctx, prefix)
+	return cred, found, wrapLookup(err)
+}
+
+func wrapLookup(err error) error {
+	if err != nil {
+		return fmt.Errorf("look up token: %w", err)
+	}
+	return nil
 }
 
 // errNotFound hides whether a resource exists from callers who may not see it.

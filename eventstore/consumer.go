@@ -48,11 +48,23 @@ func (c *consumer) run(ctx context.Context) {
 		wake = ch
 	}
 	recheck := time.Duration(0) // after a wake-up that found nothing visible yet
+	var isolate isolation
 	for {
-		n, err := c.batch(ctx)
+		size := c.s.cfg.BatchSize
+		if isolate.active() {
+			size = 1
+		}
+		n, err := c.batch(ctx, size)
+		isolate.passed(n)
+		var fe *flushError
 		switch {
 		case errors.Is(err, errConsumerParked), errors.Is(err, errSubscriberClose), ctx.Err() != nil:
 			return
+		case errors.As(err, &fe):
+			if !c.flushFailed(ctx, &isolate, fe) {
+				return
+			}
+			continue
 		case errors.Is(err, errBatchAbandoned):
 			if !c.sleep(ctx, c.s.cfg.ResendInterval, nil) {
 				return
@@ -64,7 +76,7 @@ func (c *consumer) run(ctx context.Context) {
 				return
 			}
 			continue
-		case n == c.s.cfg.BatchSize:
+		case n == size:
 			continue // more may be waiting
 		case n > 0:
 			recheck = 0
@@ -81,6 +93,9 @@ func (c *consumer) run(ctx context.Context) {
 		switch {
 		case woken:
 			recheck = quickRecheckFloor
+			if l := c.s.cfg.Linger; l > 0 && !c.sleep(ctx, l, nil) {
+				return
+			}
 		case recheck > 0:
 			// A notification may come from a transaction that is visible only
 			// once an older one ends; look again soon, backing off.
@@ -90,6 +105,48 @@ func (c *consumer) run(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// isolation replays a failed batch's events one at a time.
+type isolation struct {
+	left     int // events still to go one by one
+	failures int // consecutive failures of the event at the head
+}
+
+func (i *isolation) active() bool { return i.left > 0 }
+
+func (i *isolation) passed(n int) {
+	if n > 0 {
+		i.left = max(i.left-n, 0)
+		i.failures = 0
+	}
+}
+
+// flushFailed handles a batch whose deferred writes failed: a batch of many
+// events is replayed one by one; a single failing event is retried with
+// backoff and then parks the consumer. It returns false to stop.
+func (c *consumer) flushFailed(ctx context.Context, iso *isolation, fe *flushError) bool {
+	log := c.log.WithFields(logrus.Fields{"event_type": fe.last.Type, "position": fe.last.Position.GlobalPosition})
+	if fe.size > 1 {
+		log.WithError(fe.err).Warn("batch writes failed; replaying its events one at a time")
+		iso.left, iso.failures = fe.size, 0
+		return true
+	}
+	iso.left = max(iso.left, 1)
+	iso.failures++
+	if iso.failures > c.s.cfg.FlushRetries && c.s.cfg.Parker != nil {
+		if err := c.s.cfg.Parker.record(ctx, c.name, fe.last, fe.err); err != nil {
+			c.log.WithError(err).Error("could not record parked consumer")
+		}
+		log.WithError(fe.err).Error("consumer parked on a poison event; other consumers go on")
+		return false
+	}
+	wait := c.s.cfg.RetryInterval
+	for k := 1; k < iso.failures && wait < 30*time.Second; k++ {
+		wait *= 2
+	}
+	log.WithError(fe.err).WithField("attempt", iso.failures).Warn("event writes failed; retrying")
+	return c.sleep(ctx, wait, nil)
 }
 
 func (c *consumer) sleep(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
@@ -112,9 +169,19 @@ func (c *consumer) sleepWoken(ctx context.Context, d time.Duration, wake <-chan 
 	}
 }
 
-// batch delivers one batch in one transaction and returns how many events
+// flushError is a failure of a batch's deferred writes.
+type flushError struct {
+	err  error
+	last Event // the batch's last event
+	size int
+}
+
+func (e *flushError) Error() string { return "flush deferred writes: " + e.err.Error() }
+func (e *flushError) Unwrap() error { return e.err }
+
+// batch delivers up to size events in one transaction and returns how many
 // it committed.
-func (c *consumer) batch(ctx context.Context) (n int, err error) {
+func (c *consumer) batch(ctx context.Context, size int) (n int, err error) {
 	tx, err := c.s.cfg.Store.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
 		return 0, fmt.Errorf("begin consumer transaction: %w", err)
@@ -129,38 +196,47 @@ func (c *consumer) batch(ctx context.Context) (n int, err error) {
 	if err != nil || !ok {
 		return 0, err // !ok: another process is consuming; wait and try again
 	}
-	events, err := c.s.cfg.Store.ReadAllWith(ctx, tx, pos, c.s.cfg.BatchSize)
+	events, err := c.s.cfg.Store.ReadAllWith(ctx, tx, pos, size)
 	if err != nil {
 		return 0, err
 	}
 	if len(events) == 0 {
 		return 0, nil
 	}
+	deferred := &pgx.Batch{}
 	for _, e := range events {
-		if err := c.deliver(ctx, tx, e); err != nil {
+		if err := c.deliver(ctx, tx, e, deferred); err != nil {
 			return 0, err
 		}
 	}
 	if hook := c.s.beforeCommit; hook != nil {
 		hook(c.name)
 	}
-	if err := SaveCheckpoint(ctx, tx, c.name, events[len(events)-1].Position); err != nil {
-		return 0, err
+	last := events[len(events)-1]
+	queueSaveCheckpoint(deferred, c.name, last.Position)
+	if err := tx.SendBatch(ctx, deferred).Close(); err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		return 0, &flushError{err: err, last: last, size: len(events)}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return 0, fmt.Errorf("commit consumer batch: %w", err)
 	}
 	committed = true
+	if c.s.cfg.OnCommit != nil {
+		c.s.cfg.OnCommit(c.name, last.Position)
+	}
 	return len(events), nil
 }
 
 // deliver sends one event and waits for its ack. A nack abandons the batch
 // (or parks the consumer when the Parker says so).
-func (c *consumer) deliver(ctx context.Context, tx pgx.Tx, e Event) error {
+func (c *consumer) deliver(ctx context.Context, tx pgx.Tx, e Event, deferred *pgx.Batch) error {
 	msg := ToMessage(e)
 	msgCtx, cancel := context.WithTimeout(ctx, c.s.cfg.AckDeadline)
 	defer cancel()
-	msg.SetContext(withDelivery(msgCtx, tx, e))
+	msg.SetContext(withDelivery(msgCtx, tx, e, deferred))
 	select {
 	case c.out <- msg:
 	case <-c.s.closing:
@@ -230,12 +306,20 @@ func ToMessage(e Event) *message.Message {
 type deliveryKey struct{}
 
 type delivery struct {
-	tx    pgx.Tx
-	event Event
+	tx       pgx.Tx
+	event    Event
+	deferred *pgx.Batch
 }
 
-func withDelivery(ctx context.Context, tx pgx.Tx, e Event) context.Context {
-	return context.WithValue(ctx, deliveryKey{}, delivery{tx: tx, event: e})
+func withDelivery(ctx context.Context, tx pgx.Tx, e Event, deferred *pgx.Batch) context.Context {
+	return context.WithValue(ctx, deliveryKey{}, delivery{tx: tx, event: e, deferred: deferred})
+}
+
+// DeferredFromContext returns the batch's deferred pipeline: statements
+// queued on it are sent, with the checkpoint, just before the commit.
+func DeferredFromContext(ctx context.Context) (*pgx.Batch, bool) {
+	d, ok := ctx.Value(deliveryKey{}).(delivery)
+	return d.deferred, ok && d.deferred != nil
 }
 
 // TxFromContext returns the consumer transaction a message was delivered

@@ -2,6 +2,7 @@ package eventstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -135,4 +136,21 @@ func (s *Store) Horizon(ctx context.Context) (uint64, error) {
 		return 0, fmt.Errorf("read transaction horizon: %w", err)
 	}
 	return x, nil
+}
+
+// Last returns the position of the last committed event in the gap-safe
+// order, visible to consumers yet or not (zero for an empty store). A
+// consumer whose checkpoint reaches it has applied everything committed
+// before the call.
+func (s *Store) Last(ctx context.Context) (Position, error) {
+	var p Position
+	err := s.pool.QueryRow(ctx, `SELECT transaction_id, global_position FROM events
+		ORDER BY transaction_id DESC, global_position DESC LIMIT 1`).Scan(&p.TransactionID, &p.GlobalPosition)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Position{}, nil
+	}
+	if err != nil {
+		return Position{}, fmt.Errorf("read last position: %w", err)
+	}
+	return p, nil
 }

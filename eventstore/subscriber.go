@@ -18,6 +18,8 @@ type SubscriberConfig struct {
 	Notifier *Notifier // nil: poll only
 	Logger   *logrus.Entry
 	Parker   *Parker // nil: a nacked event is redelivered after ResendInterval
+	// OnCommit, if set, is told each time a consumer commits a batch.
+	OnCommit func(consumer string, pos Position)
 
 	// BatchSize is how many events one transaction delivers at most.
 	BatchSize int
@@ -29,6 +31,12 @@ type SubscriberConfig struct {
 	RetryInterval time.Duration
 	// AckDeadline cancels the context of an event not acked in time.
 	AckDeadline time.Duration
+	// Linger is how long a consumer woken by an append waits before it
+	// reads, so that one batch carries more events; 0 means no wait.
+	Linger time.Duration
+	// FlushRetries is how often a batch whose deferred writes fail is
+	// retried, event by event, before the consumer parks on the event.
+	FlushRetries int
 }
 
 func (c *SubscriberConfig) setDefaults() {
@@ -46,6 +54,9 @@ func (c *SubscriberConfig) setDefaults() {
 	}
 	if c.AckDeadline == 0 {
 		c.AckDeadline = 30 * time.Second
+	}
+	if c.FlushRetries == 0 {
+		c.FlushRetries = 5
 	}
 	if c.Logger == nil {
 		c.Logger = logrus.NewEntry(logrus.New())
@@ -77,6 +88,12 @@ func (c SubscriberConfig) Validate() error {
 // after the last message is acked, so a handler that writes through it is
 // applied exactly once. If the subscriber closes or a message is nacked,
 // the whole batch is rolled back and redelivered.
+//
+// A handler may instead queue its statements on the batch's deferred
+// pipeline (DeferredFromContext): they are sent with the checkpoint update
+// in one round trip before the commit. If that fails, the batch rolls back
+// and the consumer goes over the same events one at a time, so that a
+// failing event is found, retried and, past FlushRetries, parked.
 type Subscriber struct {
 	cfg     SubscriberConfig
 	closing chan struct{}
@@ -140,17 +157,22 @@ func EnsureCheckpoint(ctx context.Context, q DBTX, consumer string) error {
 }
 
 // LockCheckpoint takes the consumer's lock for the rest of tx and returns
-// its checkpoint. The lock is a transaction-scoped advisory lock, not a
+// its checkpoint, and lets tx commit without waiting for the WAL flush. The lock is a transaction-scoped advisory lock, not a
 // row lock: it assigns the transaction no id, so a consumer that has not
 // written yet does not hold back what other gap-safe readers may see. With
 // try, ok is false when another transaction holds the lock.
 func LockCheckpoint(ctx context.Context, tx pgx.Tx, consumer string, try bool) (pos Position, ok bool, err error) {
-	lock := `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0)), true`
+	// A consumer's writes are derived from events and commit with its
+	// checkpoint: if a crash loses the commit, the events are applied again.
+	// So they need not wait for the WAL flush (visibility is unchanged).
+	lock := `SELECT set_config('synchronous_commit', 'off', true),
+		pg_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0)), true`
 	if try {
-		lock = `SELECT NULL, pg_try_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0))`
+		lock = `SELECT set_config('synchronous_commit', 'off', true), NULL,
+			pg_try_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0))`
 	}
-	var ignored any
-	if err := tx.QueryRow(ctx, lock, consumer).Scan(&ignored, &ok); err != nil {
+	var ignored, setting any
+	if err := tx.QueryRow(ctx, lock, consumer).Scan(&setting, &ignored, &ok); err != nil {
 		return pos, false, fmt.Errorf("lock consumer %s: %w", consumer, err)
 	}
 	if !ok {
@@ -167,10 +189,16 @@ func LockCheckpoint(ctx context.Context, tx pgx.Tx, consumer string, try bool) (
 	return pos, true, nil
 }
 
+const saveCheckpointSQL = `UPDATE consumer_checkpoints SET transaction_id = $2, global_position = $3, updated_at = now()
+	WHERE consumer = $1`
+
+func queueSaveCheckpoint(b *pgx.Batch, consumer string, pos Position) {
+	b.Queue(saveCheckpointSQL, consumer, pos.TransactionID, pos.GlobalPosition)
+}
+
 // SaveCheckpoint moves the consumer's checkpoint to pos inside tx.
 func SaveCheckpoint(ctx context.Context, tx pgx.Tx, consumer string, pos Position) error {
-	_, err := tx.Exec(ctx, `UPDATE consumer_checkpoints SET transaction_id = $2, global_position = $3, updated_at = now()
-		WHERE consumer = $1`, consumer, pos.TransactionID, pos.GlobalPosition)
+	_, err := tx.Exec(ctx, saveCheckpointSQL, consumer, pos.TransactionID, pos.GlobalPosition)
 	if err != nil {
 		return fmt.Errorf("save checkpoint of %s: %w", consumer, err)
 	}

@@ -77,12 +77,9 @@ func Apply(ctx context.Context, pool *pgxpool.Pool, list []Migration) (res Resul
 	}
 	defer conn.Release()
 
-	var schema string
-	if err := conn.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
-		return res, fmt.Errorf("read current schema: %w", err)
-	}
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize()); err != nil {
-		return res, fmt.Errorf("create schema %s: %w", schema, err)
+	schema, err := ensureSchema(ctx, conn.Conn())
+	if err != nil {
+		return res, err
 	}
 	key := lockKey(schema)
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
@@ -90,6 +87,8 @@ func Apply(ctx context.Context, pool *pgxpool.Pool, list []Migration) (res Resul
 	}
 	defer func() {
 		if _, uerr := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); uerr != nil {
+			// The session may still hold the lock: never hand it back to the pool.
+			_ = conn.Hijack().Close(context.WithoutCancel(ctx))
 			err = errors.Join(err, fmt.Errorf("release migration lock: %w", uerr))
 		}
 	}()
@@ -100,12 +99,19 @@ func Apply(ctx context.Context, pool *pgxpool.Pool, list []Migration) (res Resul
 		applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
 		return res, fmt.Errorf("create schema_migrations: %w", err)
 	}
-	if err := conn.QueryRow(ctx, `SELECT COALESCE(max(version), 0) FROM schema_migrations`).Scan(&res.Current); err != nil {
-		return res, fmt.Errorf("read migration version: %w", err)
+	applied, err := appliedVersions(ctx, conn.Conn())
+	if err != nil {
+		return res, err
+	}
+	for v := range applied {
+		res.Current = max(res.Current, v)
 	}
 	for _, m := range list {
-		if m.Version <= res.Current {
+		if applied[m.Version] {
 			continue
+		}
+		if m.Version < res.Current {
+			return res, fmt.Errorf("migration %s was never applied but version %d was: refusing to apply out of order", m.Name, res.Current)
 		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
@@ -121,6 +127,77 @@ func Apply(ctx context.Context, pool *pgxpool.Pool, list []Migration) (res Resul
 		res.Current = m.Version
 	}
 	return res, nil
+}
+
+// ensureSchema returns the schema migrations go to: the first schema of
+// the search_path, created when missing. (current_schema() would silently
+// fall through to the next existing schema on the path, or be NULL.) A
+// path starting with "$user" is resolved by Postgres.
+func ensureSchema(ctx context.Context, conn *pgx.Conn) (string, error) {
+	var path string
+	if err := conn.QueryRow(ctx, `SHOW search_path`).Scan(&path); err != nil {
+		return "", fmt.Errorf("read search_path: %w", err)
+	}
+	name := firstSchema(path)
+	if name == "$user" {
+		var current *string
+		if err := conn.QueryRow(ctx, `SELECT current_schema()`).Scan(&current); err != nil {
+			return "", fmt.Errorf("read current schema: %w", err)
+		}
+		if current == nil {
+			return "", fmt.Errorf("search_path %q names no existing schema", path)
+		}
+		return *current, nil
+	}
+	if name == "" {
+		return "", fmt.Errorf("search_path %q names no schema to migrate", path)
+	}
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, name).Scan(&exists); err != nil {
+		return "", fmt.Errorf("look up schema %s: %w", name, err)
+	}
+	if exists {
+		return name, nil
+	}
+	// Creating the same schema concurrently can clash on the catalog's
+	// unique index: take a lock on the name first.
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, lockKey("create:"+name)); err != nil {
+		return "", fmt.Errorf("take schema lock: %w", err)
+	}
+	_, err := conn.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{name}.Sanitize())
+	if _, uerr := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, lockKey("create:"+name)); uerr != nil {
+		err = errors.Join(err, uerr)
+	}
+	if err != nil {
+		return "", fmt.Errorf("create schema %s: %w", name, err)
+	}
+	return name, nil
+}
+
+// firstSchema returns the first entry of a search_path, unquoted.
+func firstSchema(path string) string {
+	first, _, _ := strings.Cut(path, ",")
+	p := strings.TrimSpace(first)
+	if strings.HasPrefix(p, `"`) && strings.HasSuffix(p, `"`) && len(p) >= 2 {
+		p = strings.ReplaceAll(p[1:len(p)-1], `""`, `"`)
+	}
+	return p
+}
+
+func appliedVersions(ctx context.Context, conn *pgx.Conn) (map[int]bool, error) {
+	rows, err := conn.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	out := make(map[int]bool, len(versions))
+	for _, v := range versions {
+		out[v] = true
+	}
+	return out, nil
 }
 
 func lockKey(schema string) int64 {

@@ -69,6 +69,9 @@ func Handler(p Projection) message.NoPublishHandlerFunc {
 		}
 		var err error
 		if q, ok := p.(Queuer); ok {
+			if deferred, ok := eventstore.DeferredFromContext(ctx); ok {
+				return q.Queue(deferred, e) // sent with the checkpoint, before the commit
+			}
 			err = applyQueued(ctx, tx, q, e)
 		} else {
 			err = pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return p.Apply(ctx, sp, []eventstore.Event{e}) })

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -26,13 +27,17 @@ func (o Options) batch() int {
 	return o.BatchSize
 }
 
-// CatchUp applies every event p has not applied yet, in batches, each in
-// one transaction that also moves p's checkpoint. It cooperates with a live
-// consumer of the same name: both take the checkpoint row lock per batch.
-// It returns the number of events read.
+// CatchUp applies every event committed before the call that p has not
+// applied yet, in batches, each in one transaction that also moves p's
+// checkpoint. It cooperates with a live consumer of the same name: both
+// take the consumer's lock per batch. It returns the number of events read.
 func CatchUp(ctx context.Context, store *eventstore.Store, p Projection, opts Options) (int64, error) {
 	pool := store.Pool()
 	if err := eventstore.EnsureCheckpoint(ctx, pool, p.Name()); err != nil {
+		return 0, err
+	}
+	target, err := store.Last(ctx)
+	if err != nil {
 		return 0, err
 	}
 	total, err := remaining(ctx, pool, p.Name())
@@ -41,7 +46,7 @@ func CatchUp(ctx context.Context, store *eventstore.Store, p Projection, opts Op
 	}
 	var done int64
 	for {
-		n, err := catchUpBatch(ctx, store, p, opts.batch())
+		n, at, err := catchUpBatch(ctx, store, p, opts.batch())
 		if err != nil {
 			return done, err
 		}
@@ -49,13 +54,24 @@ func CatchUp(ctx context.Context, store *eventstore.Store, p Projection, opts Op
 		if opts.Progress != nil {
 			opts.Progress(done, max(total, done))
 		}
-		if n < opts.batch() {
+		if !at.Less(target) {
 			return done, nil
+		}
+		if n == 0 {
+			// The target is committed but an older transaction still runs,
+			// so it is not visible to consumers yet: wait for it to end.
+			select {
+			case <-ctx.Done():
+				return done, ctx.Err()
+			case <-time.After(2 * time.Millisecond):
+			}
 		}
 	}
 }
 
-func catchUpBatch(ctx context.Context, store *eventstore.Store, p Projection, size int) (n int, err error) {
+// catchUpBatch applies one batch and returns its size and the checkpoint
+// after it.
+func catchUpBatch(ctx context.Context, store *eventstore.Store, p Projection, size int) (n int, at eventstore.Position, err error) {
 	err = pgx.BeginFunc(ctx, store.Pool(), func(tx pgx.Tx) error {
 		pos, ok, err := eventstore.LockCheckpoint(ctx, tx, p.Name(), false)
 		if err != nil {
@@ -64,10 +80,12 @@ func catchUpBatch(ctx context.Context, store *eventstore.Store, p Projection, si
 		if !ok {
 			return fmt.Errorf("projection %s has no checkpoint", p.Name())
 		}
+		at = pos
 		events, err := store.ReadAllWith(ctx, tx, pos, size)
 		if err != nil || len(events) == 0 {
 			return err
 		}
+		at = events[len(events)-1].Position
 		n = len(events)
 		if todo := filter(p, events); len(todo) > 0 {
 			if err := p.Apply(ctx, tx, todo); err != nil {
@@ -76,7 +94,7 @@ func catchUpBatch(ctx context.Context, store *eventstore.Store, p Projection, si
 		}
 		return eventstore.SaveCheckpoint(ctx, tx, p.Name(), events[n-1].Position)
 	})
-	return n, err
+	return n, at, err
 }
 
 // Rebuild empties p's tables, moves its checkpoint to position zero and

@@ -97,9 +97,27 @@ func TestTeamsOverHTTP(t *testing.T) {
 	assert.Equal(t, "/api/teams/"+id, res.header.Get("Location"))
 	assert.NotEmpty(t, res.header.Get("X-Request-ID"))
 
+	token := res.header.Get(httpapi.ConsistencyHeader)
+	assert.Regexp(t, `^\d+\.\d+$`, token, "commands return a consistency token")
+
 	res = e.do(t, "GET", "/api/teams/"+id, alice, nil) // read-your-writes, no sleep
 	require.Equal(t, http.StatusOK, res.status, string(res.body))
 	assert.Equal(t, "Job Agents", res.json(t)["name"])
+	assert.Empty(t, res.header.Get(httpapi.ConsistencyHeader), "queries record nothing")
+
+	req, err := http.NewRequest("GET", e.srv.URL+"/api/teams/"+id, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+alice)
+	req.Header.Set(httpapi.ConsistencyHeader, token)
+	raw, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw.Body.Close()
+	assert.Equal(t, http.StatusOK, raw.StatusCode, "a query may carry the token back")
+	req.Header.Set(httpapi.ConsistencyHeader, "not-a-token")
+	raw, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, raw.StatusCode)
 
 	res = e.do(t, "PATCH", "/api/teams/"+id, alice, strings.NewReader(`{"name":"Jobs","slug":"jobs"}`))
 	require.Equal(t, http.StatusOK, res.status, string(res.body))

@@ -33,18 +33,29 @@ type recorder struct {
 	code      string
 	err       error
 	actor     string
+	wrote     func() commands.Position // position of the request's last command
 }
+
+// ConsistencyHeader carries a consistency token: command responses set it
+// to the position of what they recorded; a request that sends it back sees
+// at least that much in every read, on any replica.
+const ConsistencyHeader = "X-Consistency-Token"
 
 func (r *recorder) WriteHeader(status int) {
 	if r.status == 0 {
 		r.status = status
+		if r.wrote != nil {
+			if pos := r.wrote(); pos != (commands.Position{}) {
+				r.Header().Set(ConsistencyHeader, pos.String())
+			}
+		}
 	}
 	r.ResponseWriter.WriteHeader(status)
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
-		r.status = http.StatusOK
+		r.WriteHeader(http.StatusOK)
 	}
 	return r.ResponseWriter.Write(b)
 }
@@ -74,6 +85,12 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		rec := &recorder{ResponseWriter: w, requestID: id}
 		ctx := context.WithValue(r.Context(), recorderKey, rec)
 		ctx = commands.WithRequest(ctx, commands.RequestInfo{RequestID: id})
+		var after commands.Position
+		var tokenErr error
+		if tok := r.Header.Get(ConsistencyHeader); tok != "" {
+			after, tokenErr = commands.ParseConsistencyToken(tok)
+		}
+		ctx, rec.wrote = commands.WithConsistency(ctx, after)
 		r = r.WithContext(ctx)
 
 		defer func() {
@@ -85,6 +102,10 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			}
 			s.finish(r, rec, time.Since(start))
 		}()
+		if tokenErr != nil {
+			writeError(rec, r, tokenErr)
+			return
+		}
 		next.ServeHTTP(rec, r)
 	})
 }

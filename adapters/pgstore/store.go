@@ -89,12 +89,20 @@ type Waiter struct {
 	Log *logrus.Entry
 }
 
-// WaitFor implements commands.Consistency. The command it follows is
-// already recorded, so a read model that lags (or a failed check) is logged
-// rather than reported as a failure the client might retry.
+// WaitFor implements commands.Consistency. A read model that lags past the
+// timeout (or a failed check) is logged and the query goes on: a read a
+// little stale beats a failed one.
 func (w Waiter) WaitFor(ctx context.Context, pos commands.Position) error {
 	if err := w.W.WaitFor(ctx, eventstore.Position(pos)); err != nil {
 		w.Log.WithError(err).WithField("position", pos.GlobalPosition).Warn("read models lag behind a recorded command")
+	}
+	return nil
+}
+
+// WaitForHead implements commands.Consistency.
+func (w Waiter) WaitForHead(ctx context.Context) error {
+	if err := w.W.WaitForHead(ctx); err != nil {
+		w.Log.WithError(err).Warn("read models lag behind the event store")
 	}
 	return nil
 }

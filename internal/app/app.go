@@ -55,6 +55,7 @@ type App struct {
 	Parker      *eventstore.Parker
 	Router      *message.Router
 	Queries     *projections.Queries
+	Waiter      *projections.Waiter
 	Admin       *commands.Admin
 	Projections []projections.Projection
 	log         *logrus.Entry
@@ -84,8 +85,10 @@ func New(cfg Config) (*App, error) {
 		Projections: Projections(),
 		log:         cfg.Logger,
 	}
+	waiter := projections.NewWaiter(cfg.Pool, cfg.ConsistencyTimeout, a.Projections...)
+	a.Waiter = waiter
 	sc := cfg.Subscriber
-	sc.Store, sc.Notifier, sc.Logger, sc.Parker = store, a.Notifier, cfg.Logger, a.Parker
+	sc.Store, sc.Notifier, sc.Logger, sc.Parker, sc.OnCommit = store, a.Notifier, cfg.Logger, a.Parker, waiter.Advanced
 	sub, err := eventstore.NewSubscriber(sc)
 	if err != nil {
 		return nil, err
@@ -101,7 +104,7 @@ func New(cfg Config) (*App, error) {
 	cc.Store = pgstore.NewEventStore(store, pgstore.Registry())
 	cc.Reads = a.Queries
 	cc.Events = pgstore.EventLog{Store: store}
-	cc.Consistency = pgstore.Waiter{W: projections.NewWaiter(cfg.Pool, cfg.ConsistencyTimeout, a.Projections...), Log: cfg.Logger}
+	cc.Consistency = pgstore.Waiter{W: waiter, Log: cfg.Logger}
 	if a.Admin, err = commands.New(cc); err != nil {
 		return nil, err
 	}

@@ -50,3 +50,10 @@ func Start(t testing.TB, tune ...func(*app.Config)) *Env {
 	})
 	return &Env{App: a, DB: db, Log: l}
 }
+
+// CaughtUp waits until the read models show every event recorded so far,
+// as a reader that is not the writer (another client or replica) must.
+func (e *Env) CaughtUp(t testing.TB) {
+	t.Helper()
+	require.NoError(t, e.Waiter.WaitForHead(context.Background()))
+}

@@ -57,6 +57,7 @@ func NewEmpty(t testing.TB) *DB {
 	u := SchemaURL(t, BaseURL(), schema)
 	cfg, err := pgxpool.ParseConfig(u)
 	require.NoError(t, err)
+	cfg.MaxConns = eventstore.DefaultMaxConns
 	require.NoError(t, eventstore.EnsureDatabase(ctx, cfg.ConnConfig))
 
 	admin, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)

@@ -1,0 +1,84 @@
+package eventstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/eventstore"
+)
+
+// deferredHandler queues an insert per event on the batch's deferred
+// pipeline; the table's CHECK rejects the event at position bad.
+func deferredHandler(name string) message.NoPublishHandlerFunc {
+	return func(msg *message.Message) error {
+		b, ok := eventstore.DeferredFromContext(msg.Context())
+		if !ok {
+			return errors.New("no deferred pipeline")
+		}
+		e, _ := eventstore.EventFromContext(msg.Context())
+		b.Queue(`INSERT INTO checked (consumer, position) VALUES ($1, $2)`, name, e.Position.GlobalPosition)
+		return nil
+	}
+}
+
+func TestDeferredWriteFailureIsIsolatedAndParks(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	want := h.appendN(10)
+	bad := want[6]
+	ctx := context.Background()
+	_, err := h.db.Pool.Exec(ctx, `CREATE TABLE checked (consumer TEXT, position BIGINT,
+		CHECK (consumer <> 'strict' OR position <> `+itoa(bad)+`))`)
+	require.NoError(t, err)
+
+	n := eventstore.NewNotifier(h.db.Pool, h.log)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go n.Run(ctx)
+	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: h.store, Notifier: n, Logger: h.log,
+		Parker: h.parker, BatchSize: 100, RetryInterval: 5 * time.Millisecond, FlushRetries: 2})
+	require.NoError(t, err)
+	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: h.log, Parker: h.parker})
+	require.NoError(t, err)
+	r.AddConsumerHandler("strict", "strict", sub, deferredHandler("strict"))
+	r.AddConsumerHandler("lenient", "lenient", sub, deferredHandler("lenient"))
+	go func() { _ = r.Run(ctx) }()
+	<-r.Running()
+	defer r.Close()
+
+	positions := func(consumer string) []int64 {
+		rows, err := h.db.Pool.Query(context.Background(), `SELECT position FROM checked WHERE consumer = $1 ORDER BY position`, consumer)
+		require.NoError(t, err)
+		defer rows.Close()
+		var out []int64
+		for rows.Next() {
+			var p int64
+			require.NoError(t, rows.Scan(&p))
+			out = append(out, p)
+		}
+		return out
+	}
+	require.Eventually(t, func() bool { return len(positions("lenient")) == 10 }, 10*time.Second, 10*time.Millisecond)
+	var parks []eventstore.Park
+	require.Eventually(t, func() bool {
+		parks, err = eventstore.Parks(context.Background(), h.db.Pool)
+		require.NoError(t, err)
+		return len(parks) == 1
+	}, 10*time.Second, 10*time.Millisecond)
+	assert.Equal(t, "strict", parks[0].Consumer)
+	assert.Equal(t, bad, parks[0].GlobalPosition, "the failing event is found inside its batch")
+	assert.Contains(t, parks[0].Error, "check constraint")
+	assert.Equal(t, want[:6], positions("strict"), "the events before it were applied one by one, once each")
+	assert.Equal(t, want, positions("lenient"))
+}
+
+func itoa(n int64) string {
+	return fmt.Sprint(n)
+}

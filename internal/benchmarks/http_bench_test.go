@@ -1,0 +1,81 @@
+package benchmarks
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/sirupsen/logrus"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/adapters/httpapi"
+	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/internal/apptest"
+)
+
+// BenchmarkCreateTeamHTTP measures POST /api/teams end to end (HTTP,
+// authentication, slug claim, append) at 8 clients, timed until every
+// projection has applied the last team too, against raw one-row INSERTs at
+// 8 writers. Goal: ratio >= 0.4, no errors.
+func BenchmarkCreateTeamHTTP(b *testing.B) {
+	env := apptest.Start(b)
+	setupRaw(b, env.DB)
+	api, err := httpapi.New(httpapi.Config{Admin: env.Admin, Readiness: env.App, Logger: logrus.NewEntry(env.Log)})
+	require.NoError(b, err)
+	srv := httptest.NewServer(api)
+	b.Cleanup(srv.Close)
+	ctx := context.Background()
+	tokens := make([]string, 8)
+	for i := range tokens {
+		u, err := env.Admin.EnsureUser(ctx, fmt.Sprintf("bench%d@example.com", i), "", false)
+		require.NoError(b, err)
+		tok, err := env.Admin.CreateToken(ctx, commands.System, u.ID, "bench", nil)
+		require.NoError(b, err)
+		tokens[i] = tok.Token
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	post := func(n, r, w, i int) error {
+		body := fmt.Sprintf(`{"name":"Team %d %d %d %d"}`, n, r, w, i)
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/teams", strings.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+tokens[w])
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			msg, _ := io.ReadAll(res.Body)
+			return fmt.Errorf("status %d: %s", res.StatusCode, msg)
+		}
+		_, err = io.Copy(io.Discard, res.Body)
+		return err
+	}
+	const rounds, clients, each = 3, 8, 250
+	for n := 0; n < b.N; n++ {
+		var apiTime, rawTime time.Duration
+		for r := 0; r < rounds; r++ {
+			t0 := time.Now()
+			parallel(b, clients, each, func(w, i int) error {
+				_, err := env.DB.Pool.Exec(ctx, rawInsert, uuid.Must(uuid.NewV7()), fmt.Sprintf("raw-%d-%d-%d", n, r, w), int64(i+1),
+					"team.TeamCreated", 1, payload, metadata)
+				return err
+			})
+			rawTime += time.Since(t0)
+			t0 = time.Now()
+			parallel(b, clients, each, func(w, i int) error { return post(n, r, w, i) })
+			require.NoError(b, env.Waiter.WaitForHead(ctx), "projections catch up")
+			apiTime += time.Since(t0)
+		}
+		total := float64(rounds * clients * each)
+		report(b, "POST /api/teams, 8 clients, until projected", total/apiTime.Seconds(), total/rawTime.Seconds(), "req/s", 0.4)
+	}
+}
