@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +15,9 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/adapters/auditchain"
 	"github.com/mastra-admin/mastra-admin/adapters/auditexport"
+	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/commands"
+	core "github.com/mastra-admin/mastra-admin/internal/app"
 )
 
 func newAuditCmd(a *app) *cobra.Command {
@@ -52,26 +55,18 @@ removed, duplicated or reordered line.`,
 					return usageErrorf("--since %q is not an RFC 3339 time", since)
 				}
 			}
-			cfg, log, err := a.loadConfigAndLogger()
-			if err != nil {
-				return err
-			}
-			key, err := auditexport.LoadOrCreateKey(cfg.DataDir)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			c, pool, err := openCore(ctx, cfg, log)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
-			return writeTo(outPath, cmd.OutOrStdout(), func(w io.Writer) error {
-				res, err := auditexport.Export(ctx, c.Admin, commands.System, q, w, f, auditchain.Options{Key: key})
-				if err == nil {
-					log.WithField("entries", res.Count).WithField("head", res.Head).Info("audit export written")
+			return a.withCore(cmd, func(ctx context.Context, cfg config.Config, c *core.App) error {
+				key, err := auditexport.LoadOrCreateKey(cfg.DataDir)
+				if err != nil {
+					return err
 				}
-				return err
+				return writeTo(outPath, cmd.OutOrStdout(), func(w io.Writer) error {
+					res, err := auditexport.Export(ctx, c.Admin, commands.System, q, w, f, auditchain.Options{Key: key})
+					if err == nil {
+						c.Logger().WithField("entries", res.Count).WithField("head", res.Head).Info("audit export written")
+					}
+					return err
+				})
 			})
 		},
 	}

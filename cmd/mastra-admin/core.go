@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
 
 	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/eventstore"
@@ -34,4 +35,20 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		return nil, nil, err
 	}
 	return a, pool, nil
+}
+
+// withCore loads the configuration and logger, opens the core for the
+// duration of run and closes it afterwards.
+func (a *app) withCore(cmd *cobra.Command, run func(ctx context.Context, cfg config.Config, c *core.App) error) error {
+	cfg, log, err := a.loadConfigAndLogger()
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	c, pool, err := openCore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return run(ctx, cfg, c)
 }

@@ -11,8 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/adapters/pgstore"
 	"github.com/mastra-admin/mastra-admin/eventstore"
+	core "github.com/mastra-admin/mastra-admin/internal/app"
 )
 
 type eventsFlags struct {
@@ -59,47 +61,39 @@ func runEvents(cmd *cobra.Command, a *app, f eventsFlags, tail bool) error {
 	if f.limit < 0 || f.after < 0 {
 		return usageErrorf("--limit and --after must not be negative")
 	}
-	cfg, log, err := a.loadConfigAndLogger()
-	if err != nil {
-		return err
-	}
-	ctx := cmd.Context()
-	c, pool, err := openCore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	store, out := c.Store, cmd.OutOrStdout()
+	return a.withCore(cmd, func(ctx context.Context, _ config.Config, c *core.App) error {
+		store, out := c.Store, cmd.OutOrStdout()
 
-	horizon, err := store.Horizon(ctx) // taken before listing: see follow
-	if err != nil {
-		return err
-	}
-	filter := eventstore.Filter{AfterGlobal: f.after, StreamID: f.stream, Types: f.types, Limit: f.limit}
-	if tail {
-		if filter.Limit == 0 {
-			filter.Limit = 20
-		}
-		if filter.AfterGlobal, err = tailStart(ctx, store, filter); err != nil {
+		horizon, err := store.Horizon(ctx) // taken before listing: see follow
+		if err != nil {
 			return err
 		}
-	}
-	events, err := store.List(ctx, filter)
-	if err != nil {
-		return err
-	}
-	printed := map[int64]bool{}
-	for _, e := range events {
-		if err := printEvent(out, e, f.output); err != nil {
+		filter := eventstore.Filter{AfterGlobal: f.after, StreamID: f.stream, Types: f.types, Limit: f.limit}
+		if tail {
+			if filter.Limit == 0 {
+				filter.Limit = 20
+			}
+			if filter.AfterGlobal, err = tailStart(ctx, store, filter); err != nil {
+				return err
+			}
+		}
+		events, err := store.List(ctx, filter)
+		if err != nil {
 			return err
 		}
-		printed[e.Position.GlobalPosition] = true
-	}
-	if !f.follow {
-		return nil
-	}
-	go c.Notifier.Run(ctx)
-	return follow(ctx, c.Notifier, store, f, horizon, printed, out)
+		printed := map[int64]bool{}
+		for _, e := range events {
+			if err := printEvent(out, e, f.output); err != nil {
+				return err
+			}
+			printed[e.Position.GlobalPosition] = true
+		}
+		if !f.follow {
+			return nil
+		}
+		go c.Notifier.Run(ctx)
+		return follow(ctx, c.Notifier, store, f, horizon, printed, out)
+	})
 }
 
 // tailStart returns the position after which the last filter.Limit

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mastra-admin/mastra-admin/adapters/config"
 	core "github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/projections"
 )
@@ -44,42 +46,9 @@ then limits which read models are built (default all).`,
 					return err
 				}
 			}
-			cfg, log, err := a.loadConfigAndLogger()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			c, pool, err := openCore(ctx, cfg, log)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
-			out := cmd.OutOrStdout()
-			start := time.Now()
-			if asOf != "" {
-				bar := newProgressBar(a.stderr, "as-of")
-				n, err := projections.BuildAsOf(ctx, c.Store, ps, moment, into, projections.Options{Progress: bar.update})
-				bar.finish()
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(out, "built %d read models as of %s into schema %s from %d events in %s\n",
-					len(ps), asOf, into, n, time.Since(start).Round(time.Millisecond))
-				return nil
-			}
-			for _, p := range ps {
-				bar := newProgressBar(a.stderr, p.Name())
-				t0 := time.Now()
-				n, err := projections.Rebuild(ctx, c.Store, p, projections.Options{Progress: bar.update})
-				bar.finish()
-				if err != nil {
-					return err
-				}
-				took := time.Since(t0)
-				fmt.Fprintf(out, "rebuilt %s from %d events in %s (%.0f events/s)\n", p.Name(), n,
-					took.Round(time.Millisecond), float64(n)/max(took.Seconds(), 1e-9))
-			}
-			return nil
+			return a.withCore(cmd, func(ctx context.Context, _ config.Config, c *core.App) error {
+				return runReplay(ctx, a, cmd, c, ps, moment, asOf, into)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&projection, "projection", "", "read model to rebuild, or all")
@@ -117,4 +86,34 @@ func parseAsOf(s string) (projections.AsOf, error) {
 		return projections.AsOf{}, usageErrorf("--as-of %q is neither a position nor an RFC 3339 time", s)
 	}
 	return projections.AsOf{Time: t}, nil
+}
+
+func runReplay(ctx context.Context, a *app, cmd *cobra.Command, c *core.App, ps []projections.Projection,
+	moment projections.AsOf, asOf, into string) error {
+	out := cmd.OutOrStdout()
+	start := time.Now()
+	if asOf != "" {
+		bar := newProgressBar(a.stderr, "as-of")
+		n, err := projections.BuildAsOf(ctx, c.Store, ps, moment, into, projections.Options{Progress: bar.update})
+		bar.finish()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "built %d read models as of %s into schema %s from %d events in %s\n",
+			len(ps), asOf, into, n, time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	for _, p := range ps {
+		bar := newProgressBar(a.stderr, p.Name())
+		t0 := time.Now()
+		n, err := projections.Rebuild(ctx, c.Store, p, projections.Options{Progress: bar.update})
+		bar.finish()
+		if err != nil {
+			return err
+		}
+		took := time.Since(t0)
+		fmt.Fprintf(out, "rebuilt %s from %d events in %s (%.0f events/s)\n", p.Name(), n,
+			took.Round(time.Millisecond), float64(n)/max(took.Seconds(), 1e-9))
+	}
+	return nil
 }

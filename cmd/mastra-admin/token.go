@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/commands"
+	core "github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/projections"
 )
 
@@ -26,31 +29,23 @@ stored only as a hash; it cannot be shown again.`,
 			if email == "" {
 				return usageErrorf("--email is required")
 			}
-			cfg, log, err := a.loadConfigAndLogger()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			c, pool, err := openCore(ctx, cfg, log)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
-			u, err := c.Admin.EnsureUser(ctx, email, "", admin)
-			if err != nil {
-				return err
-			}
-			tok, err := c.Admin.CreateToken(ctx, commands.System, u.ID, name, nil)
-			if err != nil {
-				return err
-			}
-			// Apply the new events to the users read model now, so the token
-			// works at once whether or not a server is running.
-			if _, err := projections.CatchUp(ctx, c.Store, projections.Users{}, projections.Options{}); err != nil {
-				return fmt.Errorf("update users read model: %w", err)
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), tok.Token)
-			return nil
+			return a.withCore(cmd, func(ctx context.Context, _ config.Config, c *core.App) error {
+				u, err := c.Admin.EnsureUser(ctx, email, "", admin)
+				if err != nil {
+					return err
+				}
+				tok, err := c.Admin.CreateToken(ctx, commands.System, u.ID, name, nil)
+				if err != nil {
+					return err
+				}
+				// Apply the new events to the users read model now, so the token
+				// works at once whether or not a server is running.
+				if _, err := projections.CatchUp(ctx, c.Store, projections.Users{}, projections.Options{}); err != nil {
+					return fmt.Errorf("update users read model: %w", err)
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), tok.Token)
+				return nil
+			})
 		},
 	}
 	create.Flags().StringVar(&email, "email", "", "the user's email (required)")
