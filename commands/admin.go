@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -21,6 +22,10 @@ type Config struct {
 	Secrets     Secrets
 	// Retries bounds how often a command is re-run after a concurrent change.
 	Retries int
+	// CredentialTTL is how long a token found in the read model is trusted
+	// without looking again (0: 5 s; negative: look every time). A token
+	// revoked on another replica keeps working here for at most this long.
+	CredentialTTL time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -35,6 +40,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Retries == 0 {
 		c.Retries = 5
+	}
+	if c.CredentialTTL == 0 {
+		c.CredentialTTL = 5 * time.Second
 	}
 }
 
@@ -55,6 +63,7 @@ type Admin struct {
 	cfg    Config
 	writes lastWrites[uuid.UUID] // by user
 	tokens lastWrites[string]    // by token prefix
+	creds  credCache
 }
 
 // New returns an Admin.
@@ -63,7 +72,7 @@ func New(cfg Config) (*Admin, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Admin{cfg: cfg}, nil
+	return &Admin{cfg: cfg, creds: credCache{ttl: cfg.CredentialTTL}}, nil
 }
 
 // Principal is an authenticated caller.

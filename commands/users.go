@@ -151,6 +151,18 @@ func (a *Admin) Authenticate(ctx context.Context, bearer string) (Principal, err
 // is looked up again once the read models show every visible event (it may
 // come from another replica).
 func (a *Admin) credential(ctx context.Context, prefix string) (user.Credential, bool, error) {
+	now := a.cfg.Clock.Now()
+	if cred, ok := a.creds.get(prefix, now); ok {
+		return cred, true, nil
+	}
+	cred, found, err := a.lookUpCredential(ctx, prefix)
+	if found && err == nil {
+		a.creds.put(prefix, cred, now)
+	}
+	return cred, found, err
+}
+
+func (a *Admin) lookUpCredential(ctx context.Context, prefix string) (user.Credential, bool, error) {
 	if pos := a.tokens.of(prefix); pos != (Position{}) && a.cfg.Consistency != nil {
 		if err := a.cfg.Consistency.WaitFor(ctx, pos); err != nil {
 			return user.Credential{}, false, err

@@ -192,13 +192,9 @@ func (c *consumer) batch(ctx context.Context, size int) (n int, err error) {
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	pos, ok, err := LockCheckpoint(ctx, tx, c.name, true)
+	events, ok, err := c.lockAndRead(ctx, tx, size)
 	if err != nil || !ok {
 		return 0, err // !ok: another process is consuming; wait and try again
-	}
-	events, err := c.s.cfg.Store.ReadAllWith(ctx, tx, pos, size)
-	if err != nil {
-		return 0, err
 	}
 	if len(events) == 0 {
 		return 0, nil
@@ -228,6 +224,52 @@ func (c *consumer) batch(ctx context.Context, size int) (n int, err error) {
 		c.s.cfg.OnCommit(c.name, last.Position)
 	}
 	return len(events), nil
+}
+
+// tryLockSQL takes the consumer's lock (see LockCheckpoint) without
+// waiting and relaxes the commit, in one statement.
+const tryLockSQL = `SELECT pg_try_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0)),
+	set_config('synchronous_commit', 'off', true) FROM consumer_checkpoints WHERE consumer = $1`
+
+// readAfterCheckpointSQL is the gap-safe read from the consumer's checkpoint.
+const readAfterCheckpointSQL = `SELECT ` + eventColumns + ` FROM events
+WHERE (transaction_id, global_position) > (SELECT transaction_id, global_position FROM consumer_checkpoints WHERE consumer = $1)
+  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY transaction_id, global_position
+LIMIT $2`
+
+// lockAndRead takes the consumer's lock and reads the next events in one
+// round trip: the read runs after the lock in the same transaction, and is
+// discarded when the lock was not had.
+func (c *consumer) lockAndRead(ctx context.Context, tx pgx.Tx, size int) ([]Event, bool, error) {
+	b := &pgx.Batch{}
+	b.Queue(tryLockSQL, c.name)
+	b.Queue(readAfterCheckpointSQL, c.name, size)
+	br := tx.SendBatch(ctx, b)
+	var locked bool
+	var setting string
+	err := br.QueryRow().Scan(&locked, &setting)
+	if errors.Is(err, pgx.ErrNoRows) {
+		_ = br.Close()
+		return nil, false, fmt.Errorf("consumer %s has no checkpoint", c.name)
+	}
+	if err != nil {
+		_ = br.Close()
+		return nil, false, fmt.Errorf("lock consumer %s: %w", c.name, err)
+	}
+	rows, err := br.Query()
+	if err != nil {
+		_ = br.Close()
+		return nil, false, fmt.Errorf("read events for %s: %w", c.name, err)
+	}
+	events, err := c.s.cfg.Store.scanEvents(rows)
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read events for %s: %w", c.name, err)
+	}
+	return events, locked, nil
 }
 
 // deliver sends one event and waits for its ack. A nack abandons the batch

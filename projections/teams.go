@@ -45,6 +45,8 @@ func (Teams) Queue(b *pgx.Batch, e eventstore.Event) error {
 		}
 		b.Queue(`INSERT INTO teams (id, name, slug, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`,
 			v.TeamID, v.Name, v.Slug, v.CreatedBy, v.At)
+		b.Queue(`INSERT INTO team_members (team_id, user_id, role, joined_at) VALUES ($1, $2, 'owner', $3)`,
+			v.TeamID, v.CreatedBy, v.At)
 	case team.TypeRenamed:
 		v, err := decode[team.Renamed](e)
 		if err != nil {

@@ -8,7 +8,8 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain"
 )
 
-// Created is recorded when a team is created.
+// Created is recorded when a team is created. Its creator is its first
+// owner: the event says so itself, no MemberAdded follows.
 type Created struct {
 	TeamID    uuid.UUID `json:"teamId"`
 	Name      string    `json:"name"`

@@ -23,7 +23,8 @@ type Team struct {
 func Evolve(t Team, e domain.Event) (Team, error) {
 	switch e := e.(type) {
 	case Created:
-		t = Team{ID: e.TeamID, Name: e.Name, Slug: e.Slug, Exists: true, Members: map[uuid.UUID]domain.Role{}}
+		t = Team{ID: e.TeamID, Name: e.Name, Slug: e.Slug, Exists: true,
+			Members: map[uuid.UUID]domain.Role{e.CreatedBy: domain.RoleOwner}}
 	case Renamed:
 		t.Name = e.Name
 	case SlugChanged:
@@ -66,14 +67,14 @@ func (cmd Create) Normalize() (Create, error) {
 	return cmd, domain.ValidateSlug("team", cmd.Slug)
 }
 
-// Decide returns the events that create the team from an empty stream.
+// Decide returns the event that creates the team (and makes its creator
+// the owner) from an empty stream.
 func (cmd Create) Decide(t Team) ([]domain.Event, error) {
 	if t.Exists {
 		return nil, domain.Errorf(domain.KindConflict, "team %s already exists", cmd.TeamID)
 	}
 	return []domain.Event{
 		Created{TeamID: cmd.TeamID, Name: cmd.Name, Slug: cmd.Slug, CreatedBy: cmd.CreatedBy, At: cmd.At},
-		MemberAdded{TeamID: cmd.TeamID, UserID: cmd.CreatedBy, Role: domain.RoleOwner, By: cmd.CreatedBy, At: cmd.At},
 	}, nil
 }
 

@@ -34,7 +34,6 @@ func s(v string) *string { return &v }
 func TestTeamDecisions(t *testing.T) {
 	t.Parallel()
 	created := team.Created{TeamID: id, Name: "Acme", Slug: "acme", CreatedBy: alice, At: now}
-	owner := team.MemberAdded{TeamID: id, UserID: alice, Role: domain.RoleOwner, By: alice, At: now}
 	deleted := team.Deleted{TeamID: id, Slug: "acme", By: alice, At: now}
 	cases := []struct {
 		name    string
@@ -44,19 +43,19 @@ func TestTeamDecisions(t *testing.T) {
 		wantErr error
 	}{
 		{"create", nil, team.Create{TeamID: id, Name: "Acme", Slug: "acme", CreatedBy: alice, At: now}.Decide,
-			[]domain.Event{created, owner}, nil},
-		{"create twice", []domain.Event{created, owner}, team.Create{TeamID: id, Name: "Acme", Slug: "acme", CreatedBy: alice, At: now}.Decide,
+			[]domain.Event{created}, nil},
+		{"create twice", []domain.Event{created}, team.Create{TeamID: id, Name: "Acme", Slug: "acme", CreatedBy: alice, At: now}.Decide,
 			nil, domain.ErrConflict},
-		{"rename", []domain.Event{created, owner}, team.Update{Name: s(" Acme Corp "), By: alice, At: now}.Decide,
+		{"rename", []domain.Event{created}, team.Update{Name: s(" Acme Corp "), By: alice, At: now}.Decide,
 			[]domain.Event{team.Renamed{TeamID: id, Name: "Acme Corp", By: alice, At: now}}, nil},
-		{"same name is no change", []domain.Event{created, owner}, team.Update{Name: s("Acme"), Slug: s("acme"), By: alice, At: now}.Decide,
+		{"same name is no change", []domain.Event{created}, team.Update{Name: s("Acme"), Slug: s("acme"), By: alice, At: now}.Decide,
 			nil, nil},
-		{"change slug", []domain.Event{created, owner}, team.Update{Slug: s("acme-2"), By: alice, At: now}.Decide,
+		{"change slug", []domain.Event{created}, team.Update{Slug: s("acme-2"), By: alice, At: now}.Decide,
 			[]domain.Event{team.SlugChanged{TeamID: id, OldSlug: "acme", Slug: "acme-2", By: alice, At: now}}, nil},
-		{"bad slug", []domain.Event{created, owner}, team.Update{Slug: s("ACME"), By: alice, At: now}.Decide, nil, domain.ErrInvalid},
-		{"update deleted", []domain.Event{created, owner, deleted}, team.Update{Name: s("x"), By: alice, At: now}.Decide, nil, domain.ErrNotFound},
-		{"delete", []domain.Event{created, owner}, team.Delete{By: alice, At: now}.Decide, []domain.Event{deleted}, nil},
-		{"delete twice", []domain.Event{created, owner, deleted}, team.Delete{By: alice, At: now}.Decide, nil, domain.ErrNotFound},
+		{"bad slug", []domain.Event{created}, team.Update{Slug: s("ACME"), By: alice, At: now}.Decide, nil, domain.ErrInvalid},
+		{"update deleted", []domain.Event{created, deleted}, team.Update{Name: s("x"), By: alice, At: now}.Decide, nil, domain.ErrNotFound},
+		{"delete", []domain.Event{created}, team.Delete{By: alice, At: now}.Decide, []domain.Event{deleted}, nil},
+		{"delete twice", []domain.Event{created, deleted}, team.Delete{By: alice, At: now}.Decide, nil, domain.ErrNotFound},
 		{"delete unknown", nil, team.Delete{By: alice, At: now}.Decide, nil, domain.ErrNotFound},
 	}
 	for _, c := range cases {
@@ -92,6 +91,12 @@ func TestSlugClaims(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Claim("acme", other, now)
 	assert.NoError(t, err)
+}
+
+func TestCreatorIsOwner(t *testing.T) {
+	t.Parallel()
+	s := given(t, team.Created{TeamID: id, Name: "Acme", Slug: "acme", CreatedBy: alice, At: now})
+	assert.Equal(t, map[uuid.UUID]domain.Role{alice: domain.RoleOwner}, s.Members)
 }
 
 func TestEvolveRejectsUnknownEvents(t *testing.T) {
