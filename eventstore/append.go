@@ -20,11 +20,29 @@ INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_vers
 SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
 RETURNING event_id, global_position, transaction_id, recorded_at`
 
-// appendOneSQL is appendSQL for the common single-event append.
-const appendOneSQL = `
-INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, payload, metadata)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-RETURNING event_id, global_position, transaction_id, recorded_at`
+// maxValuesRows is the largest append written as a multi-row VALUES list
+// (one prepared statement per row count); larger ones use unnest, whose
+// array encoding costs more per call but does not grow the statement.
+const maxValuesRows = 16
+
+// appendValuesSQL holds the VALUES statement for 1..maxValuesRows events.
+var appendValuesSQL = func() []string {
+	out := make([]string, maxValuesRows+1)
+	for n := 1; n <= maxValuesRows; n++ {
+		var b strings.Builder
+		b.WriteString(`INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, payload, metadata) VALUES `)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			k := i * 7
+			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6, k+7)
+		}
+		b.WriteString(` RETURNING event_id, global_position, transaction_id, recorded_at`)
+		out[n] = b.String()
+	}
+	return out
+}()
 
 // DBTX runs statements; *pgxpool.Pool, *pgx.Conn and pgx.Tx all are DBTX.
 type DBTX interface {
@@ -193,8 +211,12 @@ func insert(ctx context.Context, q DBTX, appends []StreamAppend) ([]Event, error
 	}
 	var rows pgx.Rows
 	var err error
-	if n == 1 {
-		rows, err = q.Query(ctx, appendOneSQL, ids[0], streams[0], versions[0], types[0], schemas[0], payloads[0], metas[0])
+	if n <= maxValuesRows {
+		args := make([]any, 0, n*7)
+		for i := 0; i < n; i++ {
+			args = append(args, ids[i], streams[i], versions[i], types[i], schemas[i], payloads[i], metas[i])
+		}
+		rows, err = q.Query(ctx, appendValuesSQL[n], args...)
 	} else {
 		rows, err = q.Query(ctx, appendSQL, ids, streams, versions, types, schemas, payloads, metas)
 	}
