@@ -44,6 +44,15 @@ var appendValuesSQL = func() []string {
 	return out
 }()
 
+// Tx is what a consumer's handler and a projection write through: the
+// consumer's open transaction (a *pgx.Conn inside BEGIN … COMMIT) or a
+// pgx.Tx. Both *pgx.Conn and pgx.Tx implement it.
+type Tx interface {
+	DBTX
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+}
+
 // DBTX runs statements; *pgxpool.Pool, *pgx.Conn and pgx.Tx all are DBTX.
 type DBTX interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)

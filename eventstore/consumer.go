@@ -180,28 +180,30 @@ func (e *flushError) Error() string { return "flush deferred writes: " + e.err.E
 func (e *flushError) Unwrap() error { return e.err }
 
 // batch delivers up to size events in one transaction and returns how many
-// it committed.
+// it committed. The transaction is driven on the connection in two
+// pipelined round trips: BEGIN, lock and read; then the deferred writes,
+// the checkpoint and COMMIT.
 func (c *consumer) batch(ctx context.Context, size int) (n int, err error) {
-	tx, err := c.s.cfg.Store.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	pooled, err := c.s.cfg.Store.pool.Acquire(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("begin consumer transaction: %w", err)
+		return 0, fmt.Errorf("acquire consumer connection: %w", err)
 	}
-	committed := false
+	// A connection released inside a transaction is destroyed by the pool.
+	defer pooled.Release()
+	conn := pooled.Conn()
+	open := true
 	defer func() {
-		if !committed {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
+		if open {
+			_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
-	events, ok, err := c.lockAndRead(ctx, tx, size)
-	if err != nil || !ok {
+	events, ok, err := c.lockAndRead(ctx, conn, size)
+	if err != nil || !ok || len(events) == 0 {
 		return 0, err // !ok: another process is consuming; wait and try again
-	}
-	if len(events) == 0 {
-		return 0, nil
 	}
 	deferred := &pgx.Batch{}
 	for _, e := range events {
-		if err := c.deliver(ctx, tx, e, deferred); err != nil {
+		if err := c.deliver(ctx, conn, e, deferred); err != nil {
 			return 0, err
 		}
 	}
@@ -210,16 +212,17 @@ func (c *consumer) batch(ctx context.Context, size int) (n int, err error) {
 	}
 	last := events[len(events)-1]
 	queueSaveCheckpoint(deferred, c.name, last.Position)
-	if err := tx.SendBatch(ctx, deferred).Close(); err != nil {
+	deferred.Queue("COMMIT")
+	if err := conn.SendBatch(ctx, deferred).Close(); err != nil {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
 		return 0, &flushError{err: err, last: last, size: len(events)}
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return 0, fmt.Errorf("commit consumer batch: %w", err)
+	if conn.PgConn().TxStatus() != 'I' {
+		return 0, fmt.Errorf("commit consumer batch of %s: transaction still open", c.name)
 	}
-	committed = true
+	open = false
 	if c.s.cfg.OnCommit != nil {
 		c.s.cfg.OnCommit(c.name, last.Position)
 	}
@@ -238,14 +241,19 @@ WHERE (transaction_id, global_position) > (SELECT transaction_id, global_positio
 ORDER BY transaction_id, global_position
 LIMIT $2`
 
-// lockAndRead takes the consumer's lock and reads the next events in one
-// round trip: the read runs after the lock in the same transaction, and is
-// discarded when the lock was not had.
-func (c *consumer) lockAndRead(ctx context.Context, tx pgx.Tx, size int) ([]Event, bool, error) {
+// lockAndRead begins the transaction, takes the consumer's lock and reads
+// the next events in one round trip: the read runs after the lock in the
+// same transaction, and is discarded when the lock was not had.
+func (c *consumer) lockAndRead(ctx context.Context, conn *pgx.Conn, size int) ([]Event, bool, error) {
 	b := &pgx.Batch{}
+	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 	b.Queue(tryLockSQL, c.name)
 	b.Queue(readAfterCheckpointSQL, c.name, size)
-	br := tx.SendBatch(ctx, b)
+	br := conn.SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		_ = br.Close()
+		return nil, false, fmt.Errorf("begin consumer transaction: %w", err)
+	}
 	var locked bool
 	var setting string
 	err := br.QueryRow().Scan(&locked, &setting)
@@ -274,7 +282,7 @@ func (c *consumer) lockAndRead(ctx context.Context, tx pgx.Tx, size int) ([]Even
 
 // deliver sends one event and waits for its ack. A nack abandons the batch
 // (or parks the consumer when the Parker says so).
-func (c *consumer) deliver(ctx context.Context, tx pgx.Tx, e Event, deferred *pgx.Batch) error {
+func (c *consumer) deliver(ctx context.Context, tx Tx, e Event, deferred *pgx.Batch) error {
 	msg := ToMessage(e)
 	msgCtx, cancel := context.WithTimeout(ctx, c.s.cfg.AckDeadline)
 	defer cancel()
@@ -348,12 +356,12 @@ func ToMessage(e Event) *message.Message {
 type deliveryKey struct{}
 
 type delivery struct {
-	tx       pgx.Tx
+	tx       Tx
 	event    Event
 	deferred *pgx.Batch
 }
 
-func withDelivery(ctx context.Context, tx pgx.Tx, e Event, deferred *pgx.Batch) context.Context {
+func withDelivery(ctx context.Context, tx Tx, e Event, deferred *pgx.Batch) context.Context {
 	return context.WithValue(ctx, deliveryKey{}, delivery{tx: tx, event: e, deferred: deferred})
 }
 
@@ -366,7 +374,7 @@ func DeferredFromContext(ctx context.Context) (*pgx.Batch, bool) {
 
 // TxFromContext returns the consumer transaction a message was delivered
 // in. Writes through it commit together with the consumer's checkpoint.
-func TxFromContext(ctx context.Context) (pgx.Tx, bool) {
+func TxFromContext(ctx context.Context) (Tx, bool) {
 	d, ok := ctx.Value(deliveryKey{}).(delivery)
 	return d.tx, ok
 }

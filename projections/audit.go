@@ -32,7 +32,7 @@ var auditColumns = []string{"position", "event_id", "event_type", "stream_id", "
 const copyThreshold = 32
 
 // Apply implements Projection.
-func (Audit) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
+func (Audit) Apply(ctx context.Context, tx eventstore.Tx, events []eventstore.Event) error {
 	if len(events) >= copyThreshold {
 		rows := make([][]any, len(events))
 		for i, e := range events {

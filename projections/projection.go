@@ -23,7 +23,7 @@ type Projection interface {
 	// can be truncated and copied.
 	Tables() []string
 	// Apply applies events, all of handled types, in order, through tx.
-	Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error
+	Apply(ctx context.Context, tx eventstore.Tx, events []eventstore.Event) error
 }
 
 // Queuer is implemented by projections whose writes are plain statements.
@@ -74,7 +74,7 @@ func Handler(p Projection) message.NoPublishHandlerFunc {
 			}
 			err = applyQueued(ctx, tx, q, e)
 		} else {
-			err = pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return p.Apply(ctx, sp, []eventstore.Event{e}) })
+			err = applyInSavepoint(ctx, tx, p, e)
 		}
 		if err != nil {
 			return fmt.Errorf("projection %s apply %s at %d: %w", p.Name(), e.Type, e.Position.GlobalPosition, err)
@@ -86,7 +86,7 @@ func Handler(p Projection) message.NoPublishHandlerFunc {
 // applyQueued sends SAVEPOINT, the event's statements and RELEASE in one
 // round trip; on failure it rolls back to the savepoint so that the
 // consumer's transaction stays usable for a retry.
-func applyQueued(ctx context.Context, tx pgx.Tx, q Queuer, e eventstore.Event) error {
+func applyQueued(ctx context.Context, tx eventstore.Tx, q Queuer, e eventstore.Event) error {
 	b := &pgx.Batch{}
 	b.Queue(`SAVEPOINT live_apply`)
 	if err := q.Queue(b, e); err != nil {
@@ -108,4 +108,20 @@ func Register(r *message.Router, sub message.Subscriber, ps ...Projection) {
 	for _, p := range ps {
 		r.AddConsumerHandler(p.Name(), p.Name(), sub, Handler(p))
 	}
+}
+
+// applyInSavepoint applies one event inside a savepoint, rolled back on
+// failure so that the consumer's transaction stays usable for a retry.
+func applyInSavepoint(ctx context.Context, tx eventstore.Tx, p Projection, e eventstore.Event) error {
+	if _, err := tx.Exec(ctx, `SAVEPOINT live_apply`); err != nil {
+		return err
+	}
+	if err := p.Apply(ctx, tx, []eventstore.Event{e}); err != nil {
+		if _, rerr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT live_apply`); rerr != nil {
+			return errors.Join(err, fmt.Errorf("roll back to savepoint: %w", rerr))
+		}
+		return err
+	}
+	_, err := tx.Exec(ctx, `RELEASE SAVEPOINT live_apply`)
+	return err
 }

@@ -25,7 +25,7 @@ func (Teams) Handles() []string {
 }
 
 // Apply implements Projection.
-func (t Teams) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
+func (t Teams) Apply(ctx context.Context, tx eventstore.Tx, events []eventstore.Event) error {
 	b := &pgx.Batch{}
 	for _, e := range events {
 		if err := t.Queue(b, e); err != nil {

@@ -25,7 +25,7 @@ func (Users) Handles() []string {
 }
 
 // Apply implements Projection.
-func (u Users) Apply(ctx context.Context, tx pgx.Tx, events []eventstore.Event) error {
+func (u Users) Apply(ctx context.Context, tx eventstore.Tx, events []eventstore.Event) error {
 	b := &pgx.Batch{}
 	for _, e := range events {
 		if err := u.Queue(b, e); err != nil {
@@ -70,7 +70,7 @@ func (Users) Queue(b *pgx.Batch, e eventstore.Event) error {
 }
 
 // sendBatch runs the queued statements in one round trip.
-func sendBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch) error {
+func sendBatch(ctx context.Context, tx eventstore.Tx, b *pgx.Batch) error {
 	if b.Len() == 0 {
 		return nil
 	}
