@@ -117,21 +117,27 @@ func metaFor(ctx context.Context, p Principal) Meta {
 	return m
 }
 
-// decision is one run of a command: the appends to make, or an error.
-type decision func() ([]Append, error)
+// write is what one run of a command records: claims and appends.
+type write struct {
+	claims  []Claim
+	appends []Append
+}
+
+// decision is one run of a command: what to record, or an error.
+type decision func() (write, error)
 
 // execute runs decide, appends what it returns, retries the whole cycle on
 // a concurrent change, and records the position for read-your-writes.
 func (a *Admin) execute(ctx context.Context, p Principal, decide decision) (Position, error) {
 	for attempt := 0; ; attempt++ {
-		appends, err := decide()
+		w, err := decide()
 		if err != nil {
 			return Position{}, err
 		}
-		if len(appends) == 0 {
+		if len(w.appends) == 0 {
 			return Position{}, nil
 		}
-		pos, err := a.cfg.Store.Append(ctx, metaFor(ctx, p), appends...)
+		pos, err := a.cfg.Store.Append(ctx, metaFor(ctx, p), w.claims, w.appends...)
 		if errors.Is(err, ErrConcurrency) {
 			if attempt < a.cfg.Retries {
 				continue

@@ -51,12 +51,28 @@ type Position struct {
 	GlobalPosition int64
 }
 
+// Claim takes (or, with Release, frees) a unique value in a scope for an
+// owner, atomically with an append.
+type Claim struct {
+	Scope   string
+	Value   string
+	Owner   uuid.UUID
+	Release bool
+}
+
+// ErrClaimTaken is what an EventStore returns when a claimed value is held
+// by another owner.
+var ErrClaimTaken = errors.New("commands: value already claimed")
+
 // EventStore loads and appends streams of domain events.
 type EventStore interface {
 	// Load returns a stream's events and version (0 for no stream).
 	Load(ctx context.Context, streamID string) ([]domain.Event, int64, error)
-	// Append records all appends atomically; ErrConcurrency on a version mismatch.
-	Append(ctx context.Context, meta Meta, appends ...Append) (Position, error)
+	// Append takes and frees the claims and records all appends atomically;
+	// ErrConcurrency on a version mismatch, ErrClaimTaken on a held value.
+	Append(ctx context.Context, meta Meta, claims []Claim, appends ...Append) (Position, error)
+	// ClaimOwner returns who holds a value, if anyone.
+	ClaimOwner(ctx context.Context, scope, value string) (uuid.UUID, bool, error)
 }
 
 // ReadModel answers queries from the projections.

@@ -2,9 +2,9 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -28,34 +28,22 @@ func (a *Admin) CreateTeam(ctx context.Context, p Principal, in CreateTeamInput)
 		return team.View{}, err
 	}
 	var view team.View
-	attempt := 0
-	_, err = a.execute(ctx, p, func() ([]Append, error) {
+	_, err = a.execute(ctx, p, func() (write, error) {
 		cmd.TeamID, cmd.At = a.cfg.IDs.New(), a.cfg.Clock.Now()
-		// Most slugs were never used: first try claiming a fresh slug stream
-		// without reading it; a conflict brings us back here to read it.
-		var claim team.SlugClaim
-		var claimVersion int64
-		if attempt++; attempt > 1 {
-			var err error
-			if claim, claimVersion, err = load(ctx, a.cfg.Store, team.SlugStreamID(cmd.Slug), team.EvolveClaim); err != nil {
-				return nil, err
-			}
-		}
-		claimed, err := claim.Claim(cmd.Slug, cmd.TeamID, cmd.At)
-		if err != nil {
-			return nil, err
-		}
 		created, err := cmd.Decide(team.Team{})
 		if err != nil {
-			return nil, err
+			return write{}, err
 		}
 		view = team.View{ID: cmd.TeamID, Name: cmd.Name, Slug: cmd.Slug, CreatedBy: p.UserID,
 			CreatedAt: cmd.At, UpdatedAt: cmd.At, Role: domain.RoleOwner}
-		return []Append{
-			{StreamID: team.SlugStreamID(cmd.Slug), Expected: claimVersion, Events: a.events(claimed...)},
-			{StreamID: team.StreamID(cmd.TeamID), Expected: NoStream, Events: a.events(created...)},
+		return write{
+			claims:  []Claim{{Scope: team.SlugScope, Value: cmd.Slug, Owner: cmd.TeamID}},
+			appends: []Append{{StreamID: team.StreamID(cmd.TeamID), Expected: NoStream, Events: a.events(created...)}},
 		}, nil
 	})
+	if errors.Is(err, ErrClaimTaken) {
+		return team.View{}, domain.Errorf(domain.KindConflict, "team slug %q is taken", cmd.Slug)
+	}
 	return view, err
 }
 
@@ -67,72 +55,52 @@ type UpdateTeamInput struct {
 
 // UpdateTeam renames a team or changes its slug (admins and owners).
 func (a *Admin) UpdateTeam(ctx context.Context, p Principal, id uuid.UUID, in UpdateTeamInput) (team.View, error) {
-	_, err := a.execute(ctx, p, func() ([]Append, error) {
+	var slug string
+	_, err := a.execute(ctx, p, func() (write, error) {
 		t, version, err := a.authorizeTeam(ctx, p, id, domain.ActionTeamUpdate)
 		if err != nil {
-			return nil, err
+			return write{}, err
 		}
-		now := a.cfg.Clock.Now()
-		evs, err := team.Update{Name: in.Name, Slug: in.Slug, By: p.UserID, At: now}.Decide(t)
+		evs, err := team.Update{Name: in.Name, Slug: in.Slug, By: p.UserID, At: a.cfg.Clock.Now()}.Decide(t)
 		if err != nil || len(evs) == 0 {
-			return nil, err
+			return write{}, err
 		}
-		appends := []Append{{StreamID: team.StreamID(id), Expected: version, Events: a.events(evs...)}}
+		w := write{appends: []Append{{StreamID: team.StreamID(id), Expected: version, Events: a.events(evs...)}}}
 		for _, e := range evs {
 			if sc, ok := e.(team.SlugChanged); ok {
-				more, err := a.moveSlug(ctx, id, sc.OldSlug, sc.Slug, now)
-				if err != nil {
-					return nil, err
+				slug = sc.Slug
+				w.claims = []Claim{
+					{Scope: team.SlugScope, Value: sc.Slug, Owner: id},
+					{Scope: team.SlugScope, Value: sc.OldSlug, Owner: id, Release: true},
 				}
-				appends = append(appends, more...)
 			}
 		}
-		return appends, nil
+		return w, nil
 	})
+	if errors.Is(err, ErrClaimTaken) {
+		return team.View{}, domain.Errorf(domain.KindConflict, "team slug %q is taken", slug)
+	}
 	if err != nil {
 		return team.View{}, err
 	}
 	return a.GetTeam(ctx, p, id)
 }
 
-// moveSlug claims the new slug and releases the old one.
-func (a *Admin) moveSlug(ctx context.Context, id uuid.UUID, from, to string, now time.Time) ([]Append, error) {
-	next, nextVersion, err := load(ctx, a.cfg.Store, team.SlugStreamID(to), team.EvolveClaim)
-	if err != nil {
-		return nil, err
-	}
-	claimed, err := next.Claim(to, id, now)
-	if err != nil {
-		return nil, err
-	}
-	prev, prevVersion, err := load(ctx, a.cfg.Store, team.SlugStreamID(from), team.EvolveClaim)
-	if err != nil {
-		return nil, err
-	}
-	released, _ := prev.Release(from, id, now)
-	out := appendIf(team.SlugStreamID(to), nextVersion, a.events(claimed...))
-	return append(out, appendIf(team.SlugStreamID(from), prevVersion, a.events(released...))...), nil
-}
-
 // DeleteTeam deletes a team (owners) and frees its slug.
 func (a *Admin) DeleteTeam(ctx context.Context, p Principal, id uuid.UUID) error {
-	_, err := a.execute(ctx, p, func() ([]Append, error) {
+	_, err := a.execute(ctx, p, func() (write, error) {
 		t, version, err := a.authorizeTeam(ctx, p, id, domain.ActionTeamDelete)
 		if err != nil {
-			return nil, err
+			return write{}, err
 		}
-		now := a.cfg.Clock.Now()
-		evs, err := team.Delete{By: p.UserID, At: now}.Decide(t)
+		evs, err := team.Delete{By: p.UserID, At: a.cfg.Clock.Now()}.Decide(t)
 		if err != nil {
-			return nil, err
+			return write{}, err
 		}
-		claim, claimVersion, err := load(ctx, a.cfg.Store, team.SlugStreamID(t.Slug), team.EvolveClaim)
-		if err != nil {
-			return nil, err
-		}
-		released, _ := claim.Release(t.Slug, id, now)
-		out := []Append{{StreamID: team.StreamID(id), Expected: version, Events: a.events(evs...)}}
-		return append(out, appendIf(team.SlugStreamID(t.Slug), claimVersion, a.events(released...))...), nil
+		return write{
+			claims:  []Claim{{Scope: team.SlugScope, Value: t.Slug, Owner: id, Release: true}},
+			appends: []Append{{StreamID: team.StreamID(id), Expected: version, Events: a.events(evs...)}},
+		}, nil
 	})
 	return err
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -20,48 +21,50 @@ func (a *Admin) EnsureUser(ctx context.Context, email, name string, admin bool) 
 	if err != nil {
 		return user.View{}, err
 	}
+	for attempt := 0; ; attempt++ {
+		v, err := a.ensureUser(ctx, email, name, admin)
+		if errors.Is(err, ErrClaimTaken) && attempt < a.cfg.Retries {
+			continue // registered concurrently: now it exists
+		}
+		return v, err
+	}
+}
+
+func (a *Admin) ensureUser(ctx context.Context, email, name string, admin bool) (user.View, error) {
 	var result user.View
-	_, err = a.execute(ctx, System, func() ([]Append, error) {
-		claim, claimVersion, err := load(ctx, a.cfg.Store, user.EmailStreamID(email), evolveEmailClaim)
+	_, err := a.execute(ctx, System, func() (write, error) {
+		holder, claimed, err := a.cfg.Store.ClaimOwner(ctx, user.EmailScope, email)
 		if err != nil {
-			return nil, err
+			return write{}, err
 		}
 		now := a.cfg.Clock.Now()
-		if claim == uuid.Nil {
+		if !claimed {
 			id := a.cfg.IDs.New()
 			evs, err := user.Register{UserID: id, Email: email, Name: name, At: now}.Decide(user.User{})
 			if err != nil {
-				return nil, err
+				return write{}, err
 			}
 			result = user.View{ID: id, Email: email, Name: evs[0].(user.Registered).Name, CreatedAt: now}
 			if admin {
 				evs = append(evs, user.PlatformAdminGranted{UserID: id, At: now})
 				result.PlatformAdmin = true
 			}
-			return []Append{
-				{StreamID: user.EmailStreamID(email), Expected: claimVersion, Events: a.events(user.EmailClaimed{Email: email, UserID: id, At: now})},
-				{StreamID: user.StreamID(id), Expected: NoStream, Events: a.events(evs...)},
+			return write{
+				claims:  []Claim{{Scope: user.EmailScope, Value: email, Owner: id}},
+				appends: []Append{{StreamID: user.StreamID(id), Expected: NoStream, Events: a.events(evs...)}},
 			}, nil
 		}
-		u, version, err := load(ctx, a.cfg.Store, user.StreamID(claim), user.Evolve)
+		u, version, err := load(ctx, a.cfg.Store, user.StreamID(holder), user.Evolve)
 		if err != nil {
-			return nil, err
+			return write{}, err
 		}
 		result = user.View{ID: u.ID, Email: u.Email, Name: u.Name, PlatformAdmin: u.PlatformAdmin || admin}
 		if !admin {
-			return nil, nil
+			return write{}, nil
 		}
-		return appendIf(user.StreamID(u.ID), version, a.events(u.GrantPlatformAdmin(now)...)), nil
+		return write{appends: appendIf(user.StreamID(u.ID), version, a.events(u.GrantPlatformAdmin(now)...))}, nil
 	})
 	return result, err
-}
-
-func evolveEmailClaim(holder uuid.UUID, e domain.Event) (uuid.UUID, error) {
-	c, ok := e.(user.EmailClaimed)
-	if !ok {
-		return holder, fmt.Errorf("email claim: %w %s", domain.ErrUnknownEvent, e.EventType())
-	}
-	return c.UserID, nil
 }
 
 func appendIf(streamID string, version int64, events []NewEvent) []Append {
@@ -94,19 +97,19 @@ func (a *Admin) CreateToken(ctx context.Context, p Principal, userID uuid.UUID, 
 		return NewToken{}, err
 	}
 	var out NewToken
-	pos, err := a.execute(ctx, p, func() ([]Append, error) {
+	pos, err := a.execute(ctx, p, func() (write, error) {
 		u, version, err := load(ctx, a.cfg.Store, user.StreamID(userID), user.Evolve)
 		if err != nil {
-			return nil, err
+			return write{}, err
 		}
 		id, now := a.cfg.IDs.New(), a.cfg.Clock.Now()
 		evs, err := user.IssueToken{TokenID: id, Name: name, Prefix: prefix, Secret: secret, ExpiresAt: expiresAt, At: now}.Decide(withID(u, userID))
 		if err != nil {
-			return nil, err
+			return write{}, err
 		}
 		issued := evs[0].(user.TokenIssued)
 		out = NewToken{ID: id, Name: issued.Name, Prefix: prefix, Token: TokenPrefix + prefix + "_" + secret, ExpiresAt: expiresAt, CreatedAt: now}
-		return appendIf(user.StreamID(userID), version, a.events(evs...)), nil
+		return write{appends: appendIf(user.StreamID(userID), version, a.events(evs...))}, nil
 	})
 	if err == nil {
 		a.tokens.record(prefix, pos)

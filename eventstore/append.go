@@ -181,7 +181,31 @@ func (s *Store) resolveAny(ctx context.Context, q DBTX, appends []StreamAppend) 
 	return out, nil
 }
 
+// insertStmt is the INSERT of a set of appends, and what it will return.
+type insertStmt struct {
+	sql   string
+	args  []any
+	out   []Event
+	index map[uuid.UUID]int
+}
+
 func insert(ctx context.Context, q DBTX, appends []StreamAppend) ([]Event, error) {
+	stmt, err := buildInsert(appends)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, stmt.sql, stmt.args...)
+	if err != nil {
+		return nil, appendError(err, appends)
+	}
+	events, err := stmt.scan(rows)
+	if err != nil {
+		return nil, appendError(err, appends)
+	}
+	return events, nil
+}
+
+func buildInsert(appends []StreamAppend) (insertStmt, error) {
 	n := 0
 	for _, a := range appends {
 		n += len(a.Events)
@@ -194,44 +218,44 @@ func insert(ctx context.Context, q DBTX, appends []StreamAppend) ([]Event, error
 		schemas  = make([]int32, 0, n)
 		payloads = make([]json.RawMessage, 0, n)
 		metas    = make([]json.RawMessage, 0, n)
-		out      = make([]Event, 0, n)
-		index    = make(map[uuid.UUID]int, n)
+		st       = insertStmt{out: make([]Event, 0, n), index: make(map[uuid.UUID]int, n)}
 	)
 	for _, a := range appends {
 		for i, e := range a.Events {
 			meta, err := json.Marshal(e.Metadata)
 			if err != nil {
-				return nil, fmt.Errorf("encode metadata of %s: %w", e.ID, err)
+				return st, fmt.Errorf("encode metadata of %s: %w", e.ID, err)
 			}
 			sv := e.SchemaVersion
 			if sv == 0 {
 				sv = 1
 			}
 			version := int64(a.Expected) + int64(i) + 1
-			index[e.ID] = len(out)
+			st.index[e.ID] = len(st.out)
 			ids, streams, versions = append(ids, e.ID), append(streams, a.StreamID), append(versions, version)
 			types, schemas = append(types, e.Type), append(schemas, int32(sv))
 			payloads, metas = append(payloads, e.Payload), append(metas, meta)
-			out = append(out, Event{
+			st.out = append(st.out, Event{
 				StreamID: a.StreamID, StreamVersion: version, ID: e.ID, Type: e.Type,
 				SchemaVersion: sv, Payload: e.Payload, Metadata: e.Metadata,
 			})
 		}
 	}
-	var rows pgx.Rows
-	var err error
 	if n <= maxValuesRows {
-		args := make([]any, 0, n*7)
+		st.sql = appendValuesSQL[n]
+		st.args = make([]any, 0, n*7)
 		for i := 0; i < n; i++ {
-			args = append(args, ids[i], streams[i], versions[i], types[i], schemas[i], payloads[i], metas[i])
+			st.args = append(st.args, ids[i], streams[i], versions[i], types[i], schemas[i], payloads[i], metas[i])
 		}
-		rows, err = q.Query(ctx, appendValuesSQL[n], args...)
 	} else {
-		rows, err = q.Query(ctx, appendSQL, ids, streams, versions, types, schemas, payloads, metas)
+		st.sql = appendSQL
+		st.args = []any{ids, streams, versions, types, schemas, payloads, metas}
 	}
-	if err != nil {
-		return nil, appendError(err, appends)
-	}
+	return st, nil
+}
+
+// scan reads the RETURNING rows into the recorded events.
+func (st insertStmt) scan(rows pgx.Rows) ([]Event, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var (
@@ -242,16 +266,16 @@ func insert(ctx context.Context, q DBTX, appends []StreamAppend) ([]Event, error
 		if err := rows.Scan(&id, &pos.GlobalPosition, &pos.TransactionID, &at); err != nil {
 			return nil, fmt.Errorf("scan appended event: %w", err)
 		}
-		i, ok := index[id]
+		i, ok := st.index[id]
 		if !ok {
 			return nil, fmt.Errorf("append returned unknown event %s", id)
 		}
-		out[i].Position, out[i].RecordedAt = pos, at
+		st.out[i].Position, st.out[i].RecordedAt = pos, at
 	}
 	if err := rows.Err(); err != nil {
-		return nil, appendError(err, appends)
+		return nil, err
 	}
-	return out, nil
+	return st.out, nil
 }
 
 func appendError(err error, appends []StreamAppend) error {

@@ -214,7 +214,7 @@ func TestAuthenticationAndVisibility(t *testing.T) {
 	for _, en := range res.json(t)["entries"].([]any) {
 		types = append(types, en.(map[string]any)["eventType"].(string))
 	}
-	assert.Equal(t, []string{"team.SlugClaimed", "team.TeamCreated"}, types)
+	assert.Equal(t, []string{"team.TeamCreated"}, types)
 }
 
 func TestHealthReadinessMetricsAndRoutes(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
 	"github.com/sirupsen/logrus"
 
 	"github.com/mastra-admin/mastra-admin/commands"
@@ -51,8 +52,13 @@ func (s *EventStore) Load(ctx context.Context, streamID string) ([]domain.Event,
 	return out, version, nil
 }
 
+// ClaimOwner implements commands.EventStore.
+func (s *EventStore) ClaimOwner(ctx context.Context, scope, value string) (uuid.UUID, bool, error) {
+	return s.store.ClaimOwner(ctx, scope, value)
+}
+
 // Append implements commands.EventStore.
-func (s *EventStore) Append(ctx context.Context, meta commands.Meta, appends ...commands.Append) (commands.Position, error) {
+func (s *EventStore) Append(ctx context.Context, meta commands.Meta, claims []commands.Claim, appends ...commands.Append) (commands.Position, error) {
 	batch := make([]eventstore.StreamAppend, len(appends))
 	md := eventstore.Metadata{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID, RequestID: meta.RequestID}
 	for i, a := range appends {
@@ -67,9 +73,16 @@ func (s *EventStore) Append(ctx context.Context, meta commands.Meta, appends ...
 			})
 		}
 	}
-	recorded, err := s.store.AppendStreams(ctx, batch...)
+	cs := make([]eventstore.Claim, len(claims))
+	for i, c := range claims {
+		cs[i] = eventstore.Claim(c)
+	}
+	recorded, err := s.store.AppendWithClaims(ctx, cs, batch...)
 	if errors.Is(err, eventstore.ErrVersionConflict) {
 		return commands.Position{}, fmt.Errorf("%w: %w", commands.ErrConcurrency, err)
+	}
+	if errors.Is(err, eventstore.ErrClaimTaken) {
+		return commands.Position{}, fmt.Errorf("%w: %w", commands.ErrClaimTaken, err)
 	}
 	if err != nil {
 		return commands.Position{}, err

@@ -32,10 +32,10 @@ func TestOperatorWorkflow(t *testing.T) {
 	list := runCLI(t, env, "events", "list", "-o", "json")
 	require.Equal(t, exitOK, list.code, list.stderr)
 	lines := strings.Split(strings.TrimSpace(list.stdout), "\n")
-	require.Len(t, lines, 5, "email claim, registration, admin grant, two tokens")
+	require.Len(t, lines, 4, "registration, admin grant, two tokens")
 	var first map[string]any
 	require.NoError(t, json.Unmarshal([]byte(lines[0]), &first))
-	assert.Equal(t, "user.EmailClaimed", first["type"])
+	assert.Equal(t, "user.UserRegistered", first["type"])
 	assert.NotContains(t, list.stdout, strings.TrimSpace(tok.stdout)[13:], "no token secret in any event")
 
 	filtered := runCLI(t, env, "events", "tail", "-n", "1", "--type", "user.APITokenIssued")
@@ -45,7 +45,7 @@ func TestOperatorWorkflow(t *testing.T) {
 
 	replay := runCLI(t, env, "replay", "--projection", "all")
 	require.Equal(t, exitOK, replay.code, replay.stderr)
-	assert.Contains(t, replay.stdout, "rebuilt users from 5 events")
+	assert.Contains(t, replay.stdout, "rebuilt users from 4 events")
 	asOf := runCLI(t, env, "replay", "--as-of", "2", "--into", "asof_"+db.Schema)
 	require.Equal(t, exitOK, asOf.code, asOf.stderr)
 	t.Cleanup(func() { _, _ = db.Pool.Exec(t.Context(), "DROP SCHEMA asof_"+db.Schema+" CASCADE") })
@@ -58,7 +58,7 @@ func TestOperatorWorkflow(t *testing.T) {
 	require.Equal(t, exitOK, exp.code, exp.stderr)
 	ok := runCLI(t, env, "audit", "verify", out)
 	require.Equal(t, exitOK, ok.code, ok.stderr)
-	assert.Contains(t, ok.stdout, "ok: 5 entries")
+	assert.Contains(t, ok.stdout, "ok: 4 entries")
 	assert.Contains(t, ok.stdout, "signature verified")
 
 	body, err := os.ReadFile(out)

@@ -1,4 +1,4 @@
 // Package team is the team aggregate: creation, renaming, slug changes,
-// deletion and membership. Slug uniqueness is kept by a second, tiny
-// aggregate per slug (SlugClaim) appended in the same atomic write.
+// deletion and membership. Slug uniqueness is a claim in SlugScope, taken
+// and freed in the same transaction as the events that take and free it.
 package team

@@ -52,20 +52,6 @@ type MemberAdded struct {
 	At     time.Time   `json:"at"`
 }
 
-// SlugClaimed is recorded on a slug's own stream when a team takes it.
-type SlugClaimed struct {
-	Slug   string    `json:"slug"`
-	TeamID uuid.UUID `json:"teamId"`
-	At     time.Time `json:"at"`
-}
-
-// SlugReleased is recorded on a slug's own stream when its team lets it go.
-type SlugReleased struct {
-	Slug   string    `json:"slug"`
-	TeamID uuid.UUID `json:"teamId"`
-	At     time.Time `json:"at"`
-}
-
 // Event type names. Never change a released one.
 const (
 	TypeCreated      = "team.TeamCreated"
@@ -73,8 +59,6 @@ const (
 	TypeSlugChanged  = "team.TeamSlugChanged"
 	TypeDeleted      = "team.TeamDeleted"
 	TypeMemberAdded  = "team.MemberAdded"
-	TypeSlugClaimed  = "team.SlugClaimed"
-	TypeSlugReleased = "team.SlugReleased"
 )
 
 // EventType implements domain.Event.
@@ -92,19 +76,14 @@ func (Deleted) EventType() string { return TypeDeleted }
 // EventType implements domain.Event.
 func (MemberAdded) EventType() string { return TypeMemberAdded }
 
-// EventType implements domain.Event.
-func (SlugClaimed) EventType() string { return TypeSlugClaimed }
-
-// EventType implements domain.Event.
-func (SlugReleased) EventType() string { return TypeSlugReleased }
-
 // Events lists a zero value of every event of this package, for registries.
 func Events() []domain.Event {
-	return []domain.Event{Created{}, Renamed{}, SlugChanged{}, Deleted{}, MemberAdded{}, SlugClaimed{}, SlugReleased{}}
+	return []domain.Event{Created{}, Renamed{}, SlugChanged{}, Deleted{}, MemberAdded{}}
 }
 
 // StreamID is the stream of team id.
 func StreamID(id uuid.UUID) string { return "team-" + id.String() }
 
-// SlugStreamID is the stream that guards a team slug.
-func SlugStreamID(slug string) string { return "team-slug-" + slug }
+// SlugScope is the uniqueness scope of team slugs: a team takes its slug
+// when created or renamed and frees it when renamed again or deleted.
+const SlugScope = "team-slug"

@@ -71,28 +71,6 @@ func TestTeamDecisions(t *testing.T) {
 	}
 }
 
-func TestSlugClaims(t *testing.T) {
-	t.Parallel()
-	other := uuid.New()
-	var c team.SlugClaim
-	evs, err := c.Claim("acme", id, now)
-	require.NoError(t, err)
-	c, err = team.EvolveClaim(c, evs[0])
-	require.NoError(t, err)
-	_, err = c.Claim("acme", other, now)
-	assert.ErrorIs(t, err, domain.ErrConflict)
-	again, err := c.Claim("acme", id, now)
-	require.NoError(t, err)
-	assert.Empty(t, again, "claiming your own slug is a no-op")
-	none, _ := c.Release("acme", other, now)
-	assert.Empty(t, none, "only the holder releases")
-	rel, _ := c.Release("acme", id, now)
-	c, err = team.EvolveClaim(c, rel[0])
-	require.NoError(t, err)
-	_, err = c.Claim("acme", other, now)
-	assert.NoError(t, err)
-}
-
 func TestCreatorIsOwner(t *testing.T) {
 	t.Parallel()
 	s := given(t, team.Created{TeamID: id, Name: "Acme", Slug: "acme", CreatedBy: alice, At: now})
@@ -101,6 +79,10 @@ func TestCreatorIsOwner(t *testing.T) {
 
 func TestEvolveRejectsUnknownEvents(t *testing.T) {
 	t.Parallel()
-	_, err := team.Evolve(team.Team{}, team.SlugClaimed{})
+	_, err := team.Evolve(team.Team{}, foreign{})
 	assert.ErrorIs(t, err, domain.ErrUnknownEvent)
 }
+
+type foreign struct{}
+
+func (foreign) EventType() string { return "other.Thing" }

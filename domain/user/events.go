@@ -1,8 +1,6 @@
 package user
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,13 +18,6 @@ type Registered struct {
 
 // PlatformAdminGranted is recorded when a user becomes a platform admin.
 type PlatformAdminGranted struct {
-	UserID uuid.UUID `json:"userId"`
-	At     time.Time `json:"at"`
-}
-
-// EmailClaimed is recorded on an email's own stream when a user takes it.
-type EmailClaimed struct {
-	Email  string    `json:"email"`
 	UserID uuid.UUID `json:"userId"`
 	At     time.Time `json:"at"`
 }
@@ -54,7 +45,6 @@ type TokenRevoked struct {
 const (
 	TypeRegistered           = "user.UserRegistered"
 	TypePlatformAdminGranted = "user.PlatformAdminGranted"
-	TypeEmailClaimed         = "user.EmailClaimed"
 	TypeTokenIssued          = "user.APITokenIssued"
 	TypeTokenRevoked         = "user.APITokenRevoked"
 )
@@ -66,9 +56,6 @@ func (Registered) EventType() string { return TypeRegistered }
 func (PlatformAdminGranted) EventType() string { return TypePlatformAdminGranted }
 
 // EventType implements domain.Event.
-func (EmailClaimed) EventType() string { return TypeEmailClaimed }
-
-// EventType implements domain.Event.
 func (TokenIssued) EventType() string { return TypeTokenIssued }
 
 // EventType implements domain.Event.
@@ -76,15 +63,11 @@ func (TokenRevoked) EventType() string { return TypeTokenRevoked }
 
 // Events lists a zero value of every event of this package, for registries.
 func Events() []domain.Event {
-	return []domain.Event{Registered{}, PlatformAdminGranted{}, EmailClaimed{}, TokenIssued{}, TokenRevoked{}}
+	return []domain.Event{Registered{}, PlatformAdminGranted{}, TokenIssued{}, TokenRevoked{}}
 }
 
 // StreamID is the stream of user id.
 func StreamID(id uuid.UUID) string { return "user-" + id.String() }
 
-// EmailStreamID is the stream that guards a normalized email. The email is
-// hashed so that stream ids stay short and uniform.
-func EmailStreamID(email string) string {
-	sum := sha256.Sum256([]byte(email))
-	return "user-email-" + hex.EncodeToString(sum[:16])
-}
+// EmailScope is the uniqueness scope of normalized user emails.
+const EmailScope = "user-email"
