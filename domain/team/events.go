@@ -54,11 +54,11 @@ type MemberAdded struct {
 
 // Event type names. Never change a released one.
 const (
-	TypeCreated      = "team.TeamCreated"
-	TypeRenamed      = "team.TeamRenamed"
-	TypeSlugChanged  = "team.TeamSlugChanged"
-	TypeDeleted      = "team.TeamDeleted"
-	TypeMemberAdded  = "team.MemberAdded"
+	TypeCreated     = "team.TeamCreated"
+	TypeRenamed     = "team.TeamRenamed"
+	TypeSlugChanged = "team.TeamSlugChanged"
+	TypeDeleted     = "team.TeamDeleted"
+	TypeMemberAdded = "team.MemberAdded"
 )
 
 // EventType implements domain.Event.
