@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -35,7 +37,7 @@ func (e *ClaimTakenError) Error() string {
 func (e *ClaimTakenError) Unwrap() error { return ErrClaimTaken }
 
 // AppendWithClaims takes and frees the claims and appends the events in
-// one transaction, sent in one round trip: all happen, or none.
+// one statement: all happen, or none.
 func (s *Store) AppendWithClaims(ctx context.Context, claims []Claim, appends ...StreamAppend) ([]Event, error) {
 	if len(claims) == 0 {
 		return s.AppendStreams(ctx, appends...)
@@ -57,61 +59,78 @@ func (s *Store) AppendWithClaims(ctx context.Context, claims []Claim, appends ..
 	if err != nil {
 		return nil, err
 	}
-	pooled, err := s.pool.Acquire(ctx)
+	sql, args := withClaims(stmt, claims)
+	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
-		return nil, fmt.Errorf("acquire connection: %w", err)
+		return nil, claimError(err, claims, appends)
 	}
-	defer pooled.Release() // destroyed by the pool if left inside a transaction
-	conn := pooled.Conn()
-
-	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	for _, c := range claims {
-		if c.Release {
-			b.Queue(`DELETE FROM unique_claims WHERE scope = $1 AND value = $2 AND owner = $3`, c.Scope, c.Value, c.Owner)
-		} else {
-			b.Queue(`INSERT INTO unique_claims (scope, value, owner) VALUES ($1, $2, $3)`, c.Scope, c.Value, c.Owner)
-		}
-	}
-	b.Queue(stmt.sql, stmt.args...)
-	b.Queue("COMMIT")
-	events, err := runClaimBatch(ctx, conn.SendBatch(ctx, b), claims, stmt, appends)
+	events, err := stmt.scan(rows)
 	if err != nil {
-		if conn.PgConn().TxStatus() != 'I' {
-			_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-		}
-		return nil, err
+		return nil, claimError(err, claims, appends)
 	}
 	s.Notify(ctx)
 	return events, nil
 }
 
-func runClaimBatch(ctx context.Context, br pgx.BatchResults, claims []Claim, stmt insertStmt, appends []StreamAppend) ([]Event, error) {
-	defer br.Close()
-	if _, err := br.Exec(); err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
-	}
-	for _, c := range claims {
-		if _, err := br.Exec(); err != nil {
-			var pgErr *pgconn.PgError
-			if !c.Release && errors.As(err, &pgErr) && pgErr.Code == "23505" {
-				return nil, &ClaimTakenError{Scope: c.Scope, Value: c.Value}
-			}
-			return nil, fmt.Errorf("claim %s %q: %w", c.Scope, c.Value, err)
+// withClaims prefixes the event INSERT with one data-modifying CTE per
+// claim: a single statement, atomic without BEGIN and COMMIT. Postgres
+// runs every data-modifying CTE whether or not the main query reads it.
+func withClaims(stmt insertStmt, claims []Claim) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, len(claims)*3+len(stmt.args))
+	b.WriteString("WITH ")
+	for i, c := range claims {
+		if i > 0 {
+			b.WriteString(", ")
 		}
+		k := len(args)
+		if c.Release {
+			fmt.Fprintf(&b, "c%d AS (DELETE FROM unique_claims WHERE scope = $%d AND value = $%d AND owner = $%d)", i, k+1, k+2, k+3)
+		} else {
+			fmt.Fprintf(&b, "c%d AS (INSERT INTO unique_claims (scope, value, owner) VALUES ($%d, $%d, $%d))", i, k+1, k+2, k+3)
+		}
+		args = append(args, c.Scope, c.Value, c.Owner)
 	}
-	rows, err := br.Query()
-	if err != nil {
-		return nil, appendError(err, appends)
+	b.WriteString(" ")
+	b.WriteString(renumber(stmt.sql, len(args)))
+	return b.String(), append(args, stmt.args...)
+}
+
+// renumber shifts every $n placeholder in sql by offset.
+func renumber(sql string, offset int) string {
+	var b strings.Builder
+	for i := 0; i < len(sql); i++ {
+		if sql[i] != '$' {
+			b.WriteByte(sql[i])
+			continue
+		}
+		j := i + 1
+		for j < len(sql) && sql[j] >= '0' && sql[j] <= '9' {
+			j++
+		}
+		n, err := strconv.Atoi(sql[i+1 : j])
+		if err != nil {
+			b.WriteByte(sql[i])
+			continue
+		}
+		fmt.Fprintf(&b, "$%d", n+offset)
+		i = j - 1
 	}
-	events, err := stmt.scan(rows)
-	if err != nil {
-		return nil, appendError(err, appends)
+	return b.String()
+}
+
+// claimError names the claim a unique violation on unique_claims is about.
+func claimError(err error, claims []Claim, appends []StreamAppend) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "unique_claims_pkey" {
+		for _, c := range claims {
+			if !c.Release && strings.Contains(pgErr.Detail, "=("+c.Scope+", "+c.Value+")") {
+				return &ClaimTakenError{Scope: c.Scope, Value: c.Value}
+			}
+		}
+		return fmt.Errorf("%w: %s", ErrClaimTaken, pgErr.Detail)
 	}
-	if _, err := br.Exec(); err != nil {
-		return nil, fmt.Errorf("commit: %w", err)
-	}
-	return events, br.Close()
+	return appendError(err, appends)
 }
 
 // ClaimOwner returns who holds a value, if anyone.

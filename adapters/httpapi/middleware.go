@@ -117,10 +117,9 @@ func (s *Server) finish(r *http.Request, rec *recorder, took time.Duration) {
 	route := routeOf(r)
 	s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(rec.status)).Inc()
 	s.metrics.latency.WithLabelValues(r.Method, route).Observe(took.Seconds())
-	if route == "/metrics" || route == "/healthz" || route == "/readyz" {
-		if rec.status < 500 {
-			return
-		}
+	quiet := route == "/metrics" || route == "/healthz" || route == "/readyz"
+	if rec.status < 500 && (quiet || !s.log.Logger.IsLevelEnabled(logrus.InfoLevel)) {
+		return
 	}
 	entry := s.log.WithFields(logrus.Fields{
 		"request_id": rec.requestID, "method": r.Method, "route": route, "status": rec.status,
