@@ -58,6 +58,7 @@ type Claim struct {
 	Value   string
 	Owner   uuid.UUID
 	Release bool
+	At      time.Time // the time of the events it goes with
 }
 
 // ErrClaimTaken is what an EventStore returns when a claimed value is held

@@ -37,7 +37,7 @@ func (a *Admin) CreateTeam(ctx context.Context, p Principal, in CreateTeamInput)
 		view = team.View{ID: cmd.TeamID, Name: cmd.Name, Slug: cmd.Slug, CreatedBy: p.UserID,
 			CreatedAt: cmd.At, UpdatedAt: cmd.At, Role: domain.RoleOwner}
 		return write{
-			claims:  []Claim{{Scope: team.SlugScope, Value: cmd.Slug, Owner: cmd.TeamID}},
+			claims:  []Claim{{Scope: team.SlugScope, Value: cmd.Slug, Owner: cmd.TeamID, At: cmd.At}},
 			appends: []Append{{StreamID: team.StreamID(cmd.TeamID), Expected: NoStream, Events: a.events(created...)}},
 		}, nil
 	})
@@ -61,7 +61,8 @@ func (a *Admin) UpdateTeam(ctx context.Context, p Principal, id uuid.UUID, in Up
 		if err != nil {
 			return write{}, err
 		}
-		evs, err := team.Update{Name: in.Name, Slug: in.Slug, By: p.UserID, At: a.cfg.Clock.Now()}.Decide(t)
+		now := a.cfg.Clock.Now()
+		evs, err := team.Update{Name: in.Name, Slug: in.Slug, By: p.UserID, At: now}.Decide(t)
 		if err != nil || len(evs) == 0 {
 			return write{}, err
 		}
@@ -70,7 +71,7 @@ func (a *Admin) UpdateTeam(ctx context.Context, p Principal, id uuid.UUID, in Up
 			if sc, ok := e.(team.SlugChanged); ok {
 				slug = sc.Slug
 				w.claims = []Claim{
-					{Scope: team.SlugScope, Value: sc.Slug, Owner: id},
+					{Scope: team.SlugScope, Value: sc.Slug, Owner: id, At: now},
 					{Scope: team.SlugScope, Value: sc.OldSlug, Owner: id, Release: true},
 				}
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/internal/apptest"
+	"github.com/mastra-admin/mastra-admin/projections"
 	"github.com/mastra-admin/mastra-admin/projections/projectiontest"
 )
 
@@ -135,6 +136,13 @@ func TestUpdateAndDeleteTeamMoveSlugs(t *testing.T) {
 	assert.NoError(t, err, "deleting a team frees its slug")
 
 	projectiontest.AssertRebuildIdentical(t, env.Store, env.Projections...)
+
+	claims := projectiontest.Dump(t, env.DB.Pool, env.DB.Schema, "unique_claims")
+	require.Len(t, claims, 3, "two users' emails and the remaining team's slug")
+	_, err = projections.RebuildClaims(ctx, env.Store, projections.Options{BatchSize: 3})
+	require.NoError(t, err)
+	assert.Equal(t, claims, projectiontest.Dump(t, env.DB.Pool, env.DB.Schema, "unique_claims"),
+		"the claims commands wrote are exactly those the events derive")
 }
 
 func TestOutsidersSeeNotFoundAndPlatformAdminsSeeAll(t *testing.T) {

@@ -50,7 +50,7 @@ func (a *Admin) ensureUser(ctx context.Context, email, name string, admin bool) 
 				result.PlatformAdmin = true
 			}
 			return write{
-				claims:  []Claim{{Scope: user.EmailScope, Value: email, Owner: id}},
+				claims:  []Claim{{Scope: user.EmailScope, Value: email, Owner: id, At: now}},
 				appends: []Append{{StreamID: user.StreamID(id), Expected: NoStream, Events: a.events(evs...)}},
 			}, nil
 		}

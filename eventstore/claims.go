@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -19,6 +20,7 @@ type Claim struct {
 	Value   string
 	Owner   uuid.UUID
 	Release bool
+	At      time.Time // when it was taken: the time of the events it goes with
 }
 
 // ErrClaimTaken means a claimed value is held by another owner.
@@ -46,8 +48,8 @@ func (s *Store) AppendWithClaims(ctx context.Context, claims []Claim, appends ..
 		return nil, err
 	}
 	for _, c := range claims {
-		if c.Scope == "" || c.Value == "" || c.Owner == uuid.Nil {
-			return nil, fmt.Errorf("%w: claim lacks a scope, value or owner", ErrInvalidAppend)
+		if c.Scope == "" || c.Value == "" || c.Owner == uuid.Nil || (!c.Release && c.At.IsZero()) {
+			return nil, fmt.Errorf("%w: claim lacks a scope, value, owner or time", ErrInvalidAppend)
 		}
 	}
 	for _, a := range appends {
@@ -77,7 +79,7 @@ func (s *Store) AppendWithClaims(ctx context.Context, claims []Claim, appends ..
 // runs every data-modifying CTE whether or not the main query reads it.
 func withClaims(stmt insertStmt, claims []Claim) (string, []any) {
 	var b strings.Builder
-	args := make([]any, 0, len(claims)*3+len(stmt.args))
+	args := make([]any, 0, len(claims)*4+len(stmt.args))
 	b.WriteString("WITH ")
 	for i, c := range claims {
 		if i > 0 {
@@ -86,10 +88,12 @@ func withClaims(stmt insertStmt, claims []Claim) (string, []any) {
 		k := len(args)
 		if c.Release {
 			fmt.Fprintf(&b, "c%d AS (DELETE FROM unique_claims WHERE scope = $%d AND value = $%d AND owner = $%d)", i, k+1, k+2, k+3)
-		} else {
-			fmt.Fprintf(&b, "c%d AS (INSERT INTO unique_claims (scope, value, owner) VALUES ($%d, $%d, $%d))", i, k+1, k+2, k+3)
+			args = append(args, c.Scope, c.Value, c.Owner)
+			continue
 		}
-		args = append(args, c.Scope, c.Value, c.Owner)
+		fmt.Fprintf(&b, "c%d AS (INSERT INTO unique_claims (scope, value, owner, claimed_at) VALUES ($%d, $%d, $%d, $%d))",
+			i, k+1, k+2, k+3, k+4)
+		args = append(args, c.Scope, c.Value, c.Owner, c.At)
 	}
 	b.WriteString(" ")
 	b.WriteString(renumber(stmt.sql, len(args)))

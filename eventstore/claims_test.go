@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -20,14 +21,14 @@ func TestAppendWithClaims(t *testing.T) {
 	one := func(stream string, expected eventstore.ExpectedVersion) eventstore.StreamAppend {
 		return eventstore.StreamAppend{StreamID: stream, Expected: expected, Events: []eventstore.EventData{ev("team.TeamCreated", nil)}}
 	}
-	_, err := s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "team-slug", Value: "acme", Owner: a}}, one("team-a", eventstore.NoStream))
+	_, err := s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "team-slug", Value: "acme", Owner: a, At: time.Now()}}, one("team-a", eventstore.NoStream))
 	require.NoError(t, err)
 	owner, ok, err := s.ClaimOwner(ctx, "team-slug", "acme")
 	require.NoError(t, err)
 	assert.True(t, ok)
 	assert.Equal(t, a, owner)
 
-	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "team-slug", Value: "acme", Owner: b}}, one("team-b", eventstore.NoStream))
+	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "team-slug", Value: "acme", Owner: b, At: time.Now()}}, one("team-b", eventstore.NoStream))
 	var taken *eventstore.ClaimTakenError
 	require.True(t, errors.As(err, &taken), "%v", err)
 	assert.Equal(t, "acme", taken.Value)
@@ -35,7 +36,7 @@ func TestAppendWithClaims(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, events, "a taken claim appends nothing")
 
-	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "team-slug", Value: "other", Owner: b}}, one("team-a", eventstore.NoStream))
+	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "team-slug", Value: "other", Owner: b, At: time.Now()}}, one("team-a", eventstore.NoStream))
 	assert.ErrorIs(t, err, eventstore.ErrVersionConflict)
 	_, ok, err = s.ClaimOwner(ctx, "team-slug", "other")
 	require.NoError(t, err)
@@ -46,11 +47,13 @@ func TestAppendWithClaims(t *testing.T) {
 	_, ok, err = s.ClaimOwner(ctx, "team-slug", "acme")
 	require.NoError(t, err)
 	assert.False(t, ok, "released")
-	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "team-slug", Value: "acme", Owner: b}}, one("team-b", eventstore.NoStream))
+	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "team-slug", Value: "acme", Owner: b, At: time.Now()}}, one("team-b", eventstore.NoStream))
 	assert.NoError(t, err, "a released value can be taken again")
 
-	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "", Value: "x", Owner: a}}, one("team-c", eventstore.NoStream))
+	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "", Value: "x", Owner: a, At: time.Now()}}, one("team-c", eventstore.NoStream))
 	assert.ErrorIs(t, err, eventstore.ErrInvalidAppend)
-	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "s", Value: "x", Owner: a}}, one("team-c", eventstore.Any))
+	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "s", Value: "x", Owner: a}}, one("team-c", eventstore.NoStream))
+	assert.ErrorIs(t, err, eventstore.ErrInvalidAppend)
+	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "s", Value: "x", Owner: a, At: time.Now()}}, one("team-c", eventstore.Any))
 	assert.ErrorIs(t, err, eventstore.ErrInvalidAppend)
 }

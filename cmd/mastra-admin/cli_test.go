@@ -46,6 +46,7 @@ func TestOperatorWorkflow(t *testing.T) {
 	replay := runCLI(t, env, "replay", "--projection", "all")
 	require.Equal(t, exitOK, replay.code, replay.stderr)
 	assert.Contains(t, replay.stdout, "rebuilt users from 4 events")
+	assert.Contains(t, replay.stdout, "rebuilt claims from 4 events")
 	asOf := runCLI(t, env, "replay", "--as-of", "2", "--into", "asof_"+db.Schema)
 	require.Equal(t, exitOK, asOf.code, asOf.stderr)
 	t.Cleanup(func() { _, _ = db.Pool.Exec(t.Context(), "DROP SCHEMA asof_"+db.Schema+" CASCADE") })

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mastra-admin/mastra-admin/adapters/config"
+	"github.com/mastra-admin/mastra-admin/eventstore"
 	core "github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/projections"
 )
@@ -18,8 +19,8 @@ func newReplayCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "replay --projection NAME|all | --as-of TIME|POSITION --into SCHEMA",
 		Short: "Rebuild read models, or build them as of a past moment",
-		Long: `With --projection, rebuild the named read model (or all of them) from
-position 0: its tables are emptied and every event is applied again, in
+		Long: `With --projection, rebuild the named read model (or all of them, including
+the write-side uniqueness claims) from position 0: its tables are emptied and every event is applied again, in
 batches, each batch committing rows and checkpoint together. A running
 server keeps serving; its consumer of the same projection takes turns with
 the rebuild.
@@ -57,8 +58,14 @@ then limits which read models are built (default all).`,
 	return cmd
 }
 
+// replayable is every read model replay can rebuild: the live projections
+// and the write-side claims, which commands keep and events derive.
+func replayable() []projections.Projection {
+	return append(core.Projections(), projections.Claims{})
+}
+
 func selectProjections(name string) ([]projections.Projection, error) {
-	all := core.Projections()
+	all := replayable()
 	if name == "" || name == "all" {
 		return all, nil
 	}
@@ -106,7 +113,13 @@ func runReplay(ctx context.Context, a *app, cmd *cobra.Command, c *core.App, ps 
 	for _, p := range ps {
 		bar := newProgressBar(a.stderr, p.Name())
 		t0 := time.Now()
-		n, err := projections.Rebuild(ctx, c.Store, p, projections.Options{Progress: bar.update})
+		rebuild := projections.Rebuild
+		if _, ok := p.(projections.Claims); ok {
+			rebuild = func(ctx context.Context, s *eventstore.Store, _ projections.Projection, o projections.Options) (int64, error) {
+				return projections.RebuildClaims(ctx, s, o)
+			}
+		}
+		n, err := rebuild(ctx, c.Store, p, projections.Options{Progress: bar.update})
 		bar.finish()
 		if err != nil {
 			return err
