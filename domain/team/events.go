@@ -78,7 +78,8 @@ func (MemberAdded) EventType() string { return TypeMemberAdded }
 
 // Events lists a zero value of every event of this package, for registries.
 func Events() []domain.Event {
-	return []domain.Event{Created{}, Renamed{}, SlugChanged{}, Deleted{}, MemberAdded{}}
+	return []domain.Event{Created{}, Renamed{}, SlugChanged{}, Deleted{}, MemberAdded{},
+		InviteCreated{}, InviteAccepted{}, InviteRevoked{}, MemberRoleChanged{}, MemberRemoved{}}
 }
 
 // StreamID is the stream of team id.

@@ -15,6 +15,7 @@ type Team struct {
 	Name    string
 	Slug    string
 	Members map[uuid.UUID]domain.Role
+	Invites map[uuid.UUID]Invite
 	Exists  bool
 	Deleted bool
 }
@@ -24,7 +25,7 @@ func Evolve(t Team, e domain.Event) (Team, error) {
 	switch e := e.(type) {
 	case Created:
 		t = Team{ID: e.TeamID, Name: e.Name, Slug: e.Slug, Exists: true,
-			Members: map[uuid.UUID]domain.Role{e.CreatedBy: domain.RoleOwner}}
+			Members: map[uuid.UUID]domain.Role{e.CreatedBy: domain.RoleOwner}, Invites: map[uuid.UUID]Invite{}}
 	case Renamed:
 		t.Name = e.Name
 	case SlugChanged:
@@ -33,6 +34,20 @@ func Evolve(t Team, e domain.Event) (Team, error) {
 		t.Deleted = true
 	case MemberAdded:
 		t.Members[e.UserID] = e.Role
+	case InviteCreated:
+		t.Invites[e.InviteID] = Invite{ID: e.InviteID, Email: e.Email, Role: e.Role, TokenHash: e.TokenHash, ExpiresAt: e.ExpiresAt}
+	case InviteAccepted:
+		i := t.Invites[e.InviteID]
+		i.Accepted = true
+		t.Invites[e.InviteID] = i
+	case InviteRevoked:
+		i := t.Invites[e.InviteID]
+		i.Revoked = true
+		t.Invites[e.InviteID] = i
+	case MemberRoleChanged:
+		t.Members[e.UserID] = e.Role
+	case MemberRemoved:
+		delete(t.Members, e.UserID)
 	default:
 		return t, fmt.Errorf("team: %w %s", domain.ErrUnknownEvent, e.EventType())
 	}
