@@ -87,6 +87,23 @@ type ReadModel interface {
 	MemberRole(ctx context.Context, teamID, userID uuid.UUID) (domain.Role, bool, error)
 	Members(ctx context.Context, teamID uuid.UUID) ([]team.MemberView, error)
 	Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
+	InviteByTokenHash(ctx context.Context, hash string) (team.InviteView, bool, error)
+	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
+}
+
+// InviteMail is what an invitation email says.
+type InviteMail struct {
+	To        string
+	TeamName  string
+	Role      domain.Role
+	InvitedBy string
+	AcceptURL string // carries the one-time token, the only secret it may carry
+	ExpiresAt time.Time
+}
+
+// Mailer sends emails.
+type Mailer interface {
+	SendInvite(ctx context.Context, m InviteMail) error
 }
 
 // RawEvent is a recorded event as the raw feed shows it.

@@ -10,15 +10,19 @@ const (
 	ActionTeamDelete  Action = "team.delete"
 	ActionMembersRead Action = "members.read"
 	ActionAuditRead   Action = "audit.read"
+	// ActionMembersManage covers invites and others' roles and membership;
+	// the membership rules of package team decide the rest.
+	ActionMembersManage Action = "members.manage"
 )
 
 // minimumRole is the policy: the weakest role allowed each action.
 var minimumRole = map[Action]Role{
-	ActionTeamRead:    RoleViewer,
-	ActionMembersRead: RoleViewer,
-	ActionTeamUpdate:  RoleAdmin,
-	ActionAuditRead:   RoleAdmin,
-	ActionTeamDelete:  RoleOwner,
+	ActionTeamRead:      RoleViewer,
+	ActionMembersRead:   RoleViewer,
+	ActionTeamUpdate:    RoleAdmin,
+	ActionAuditRead:     RoleAdmin,
+	ActionMembersManage: RoleAdmin,
+	ActionTeamDelete:    RoleOwner,
 }
 
 // Can reports whether a member with role may do action. Unknown actions

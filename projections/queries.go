@@ -155,3 +155,28 @@ func ignoreNoRows(err error) error {
 	}
 	return err
 }
+
+const inviteColumns = `id, team_id, email, role, status, invited_by, expires_at, created_at`
+
+func scanInvite(row pgx.Row) (team.InviteView, error) {
+	var v team.InviteView
+	var role string
+	err := row.Scan(&v.ID, &v.TeamID, &v.Email, &role, &v.Status, &v.InvitedBy, &v.ExpiresAt, &v.CreatedAt)
+	v.Role = domain.Role(role)
+	return v, err
+}
+
+// InviteByTokenHash returns the invite whose token hashes to hash.
+func (q *Queries) InviteByTokenHash(ctx context.Context, hash string) (team.InviteView, bool, error) {
+	v, err := scanInvite(q.db.QueryRow(ctx, `SELECT `+inviteColumns+` FROM team_invites WHERE token_hash = $1`, hash))
+	return v, found(err), ignoreNoRows(err)
+}
+
+// Invites returns a team's invites, newest first.
+func (q *Queries) Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error) {
+	rows, err := q.db.Query(ctx, `SELECT `+inviteColumns+` FROM team_invites WHERE team_id = $1 ORDER BY created_at DESC, id`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("list invites of %s: %w", teamID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (team.InviteView, error) { return scanInvite(r) })
+}

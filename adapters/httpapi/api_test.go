@@ -68,6 +68,13 @@ func (r response) errorCode(t *testing.T) string {
 	return e["code"].(string)
 }
 
+// errorMessage checks the error shape and returns its message.
+func (r response) errorMessage(t *testing.T) string {
+	t.Helper()
+	r.errorCode(t)
+	return r.json(t)["error"].(map[string]any)["message"].(string)
+}
+
 func (e *apiEnv) do(t *testing.T, method, path, token string, body io.Reader) response {
 	t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, body)

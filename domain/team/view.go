@@ -27,3 +27,18 @@ type MemberView struct {
 	Role     domain.Role `json:"role"`
 	JoinedAt time.Time   `json:"joinedAt"`
 }
+
+// InviteView is an invitation as read models show it. Status is pending,
+// accepted, revoked or expired.
+type InviteView struct {
+	ID        uuid.UUID   `json:"id"`
+	TeamID    uuid.UUID   `json:"teamId"`
+	Email     string      `json:"email"`
+	Role      domain.Role `json:"role"`
+	Status    string      `json:"status"`
+	InvitedBy uuid.UUID   `json:"invitedBy"`
+	ExpiresAt time.Time   `json:"expiresAt"`
+	CreatedAt time.Time   `json:"createdAt"`
+	// Delivery says whether the invite email went out (only on creation).
+	Delivery string `json:"delivery,omitempty"`
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sirupsen/logrus"
 
+	"github.com/mastra-admin/mastra-admin/adapters/email"
 	"github.com/mastra-admin/mastra-admin/adapters/pgstore"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/eventstore"
@@ -105,6 +106,9 @@ func New(cfg Config) (*App, error) {
 	cc.Reads = a.Queries
 	cc.Events = pgstore.EventLog{Store: store}
 	cc.Consistency = pgstore.Waiter{W: waiter, Log: cfg.Logger}
+	if cc.Mailer == nil {
+		cc.Mailer = email.Console{Log: cfg.Logger}
+	}
 	if a.Admin, err = commands.New(cc); err != nil {
 		return nil, err
 	}
