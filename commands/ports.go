@@ -88,6 +88,8 @@ type ReadModel interface {
 	Members(ctx context.Context, teamID uuid.UUID) ([]team.MemberView, error)
 	Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
 	InviteByTokenHash(ctx context.Context, hash string) (team.InviteView, bool, error)
+	TokensOf(ctx context.Context, userID uuid.UUID) ([]user.TokenView, error)
+	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
 }
 
@@ -99,6 +101,11 @@ type InviteMail struct {
 	InvitedBy string
 	AcceptURL string // carries the one-time token, the only secret it may carry
 	ExpiresAt time.Time
+}
+
+// TokenUsage records that a token was used (best effort, throttled).
+type TokenUsage interface {
+	Used(ctx context.Context, tokenID uuid.UUID, at time.Time)
 }
 
 // Mailer sends emails.

@@ -143,8 +143,12 @@ func (a *Admin) Authenticate(ctx context.Context, bearer string) (Principal, err
 	if !found || !user.SecretMatches(secret, cred.SecretHash) || cred.Revoked {
 		return Principal{}, denied
 	}
-	if cred.ExpiresAt != nil && !a.cfg.Clock.Now().Before(*cred.ExpiresAt) {
+	now := a.cfg.Clock.Now()
+	if cred.ExpiresAt != nil && !now.Before(*cred.ExpiresAt) {
 		return Principal{}, denied
+	}
+	if a.cfg.Usage != nil {
+		a.cfg.Usage.Used(ctx, cred.TokenID, now)
 	}
 	return Principal{UserID: cred.UserID, Email: cred.Email, PlatformAdmin: cred.PlatformAdmin, TokenID: cred.TokenID}, nil
 }
@@ -158,8 +162,11 @@ func (a *Admin) credential(ctx context.Context, prefix string) (user.Credential,
 	if cred, ok := a.creds.get(prefix, now); ok {
 		return cred, true, nil
 	}
+	before := a.tokens.of(prefix)
 	cred, found, err := a.lookUpCredential(ctx, prefix)
-	if found && err == nil {
+	// A token revoked while we looked may have been read as it was before:
+	// use the answer, but do not keep it.
+	if found && err == nil && a.tokens.of(prefix) == before {
 		a.creds.put(prefix, cred, now)
 	}
 	return cred, found, err

@@ -180,3 +180,28 @@ func (q *Queries) Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteV
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (team.InviteView, error) { return scanInvite(r) })
 }
+
+const tokenColumns = `t.id, t.user_id, t.name, t.prefix, t.expires_at, u.last_used_at, t.revoked_at, t.created_at`
+
+func scanToken(row pgx.Row) (user.TokenView, error) {
+	var v user.TokenView
+	err := row.Scan(&v.ID, &v.UserID, &v.Name, &v.Prefix, &v.ExpiresAt, &v.LastUsedAt, &v.RevokedAt, &v.CreatedAt)
+	return v, err
+}
+
+// TokensOf returns a user's tokens, newest first.
+func (q *Queries) TokensOf(ctx context.Context, userID uuid.UUID) ([]user.TokenView, error) {
+	rows, err := q.db.Query(ctx, `SELECT `+tokenColumns+` FROM api_tokens t LEFT JOIN token_usage u ON u.token_id = t.id
+		WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens of %s: %w", userID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (user.TokenView, error) { return scanToken(r) })
+}
+
+// Token returns one token.
+func (q *Queries) Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error) {
+	v, err := scanToken(q.db.QueryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens t
+		LEFT JOIN token_usage u ON u.token_id = t.id WHERE t.id = $1`, id))
+	return v, found(err), ignoreNoRows(err)
+}

@@ -131,3 +131,21 @@ func SecretMatches(secret, hash string) bool {
 	got := HashSecret(secret)
 	return subtle.ConstantTimeCompare([]byte(got), []byte(hash)) == 1
 }
+
+// RevokeToken is the command to revoke one of the user's tokens.
+type RevokeToken struct {
+	TokenID uuid.UUID
+	At      time.Time
+}
+
+// Decide returns the revocation.
+func (cmd RevokeToken) Decide(u User) ([]domain.Event, error) {
+	tok, ok := u.Tokens[cmd.TokenID]
+	if !u.Exists || !ok {
+		return nil, domain.Errorf(domain.KindNotFound, "token %s not found", cmd.TokenID)
+	}
+	if tok.Revoked {
+		return nil, domain.Errorf(domain.KindConflict, "token %s is already revoked", cmd.TokenID)
+	}
+	return []domain.Event{TokenRevoked{TokenID: cmd.TokenID, UserID: u.ID, At: cmd.At}}, nil
+}

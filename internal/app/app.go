@@ -109,6 +109,9 @@ func New(cfg Config) (*App, error) {
 	if cc.Mailer == nil {
 		cc.Mailer = email.Console{Log: cfg.Logger}
 	}
+	if cc.Usage == nil {
+		cc.Usage = &pgstore.TokenUsage{DB: cfg.Pool, Log: cfg.Logger}
+	}
 	if a.Admin, err = commands.New(cc); err != nil {
 		return nil, err
 	}
