@@ -22,6 +22,7 @@ import (
 type apiEnv struct {
 	*apptest.Env
 	srv *httptest.Server
+	api *httpapi.Server
 }
 
 func start(t *testing.T) *apiEnv {
@@ -31,7 +32,7 @@ func start(t *testing.T) *apiEnv {
 	require.NoError(t, err)
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	return &apiEnv{Env: env, srv: srv}
+	return &apiEnv{Env: env, srv: srv, api: api}
 }
 
 // token creates a user and returns a bearer token for them.

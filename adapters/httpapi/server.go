@@ -65,6 +65,7 @@ type Server struct {
 	log     *logrus.Entry
 	metrics *metrics
 	router  *mux.Router
+	spec    map[string]any
 }
 
 // New returns a Server with every route registered.
@@ -77,7 +78,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, metrics: m, router: mux.NewRouter()}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: m, router: mux.NewRouter(), spec: openAPI()}
 	s.routes()
 	return s, nil
 }
@@ -102,6 +103,7 @@ func (s *Server) routes() {
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet)
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet)
 	r.Handle("/metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	r.HandleFunc("/api/openapi.json", s.openAPIDoc).Methods(http.MethodGet)
 
 	// API routes sit on the root router (a mux subrouter answers 404 where
 	// 405 is right), each wrapped in authentication.

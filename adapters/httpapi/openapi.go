@@ -1,0 +1,126 @@
+package httpapi
+
+import (
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/mastra-admin/mastra-admin/adapters/auditchain"
+	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/domain/audit"
+	"github.com/mastra-admin/mastra-admin/domain/team"
+	"github.com/mastra-admin/mastra-admin/domain/user"
+)
+
+// operation documents one route. The router is built from the same list's
+// paths (see routes) and a test fails when the two differ.
+type operation struct {
+	method, path, summary string
+	public                bool
+	request               any // a value of the body's type, or nil
+	response              any // a value of the 2xx body's type, or nil
+	status                int // the 2xx status
+}
+
+// list wraps a slice in the envelope the API returns for lists.
+type list map[string]any
+
+var operations = []operation{
+	{method: "GET", path: "/healthz", summary: "Liveness", public: true, response: map[string]string{}, status: 200},
+	{method: "GET", path: "/readyz", summary: "Readiness: database, schema, consumers (503 when not ready)", public: true, response: map[string]any{}, status: 200},
+	{method: "GET", path: "/metrics", summary: "Prometheus metrics (text format)", public: true, status: 200},
+	{method: "GET", path: "/api/openapi.json", summary: "This document", public: true, response: map[string]any{}, status: 200},
+	{method: "GET", path: "/api/me", summary: "The caller, their teams and roles", response: commands.MeView{}, status: 200},
+	{method: "POST", path: "/api/teams", summary: "Create a team; the caller becomes owner", request: commands.CreateTeamInput{}, response: team.View{}, status: 201},
+	{method: "GET", path: "/api/teams", summary: "Teams the caller belongs to (all, for platform admins)", response: list{"teams": []team.View{}}, status: 200},
+	{method: "GET", path: "/api/teams/{teamId}", summary: "One team", response: team.View{}, status: 200},
+	{method: "PATCH", path: "/api/teams/{teamId}", summary: "Rename a team or change its slug", request: commands.UpdateTeamInput{}, response: team.View{}, status: 200},
+	{method: "DELETE", path: "/api/teams/{teamId}", summary: "Delete a team (owners)", status: 204},
+	{method: "GET", path: "/api/teams/{teamId}/members", summary: "Members with roles", response: list{"members": []team.MemberView{}}, status: 200},
+	{method: "PATCH", path: "/api/teams/{teamId}/members/{userId}", summary: "Change a member's role", request: roleInput{}, response: team.MemberView{}, status: 200},
+	{method: "DELETE", path: "/api/teams/{teamId}/members/{userId}", summary: "Remove a member, or leave", status: 204},
+	{method: "POST", path: "/api/teams/{teamId}/invites", summary: "Invite an email with a role; the link is emailed", request: commands.InviteInput{}, response: team.InviteView{}, status: 201},
+	{method: "GET", path: "/api/teams/{teamId}/invites", summary: "A team's invites", response: list{"invites": []team.InviteView{}}, status: 200},
+	{method: "DELETE", path: "/api/teams/{teamId}/invites/{inviteId}", summary: "Revoke a pending invite", status: 204},
+	{method: "POST", path: "/api/invites/{inviteToken}/accept", summary: "Join the team of an invite", response: team.View{}, status: 200},
+	{method: "GET", path: "/api/audit", summary: "Audit entries (team-scoped for team admins): teamId, after, since, limit", response: list{"entries": []audit.Entry{}, "next": 0}, status: 200},
+	{method: "GET", path: "/api/audit/export", summary: "Hash-chained audit export: JSONL, or CSV with format=csv", response: auditchain.Entry{}, status: 200},
+	{method: "GET", path: "/api/events", summary: "Raw event feed (platform admins): after, stream, type, limit", response: list{"events": []commands.RawEvent{}, "next": 0}, status: 200},
+	{method: "POST", path: "/api/tokens", summary: "Create a personal API token; the secret is shown once", request: commands.TokenInput{}, response: commands.NewToken{}, status: 201},
+	{method: "GET", path: "/api/tokens", summary: "The caller's tokens, without secrets", response: list{"tokens": []user.TokenView{}}, status: 200},
+	{method: "DELETE", path: "/api/tokens/{tokenId}", summary: "Revoke a token", status: 204},
+}
+
+// openAPI builds the OpenAPI 3.0 document from operations.
+func openAPI() map[string]any {
+	components := map[string]any{
+		"Error": map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{
+			"type": "object", "properties": map[string]any{"code": map[string]any{"type": "string",
+				"enum": []string{"invalid_argument", "unauthenticated", "permission_denied", "license_required",
+					"not_found", "conflict", "unavailable", "internal"}}, "message": map[string]any{"type": "string"}}}}},
+	}
+	paths := map[string]any{}
+	for _, op := range operations {
+		item, _ := paths[op.path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[op.path] = item
+		}
+		o := map[string]any{"summary": op.summary, "responses": responses(op, components)}
+		if params := pathParams(op.path); len(params) > 0 {
+			o["parameters"] = params
+		}
+		if op.request != nil {
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(op.request), components)}}}
+		}
+		if op.public {
+			o["security"] = []any{}
+		}
+		item[strings.ToLower(op.method)] = o
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info":    map[string]any{"title": "MastraAdmin API", "version": "1"},
+		"paths":   paths,
+		"components": map[string]any{"schemas": components, "securitySchemes": map[string]any{
+			"bearer": map[string]any{"type": "http", "scheme": "bearer"}}},
+		"security": []any{map[string]any{"bearer": []any{}}},
+	}
+}
+
+func responses(op operation, components map[string]any) map[string]any {
+	ok := map[string]any{"description": http.StatusText(op.status)}
+	if op.response != nil {
+		var s map[string]any
+		if l, isList := op.response.(list); isList {
+			props := map[string]any{}
+			for k, v := range l {
+				props[k] = schemaOf(reflect.TypeOf(v), components)
+			}
+			s = map[string]any{"type": "object", "properties": props}
+		} else {
+			s = schemaOf(reflect.TypeOf(op.response), components)
+		}
+		ok["content"] = map[string]any{"application/json": map[string]any{"schema": s}}
+	}
+	errRef := map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{
+		"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+	return map[string]any{strconv.Itoa(op.status): ok, "default": errRef}
+}
+
+func pathParams(path string) []any {
+	var out []any
+	for _, part := range strings.Split(path, "/") {
+		if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
+			out = append(out, map[string]any{"name": part[1 : len(part)-1], "in": "path", "required": true,
+				"schema": map[string]any{"type": "string"}})
+		}
+	}
+	return out
+}
+
+func (s *Server) openAPIDoc(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.spec)
+}
