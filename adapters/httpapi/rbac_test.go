@@ -1,0 +1,105 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/sirupsen/logrus"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/adapters/httpapi"
+	"github.com/mastra-admin/mastra-admin/internal/app"
+	"github.com/mastra-admin/mastra-admin/internal/apptest"
+)
+
+// fixture is a team with one member of each role, a further developer to
+// act on, and a pending invite.
+type fixture struct {
+	team, target, invite string
+}
+
+// actors of the matrix, weakest first; "outsider" belongs to no team and
+// "platform" is a platform admin outside the team.
+var actors = []string{"outsider", "viewer", "developer", "admin", "owner", "platform"}
+
+var rank = map[string]int{"viewer": 1, "developer": 2, "admin": 3, "owner": 4}
+
+// rbacRoutes is the one table: each team-scoped route, the weakest team
+// role allowed, and its success status.
+var rbacRoutes = []struct {
+	method, path, body, minRole string
+	ok                          int
+}{
+	{"GET", "/api/teams/{team}", "", "viewer", 200},
+	{"GET", "/api/teams/{team}/members", "", "viewer", 200},
+	{"PATCH", "/api/teams/{team}", `{"name":"Renamed"}`, "admin", 200},
+	{"DELETE", "/api/teams/{team}", "", "owner", 204},
+	{"GET", "/api/teams/{team}/invites", "", "admin", 200},
+	{"POST", "/api/teams/{team}/invites", `{"email":"new@example.com","role":"viewer"}`, "admin", 201},
+	{"DELETE", "/api/teams/{team}/invites/{invite}", "", "admin", 204},
+	{"PATCH", "/api/teams/{team}/members/{target}", `{"role":"viewer"}`, "admin", 200},
+	{"DELETE", "/api/teams/{team}/members/{target}", "", "admin", 204},
+	{"GET", "/api/audit?teamId={team}", "", "admin", 200},
+}
+
+func TestRBACMatrix(t *testing.T) {
+	t.Parallel()
+	mail := &outbox{}
+	env := apptest.Start(t, func(c *app.Config) { c.Commands.Mailer = mail })
+	api, err := httpapi.New(httpapi.Config{Admin: env.Admin, Readiness: env.App, Logger: logrus.NewEntry(env.Log)})
+	require.NoError(t, err)
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	e := &apiEnv{Env: env, srv: srv, api: api}
+	tokens := map[string]string{}
+	for _, a := range append(actors, "target") {
+		tokens[a] = e.token(t, a+"@example.com", a == "platform")
+	}
+	n := 0
+	newFixture := func() fixture {
+		n++
+		res := e.do(t, "POST", "/api/teams", tokens["owner"], strings.NewReader(fmt.Sprintf(`{"name":"Matrix %d"}`, n)))
+		require.Equal(t, http.StatusCreated, res.status, string(res.body))
+		f := fixture{team: res.json(t)["id"].(string)}
+		for _, member := range []struct{ who, role string }{{"viewer", "viewer"}, {"developer", "developer"}, {"admin", "admin"}, {"target", "developer"}} {
+			body := fmt.Sprintf(`{"email":"%s@example.com","role":"%s"}`, member.who, member.role)
+			res := e.do(t, "POST", "/api/teams/"+f.team+"/invites", tokens["owner"], strings.NewReader(body))
+			require.Equal(t, http.StatusCreated, res.status, string(res.body))
+			res = e.do(t, "POST", "/api/invites/"+mail.tokenFor(t, member.who+"@example.com")+"/accept", tokens[member.who], nil)
+			require.Equal(t, http.StatusOK, res.status, string(res.body))
+		}
+		f.target = e.do(t, "GET", "/api/me", tokens["target"], nil).json(t)["user"].(map[string]any)["id"].(string)
+		res = e.do(t, "POST", "/api/teams/"+f.team+"/invites", tokens["owner"], strings.NewReader(`{"email":"pending@example.com","role":"viewer"}`))
+		require.Equal(t, http.StatusCreated, res.status, string(res.body))
+		f.invite = res.json(t)["id"].(string)
+		return f
+	}
+	for _, route := range rbacRoutes {
+		for _, actor := range actors {
+			f := newFixture()
+			path := strings.NewReplacer("{team}", f.team, "{target}", f.target, "{invite}", f.invite).Replace(route.path)
+			res := e.do(t, route.method, path, tokens[actor], strings.NewReader(route.body))
+			want := route.ok
+			switch {
+			case actor == "outsider":
+				want = http.StatusNotFound
+			case actor != "platform" && rank[actor] < rank[route.minRole]:
+				want = http.StatusForbidden
+			}
+			assert.Equal(t, want, res.status, "%s %s as %s: %s", route.method, route.path, actor, res.body)
+		}
+	}
+
+	// Outside teams: the raw event feed is for platform admins only.
+	for _, actor := range actors {
+		want := http.StatusForbidden
+		if actor == "platform" {
+			want = http.StatusOK
+		}
+		assert.Equal(t, want, e.do(t, "GET", "/api/events", tokens[actor], nil).status, "GET /api/events as %s", actor)
+	}
+}
