@@ -10,6 +10,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/domain/audit"
+	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
 )
@@ -89,6 +90,8 @@ type ReadModel interface {
 	Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
 	InviteByTokenHash(ctx context.Context, hash string) (team.InviteView, bool, error)
 	TokensOf(ctx context.Context, userID uuid.UUID) ([]user.TokenView, error)
+	Project(ctx context.Context, id uuid.UUID) (project.View, bool, error)
+	ProjectsOf(ctx context.Context, teamID uuid.UUID) ([]project.View, error)
 	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
 }
@@ -101,6 +104,12 @@ type InviteMail struct {
 	InvitedBy string
 	AcceptURL string // carries the one-time token, the only secret it may carry
 	ExpiresAt time.Time
+}
+
+// Sources finds projects and validates their source configuration.
+type Sources interface {
+	Scan(ctx context.Context) ([]project.Source, error)
+	Validate(ctx context.Context, sourceType string, config json.RawMessage) (json.RawMessage, error)
 }
 
 // TokenUsage records that a token was used (best effort, throttled).

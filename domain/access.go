@@ -13,6 +13,10 @@ const (
 	// ActionMembersManage covers invites and others' roles and membership;
 	// the membership rules of package team decide the rest.
 	ActionMembersManage Action = "members.manage"
+	// ActionProjectWrite covers creating and changing projects.
+	ActionProjectWrite Action = "project.write"
+	// ActionProjectDelete covers deleting projects.
+	ActionProjectDelete Action = "project.delete"
 )
 
 // minimumRole is the policy: the weakest role allowed each action.
@@ -22,6 +26,8 @@ var minimumRole = map[Action]Role{
 	ActionTeamUpdate:    RoleAdmin,
 	ActionAuditRead:     RoleAdmin,
 	ActionMembersManage: RoleAdmin,
+	ActionProjectWrite:  RoleDeveloper,
+	ActionProjectDelete: RoleAdmin,
 	ActionTeamDelete:    RoleOwner,
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
 	"github.com/mastra-admin/mastra-admin/eventstore"
@@ -26,7 +27,8 @@ func (Claims) Tables() []string { return []string{"unique_claims"} }
 
 // Handles implements Projection.
 func (Claims) Handles() []string {
-	return []string{team.TypeCreated, team.TypeSlugChanged, team.TypeDeleted, user.TypeRegistered}
+	return []string{team.TypeCreated, team.TypeSlugChanged, team.TypeDeleted, user.TypeRegistered,
+		project.TypeCreated, project.TypeDeleted}
 }
 
 // Apply implements Projection.
@@ -70,6 +72,18 @@ func (Claims) Queue(b *pgx.Batch, e eventstore.Event) error {
 			return err
 		}
 		b.Queue(take, user.EmailScope, v.Email, v.UserID, v.At)
+	case project.TypeCreated:
+		v, err := decode[project.Created](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(take, project.SlugScope(v.TeamID), v.Slug, v.ProjectID, v.At)
+	case project.TypeDeleted:
+		v, err := decode[project.Deleted](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(free, project.SlugScope(v.TeamID), v.Slug, v.ProjectID)
 	default:
 		return fmt.Errorf("claims projection: unexpected %s", e.Type)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/domain/audit"
+	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
 	"github.com/mastra-admin/mastra-admin/eventstore"
@@ -204,4 +205,27 @@ func (q *Queries) Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool
 	v, err := scanToken(q.db.QueryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens t
 		LEFT JOIN token_usage u ON u.token_id = t.id WHERE t.id = $1`, id))
 	return v, found(err), ignoreNoRows(err)
+}
+
+const projectColumns = `id, team_id, name, slug, source_type, source_config, default_branch, created_by, created_at, updated_at`
+
+func scanProject(row pgx.Row) (project.View, error) {
+	var v project.View
+	err := row.Scan(&v.ID, &v.TeamID, &v.Name, &v.Slug, &v.SourceType, &v.SourceConfig, &v.DefaultBranch, &v.CreatedBy, &v.CreatedAt, &v.UpdatedAt)
+	return v, err
+}
+
+// Project returns a live project.
+func (q *Queries) Project(ctx context.Context, id uuid.UUID) (project.View, bool, error) {
+	v, err := scanProject(q.db.QueryRow(ctx, `SELECT `+projectColumns+` FROM projects WHERE id = $1 AND deleted_at IS NULL`, id))
+	return v, found(err), ignoreNoRows(err)
+}
+
+// ProjectsOf returns a team's live projects by slug.
+func (q *Queries) ProjectsOf(ctx context.Context, teamID uuid.UUID) ([]project.View, error) {
+	rows, err := q.db.Query(ctx, `SELECT `+projectColumns+` FROM projects WHERE team_id = $1 AND deleted_at IS NULL ORDER BY slug`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("list projects of %s: %w", teamID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (project.View, error) { return scanProject(r) })
 }

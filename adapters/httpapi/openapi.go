@@ -9,6 +9,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/adapters/auditchain"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain/audit"
+	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
 )
@@ -44,6 +45,12 @@ var operations = []operation{
 	{method: "GET", path: "/api/teams/{teamId}/invites", summary: "A team's invites", response: list{"invites": []team.InviteView{}}, status: 200},
 	{method: "DELETE", path: "/api/teams/{teamId}/invites/{inviteId}", summary: "Revoke a pending invite", status: 204},
 	{method: "POST", path: "/api/invites/{inviteToken}/accept", summary: "Join the team of an invite", response: team.View{}, status: 200},
+	{method: "GET", path: "/api/teams/{teamId}/sources", summary: "Mastra projects the source provider finds", response: list{"sources": []project.Source{}}, status: 200},
+	{method: "POST", path: "/api/teams/{teamId}/projects", summary: "Create a project from a source", request: commands.ProjectInput{}, response: project.View{}, status: 201},
+	{method: "GET", path: "/api/teams/{teamId}/projects", summary: "A team's projects", response: list{"projects": []project.View{}}, status: 200},
+	{method: "GET", path: "/api/projects/{projectId}", summary: "One project", response: project.View{}, status: 200},
+	{method: "PATCH", path: "/api/projects/{projectId}", summary: "Rename a project or change its default branch", request: commands.UpdateProjectInput{}, response: project.View{}, status: 200},
+	{method: "DELETE", path: "/api/projects/{projectId}", summary: "Delete a project (admins and owners)", status: 204},
 	{method: "GET", path: "/api/audit", summary: "Audit entries (team-scoped for team admins): teamId, after, since, limit", response: list{"entries": []audit.Entry{}, "next": 0}, status: 200},
 	{method: "GET", path: "/api/audit/export", summary: "Hash-chained audit export: JSONL, or CSV with format=csv", response: auditchain.Entry{}, status: 200},
 	{method: "GET", path: "/api/events", summary: "Raw event feed (platform admins): after, stream, type, limit", response: list{"events": []commands.RawEvent{}, "next": 0}, status: 200},

@@ -3,23 +3,20 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mastra-admin/mastra-admin/adapters/httpapi"
 	"github.com/mastra-admin/mastra-admin/internal/app"
-	"github.com/mastra-admin/mastra-admin/internal/apptest"
 )
 
 // fixture is a team with one member of each role, a further developer to
 // act on, and a pending invite.
 type fixture struct {
-	team, target, invite string
+	team, target, invite, project string
 }
 
 // actors of the matrix, weakest first; "outsider" belongs to no team and
@@ -44,17 +41,21 @@ var rbacRoutes = []struct {
 	{"PATCH", "/api/teams/{team}/members/{target}", `{"role":"viewer"}`, "admin", 200},
 	{"DELETE", "/api/teams/{team}/members/{target}", "", "admin", 204},
 	{"GET", "/api/audit?teamId={team}", "", "admin", 200},
+	{"GET", "/api/teams/{team}/sources", "", "developer", 200},
+	{"GET", "/api/teams/{team}/projects", "", "viewer", 200},
+	{"POST", "/api/teams/{team}/projects", "{new-project}", "developer", 201},
+	{"GET", "/api/projects/{project}", "", "viewer", 200},
+	{"PATCH", "/api/projects/{project}", `{"name":"Renamed"}`, "developer", 200},
+	{"DELETE", "/api/projects/{project}", "", "admin", 204},
 }
 
 func TestRBACMatrix(t *testing.T) {
 	t.Parallel()
 	mail := &outbox{}
-	env := apptest.Start(t, func(c *app.Config) { c.Commands.Mailer = mail })
-	api, err := httpapi.New(httpapi.Config{Admin: env.Admin, Readiness: env.App, Logger: logrus.NewEntry(env.Log)})
+	base := projectsDir(t)
+	e := startWithSources(t, base, func(c *app.Config) { c.Commands.Mailer = mail })
+	mathPath, err := filepath.EvalSymlinks(filepath.Join(base, "math"))
 	require.NoError(t, err)
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	e := &apiEnv{Env: env, srv: srv, api: api}
 	tokens := map[string]string{}
 	for _, a := range append(actors, "target") {
 		tokens[a] = e.token(t, a+"@example.com", a == "platform")
@@ -76,13 +77,17 @@ func TestRBACMatrix(t *testing.T) {
 		res = e.do(t, "POST", "/api/teams/"+f.team+"/invites", tokens["owner"], strings.NewReader(`{"email":"pending@example.com","role":"viewer"}`))
 		require.Equal(t, http.StatusCreated, res.status, string(res.body))
 		f.invite = res.json(t)["id"].(string)
+		res = e.do(t, "POST", "/api/teams/"+f.team+"/projects", tokens["owner"], strings.NewReader(sourceBody("Fixture", mathPath)))
+		require.Equal(t, http.StatusCreated, res.status, string(res.body))
+		f.project = res.json(t)["id"].(string)
 		return f
 	}
 	for _, route := range rbacRoutes {
 		for _, actor := range actors {
 			f := newFixture()
-			path := strings.NewReplacer("{team}", f.team, "{target}", f.target, "{invite}", f.invite).Replace(route.path)
-			res := e.do(t, route.method, path, tokens[actor], strings.NewReader(route.body))
+			path := strings.NewReplacer("{team}", f.team, "{target}", f.target, "{invite}", f.invite, "{project}", f.project).Replace(route.path)
+			body := strings.ReplaceAll(route.body, "{new-project}", sourceBody("New", mathPath))
+			res := e.do(t, route.method, path, tokens[actor], strings.NewReader(body))
 			want := route.ok
 			switch {
 			case actor == "outsider":

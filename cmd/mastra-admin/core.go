@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mastra-admin/mastra-admin/adapters/config"
+	"github.com/mastra-admin/mastra-admin/adapters/source/local"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/eventstore"
 	core "github.com/mastra-admin/mastra-admin/internal/app"
@@ -30,7 +31,13 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 	for _, m := range res.Applied {
 		log.WithField("migration", m.Name).Info("applied migration")
 	}
-	a, err := core.New(core.Config{Pool: pool, Logger: log, Commands: commands.Config{PublicURL: "http://" + cfg.Addr}})
+	sources, err := local.New(cfg.ProjectsDirs())
+	if err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("project sources: %w", err)
+	}
+	a, err := core.New(core.Config{Pool: pool, Logger: log,
+		Commands: commands.Config{PublicURL: "http://" + cfg.Addr, Sources: sources}})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err

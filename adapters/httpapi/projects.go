@@ -1,0 +1,101 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/mastra-admin/mastra-admin/commands"
+)
+
+func (s *Server) listSources(w http.ResponseWriter, r *http.Request) {
+	teamID, err := pathID(r, "teamId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	sources, err := s.cfg.Admin.ListSources(r.Context(), principal(r), teamID)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sources": nonNil(sources)})
+}
+
+func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
+	teamID, err := pathID(r, "teamId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in commands.ProjectInput
+	if err := decodeJSON(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := s.cfg.Admin.CreateProject(r.Context(), principal(r), teamID, in)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/projects/"+p.ID.String())
+	writeJSON(w, http.StatusCreated, p)
+}
+
+func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
+	teamID, err := pathID(r, "teamId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ps, err := s.cfg.Admin.ListProjects(r.Context(), principal(r), teamID)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"projects": nonNil(ps)})
+}
+
+func (s *Server) getProject(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "projectId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := s.cfg.Admin.GetProject(r.Context(), principal(r), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) updateProject(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "projectId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in commands.UpdateProjectInput
+	if err := decodeJSON(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := s.cfg.Admin.UpdateProject(r.Context(), principal(r), id, in)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "projectId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.cfg.Admin.DeleteProject(r.Context(), principal(r), id); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,160 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/project"
+)
+
+// ProjectInput is the body of POST /api/teams/{teamId}/projects.
+type ProjectInput struct {
+	Name          string          `json:"name"`
+	Slug          string          `json:"slug,omitempty"`
+	SourceType    string          `json:"sourceType"`
+	SourceConfig  json.RawMessage `json:"sourceConfig"`
+	DefaultBranch string          `json:"defaultBranch,omitempty"`
+}
+
+// UpdateProjectInput is the body of PATCH /api/projects/{projectId}.
+type UpdateProjectInput struct {
+	Name          *string `json:"name,omitempty"`
+	DefaultBranch *string `json:"defaultBranch,omitempty"`
+}
+
+func (a *Admin) sources() (Sources, error) {
+	if a.cfg.Sources == nil {
+		return nil, domain.Errorf(domain.KindUnavailable, "no project source is configured")
+	}
+	return a.cfg.Sources, nil
+}
+
+// ListSources lists the Mastra projects the source provider finds, for
+// members who may create projects.
+func (a *Admin) ListSources(ctx context.Context, p Principal, teamID uuid.UUID) ([]project.Source, error) {
+	if _, err := a.teamRole(ctx, p, teamID, domain.ActionProjectWrite); err != nil {
+		return nil, err
+	}
+	src, err := a.sources()
+	if err != nil {
+		return nil, err
+	}
+	return src.Scan(ctx)
+}
+
+// CreateProject creates a project of a team from a validated source.
+func (a *Admin) CreateProject(ctx context.Context, p Principal, teamID uuid.UUID, in ProjectInput) (project.View, error) {
+	src, err := a.sources()
+	if err != nil {
+		return project.View{}, err
+	}
+	var view project.View
+	var slug string
+	_, err = a.execute(ctx, p, func() (write, error) {
+		if _, _, err := a.authorizeTeam(ctx, p, teamID, domain.ActionProjectWrite); err != nil {
+			return write{}, err
+		}
+		cfg, err := src.Validate(ctx, in.SourceType, in.SourceConfig)
+		if err != nil {
+			return write{}, err
+		}
+		id, now := a.cfg.IDs.New(), a.cfg.Clock.Now()
+		evs, err := project.Create{ProjectID: id, TeamID: teamID, Name: in.Name, Slug: in.Slug, SourceType: in.SourceType,
+			SourceConfig: cfg, DefaultBranch: in.DefaultBranch, By: p.UserID, At: now}.Decide(project.Project{})
+		if err != nil {
+			return write{}, err
+		}
+		c := evs[0].(project.Created)
+		slug = c.Slug
+		view = project.View{ID: id, TeamID: teamID, Name: c.Name, Slug: c.Slug, SourceType: c.SourceType, SourceConfig: cfg,
+			DefaultBranch: c.DefaultBranch, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
+		return write{
+			claims:  []Claim{{Scope: project.SlugScope(teamID), Value: c.Slug, Owner: id, At: now}},
+			appends: []Append{{StreamID: project.StreamID(id), Expected: NoStream, Events: a.events(evs...)}},
+		}, nil
+	})
+	if errors.Is(err, ErrClaimTaken) {
+		return project.View{}, domain.Errorf(domain.KindConflict, "project slug %q is taken in this team", slug)
+	}
+	return view, err
+}
+
+// ListProjects returns a team's projects.
+func (a *Admin) ListProjects(ctx context.Context, p Principal, teamID uuid.UUID) ([]project.View, error) {
+	if err := a.fresh(ctx, p); err != nil {
+		return nil, err
+	}
+	if _, err := a.teamRole(ctx, p, teamID, domain.ActionTeamRead); err != nil {
+		return nil, err
+	}
+	return a.cfg.Reads.ProjectsOf(ctx, teamID)
+}
+
+// GetProject returns a project the caller can see.
+func (a *Admin) GetProject(ctx context.Context, p Principal, id uuid.UUID) (project.View, error) {
+	if err := a.fresh(ctx, p); err != nil {
+		return project.View{}, err
+	}
+	v, ok, err := a.cfg.Reads.Project(ctx, id)
+	if err != nil {
+		return project.View{}, fmt.Errorf("read project: %w", err)
+	}
+	if !ok {
+		return project.View{}, errNotFound("project", id)
+	}
+	if _, err := a.teamRole(ctx, p, v.TeamID, domain.ActionTeamRead); err != nil {
+		return project.View{}, errNotFound("project", id)
+	}
+	return v, nil
+}
+
+// UpdateProject renames a project or changes its default branch.
+func (a *Admin) UpdateProject(ctx context.Context, p Principal, id uuid.UUID, in UpdateProjectInput) (project.View, error) {
+	if err := a.changeProject(ctx, p, id, domain.ActionProjectWrite, func(pr project.Project) ([]domain.Event, []Claim, error) {
+		evs, err := project.Update{Name: in.Name, DefaultBranch: in.DefaultBranch, By: p.UserID, At: a.cfg.Clock.Now()}.Decide(pr)
+		return evs, nil, err
+	}); err != nil {
+		return project.View{}, err
+	}
+	return a.GetProject(ctx, p, id)
+}
+
+// DeleteProject deletes a project (admins and owners) and frees its slug.
+func (a *Admin) DeleteProject(ctx context.Context, p Principal, id uuid.UUID) error {
+	return a.changeProject(ctx, p, id, domain.ActionProjectDelete, func(pr project.Project) ([]domain.Event, []Claim, error) {
+		evs, err := project.Delete{By: p.UserID, At: a.cfg.Clock.Now()}.Decide(pr)
+		return evs, []Claim{{Scope: project.SlugScope(pr.TeamID), Value: pr.Slug, Owner: pr.ID, Release: true}}, err
+	})
+}
+
+// changeProject loads a project, checks the caller's role in its team and
+// records what decide returns. Outsiders get not_found.
+func (a *Admin) changeProject(ctx context.Context, p Principal, id uuid.UUID, action domain.Action,
+	decide func(project.Project) ([]domain.Event, []Claim, error)) error {
+	_, err := a.execute(ctx, p, func() (write, error) {
+		pr, version, err := load(ctx, a.cfg.Store, project.StreamID(id), project.Evolve)
+		if err != nil {
+			return write{}, err
+		}
+		if !pr.Live() {
+			return write{}, errNotFound("project", id)
+		}
+		if _, _, err := a.authorizeTeam(ctx, p, pr.TeamID, action); err != nil {
+			if errors.Is(err, domain.ErrNotFound) {
+				return write{}, errNotFound("project", id)
+			}
+			return write{}, err
+		}
+		evs, claims, err := decide(pr)
+		if err != nil || len(evs) == 0 {
+			return write{}, err
+		}
+		return write{claims: claims, appends: []Append{{StreamID: project.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
+	})
+	return err
+}

@@ -1,0 +1,71 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mastra-admin/mastra-admin/domain/project"
+	"github.com/mastra-admin/mastra-admin/eventstore"
+)
+
+// Projects projects the teams' projects.
+type Projects struct{}
+
+// Name implements Projection.
+func (Projects) Name() string { return "projects" }
+
+// Tables implements Projection.
+func (Projects) Tables() []string { return []string{"projects"} }
+
+// Handles implements Projection.
+func (Projects) Handles() []string {
+	return []string{project.TypeCreated, project.TypeRenamed, project.TypeDefaultBranchChanged, project.TypeDeleted}
+}
+
+// Apply implements Projection.
+func (pr Projects) Apply(ctx context.Context, tx eventstore.Tx, events []eventstore.Event) error {
+	b := &pgx.Batch{}
+	for _, e := range events {
+		if err := pr.Queue(b, e); err != nil {
+			return err
+		}
+	}
+	return sendBatch(ctx, tx, b)
+}
+
+// Queue implements Queuer.
+func (Projects) Queue(b *pgx.Batch, e eventstore.Event) error {
+	switch e.Type {
+	case project.TypeCreated:
+		v, err := decode[project.Created](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO projects (id, team_id, name, slug, source_type, source_config, default_branch, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`, v.ProjectID, v.TeamID, v.Name, v.Slug, v.SourceType,
+			[]byte(v.SourceConfig), v.DefaultBranch, v.By, v.At)
+	case project.TypeRenamed:
+		v, err := decode[project.Renamed](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`UPDATE projects SET name = $2, updated_at = $3 WHERE id = $1`, v.ProjectID, v.Name, v.At)
+	case project.TypeDefaultBranchChanged:
+		v, err := decode[project.DefaultBranchChanged](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`UPDATE projects SET default_branch = $2, updated_at = $3 WHERE id = $1`, v.ProjectID, v.DefaultBranch, v.At)
+	case project.TypeDeleted:
+		v, err := decode[project.Deleted](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`UPDATE projects SET deleted_at = $2, updated_at = $2 WHERE id = $1`, v.ProjectID, v.At)
+	default:
+		return fmt.Errorf("projects projection: unexpected %s", e.Type)
+	}
+	return nil
+}
