@@ -80,6 +80,7 @@ func TestRBACMatrix(t *testing.T) {
 		res = e.do(t, "POST", "/api/teams/"+f.team+"/projects", tokens["owner"], strings.NewReader(sourceBody("Fixture", mathPath)))
 		require.Equal(t, http.StatusCreated, res.status, string(res.body))
 		f.project = res.json(t)["id"].(string)
+		e.CaughtUp(t) // the actors are other clients than the owner who set this up
 		return f
 	}
 	for _, route := range rbacRoutes {
