@@ -211,6 +211,7 @@ func TestAuthenticationAndVisibility(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, res.status)
 	assert.Equal(t, "permission_denied", res.errorCode(t))
 
+	e.CaughtUp(t) // root is another client than alice
 	res = e.do(t, "GET", "/api/teams/"+id, root, nil)
 	assert.Equal(t, http.StatusOK, res.status, "platform admins see every team")
 	res = e.do(t, "GET", "/api/events?limit=2", root, nil)
