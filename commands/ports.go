@@ -91,6 +91,7 @@ type ReadModel interface {
 	InviteByTokenHash(ctx context.Context, hash string) (team.InviteView, bool, error)
 	TokensOf(ctx context.Context, userID uuid.UUID) ([]user.TokenView, error)
 	Project(ctx context.Context, id uuid.UUID) (project.View, bool, error)
+	ProjectForMember(ctx context.Context, id, userID uuid.UUID) (project.View, domain.Role, bool, error)
 	ProjectsOf(ctx context.Context, teamID uuid.UUID) ([]project.View, error)
 	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)

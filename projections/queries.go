@@ -229,3 +229,23 @@ func (q *Queries) ProjectsOf(ctx context.Context, teamID uuid.UUID) ([]project.V
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (project.View, error) { return scanProject(r) })
 }
+
+// ProjectForMember returns a live project with the role userID holds in its
+// team ("" when none), in one query, so that checking access costs no
+// extra round trip.
+func (q *Queries) ProjectForMember(ctx context.Context, id, userID uuid.UUID) (project.View, domain.Role, bool, error) {
+	var v project.View
+	var role *string
+	err := q.db.QueryRow(ctx, `SELECT p.id, p.team_id, p.name, p.slug, p.source_type, p.source_config, p.default_branch,
+		p.created_by, p.created_at, p.updated_at, m.role
+		FROM projects p JOIN teams t ON t.id = p.team_id AND t.deleted_at IS NULL
+		LEFT JOIN team_members m ON m.team_id = p.team_id AND m.user_id = $2
+		WHERE p.id = $1 AND p.deleted_at IS NULL`, id, userID).
+		Scan(&v.ID, &v.TeamID, &v.Name, &v.Slug, &v.SourceType, &v.SourceConfig, &v.DefaultBranch, &v.CreatedBy,
+			&v.CreatedAt, &v.UpdatedAt, &role)
+	var r domain.Role
+	if role != nil {
+		r = domain.Role(*role)
+	}
+	return v, r, found(err), ignoreNoRows(err)
+}
