@@ -60,7 +60,10 @@ func BenchmarkAuthorizationOverhead(b *testing.B) {
 	const rounds, readers, each = 4, 8, 1500
 	for n := 0; n < b.N; n++ {
 		with, without := compare(b, rounds, readers, each,
-			func(r, w, i int) error { _, _, _, err := env.Queries.ProjectForMember(ctx, pr.ID, p.UserID); return err },
+			func(r, w, i int) error {
+				_, _, _, err := env.Queries.ProjectForMember(ctx, pr.ID, p.UserID)
+				return err
+			},
 			func(r, w, i int) error { _, err := env.Admin.GetProject(ctx, p, pr.ID); return err })
 		overhead := without/with - 1
 		verdict := "meets"
