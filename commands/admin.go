@@ -13,12 +13,13 @@ import (
 
 // Config wires an Admin to its ports.
 type Config struct {
-	Store   EventStore
-	Reads   ReadModel
-	Events  EventLog   // nil: the raw event feed is unavailable
-	Mailer  Mailer     // nil: invites are recorded but not emailed
-	Usage   TokenUsage // nil: last-used times are not recorded
-	Sources Sources    // nil: no project sources
+	Store      EventStore
+	Reads      ReadModel
+	Events     EventLog           // nil: the raw event feed is unavailable
+	Mailer     Mailer             // nil: invites are recorded but not emailed
+	Usage      TokenUsage         // nil: last-used times are not recorded
+	Sources    Sources            // nil: no project sources
+	Identities []IdentityProvider // JWT providers tried for bearers that are not API tokens
 	// PublicURL is the base of links in emails (invite acceptance).
 	PublicURL   string
 	Consistency Consistency // nil: queries do not wait for the caller's writes

@@ -113,6 +113,16 @@ type Sources interface {
 	Validate(ctx context.Context, sourceType string, config json.RawMessage) (json.RawMessage, error)
 }
 
+// Identity is who an identity provider says a bearer JWT belongs to.
+type Identity struct {
+	Provider, Subject, Email string
+}
+
+// IdentityProvider verifies a bearer JWT; any failure is an error.
+type IdentityProvider interface {
+	Verify(ctx context.Context, token string) (Identity, error)
+}
+
 // TokenUsage records that a token was used (best effort, throttled).
 type TokenUsage interface {
 	Used(ctx context.Context, tokenID uuid.UUID, at time.Time)

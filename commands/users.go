@@ -32,7 +32,7 @@ func (a *Admin) EnsureUser(ctx context.Context, email, name string, admin bool) 
 
 func (a *Admin) ensureUser(ctx context.Context, email, name string, admin bool) (user.View, error) {
 	var result user.View
-	_, err := a.execute(ctx, System, func() (write, error) {
+	pos, err := a.execute(ctx, System, func() (write, error) {
 		holder, claimed, err := a.cfg.Store.ClaimOwner(ctx, user.EmailScope, email)
 		if err != nil {
 			return write{}, err
@@ -64,6 +64,9 @@ func (a *Admin) ensureUser(ctx context.Context, email, name string, admin bool) 
 		}
 		return write{appends: appendIf(user.StreamID(u.ID), version, a.events(u.GrantPlatformAdmin(now)...))}, nil
 	})
+	if err == nil && pos != (Position{}) {
+		a.writes.record(result.ID, pos) // the user's own first reads see their registration
+	}
 	return result, err
 }
 
@@ -130,7 +133,7 @@ func (a *Admin) Authenticate(ctx context.Context, bearer string) (Principal, err
 	denied := domain.Errorf(domain.KindUnauthenticated, "invalid or expired token")
 	rest, ok := strings.CutPrefix(bearer, TokenPrefix)
 	if !ok {
-		return Principal{}, denied
+		return a.authenticateJWT(ctx, bearer, denied)
 	}
 	prefix, secret, ok := strings.Cut(rest, "_")
 	if !ok || len(prefix) != 8 || secret == "" {
@@ -151,6 +154,27 @@ func (a *Admin) Authenticate(ctx context.Context, bearer string) (Principal, err
 		a.cfg.Usage.Used(ctx, cred.TokenID, now)
 	}
 	return Principal{UserID: cred.UserID, Email: cred.Email, PlatformAdmin: cred.PlatformAdmin, TokenID: cred.TokenID}, nil
+}
+
+// authenticateJWT tries the identity providers; the user is found by
+// email, or registered on first sight.
+func (a *Admin) authenticateJWT(ctx context.Context, bearer string, denied error) (Principal, error) {
+	for _, idp := range a.cfg.Identities {
+		id, err := idp.Verify(ctx, bearer)
+		if err != nil {
+			continue
+		}
+		email, err := user.NormalizeEmail(id.Email)
+		if err != nil {
+			return Principal{}, denied
+		}
+		u, err := a.EnsureUser(ctx, email, "", false)
+		if err != nil {
+			return Principal{}, fmt.Errorf("map %s user %s: %w", id.Provider, email, err)
+		}
+		return Principal{UserID: u.ID, Email: u.Email, PlatformAdmin: u.PlatformAdmin}, nil
+	}
+	return Principal{}, denied
 }
 
 // credential looks a token up in the read model. A token issued moments

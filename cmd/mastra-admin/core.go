@@ -8,6 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/mastra-admin/mastra-admin/adapters/auth"
 	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/adapters/source/local"
 	"github.com/mastra-admin/mastra-admin/commands"
@@ -36,8 +37,11 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		pool.Close()
 		return nil, nil, fmt.Errorf("project sources: %w", err)
 	}
-	a, err := core.New(core.Config{Pool: pool, Logger: log,
-		Commands: commands.Config{PublicURL: "http://" + cfg.Addr, Sources: sources}})
+	cc := commands.Config{PublicURL: "http://" + cfg.Addr, Sources: sources}
+	if cfg.SupabaseJWTSecret.IsSet() {
+		cc.Identities = append(cc.Identities, auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())})
+	}
+	a, err := core.New(core.Config{Pool: pool, Logger: log, Commands: cc})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err

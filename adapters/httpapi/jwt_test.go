@@ -1,0 +1,59 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/sirupsen/logrus"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/adapters/auth"
+	"github.com/mastra-admin/mastra-admin/adapters/httpapi"
+	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/internal/app"
+	"github.com/mastra-admin/mastra-admin/internal/apptest"
+)
+
+func TestSupabaseJWTOverHTTP(t *testing.T) {
+	t.Parallel()
+	secret := []byte("super-secret-jwt-token-with-at-least-32-characters")
+	env := apptest.Start(t, func(c *app.Config) {
+		c.Commands.Identities = []commands.IdentityProvider{auth.Supabase{Secret: secret}}
+	})
+	api, err := httpapi.New(httpapi.Config{Admin: env.Admin, Readiness: env.App, Logger: logrus.NewEntry(env.Log)})
+	require.NoError(t, err)
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	e := &apiEnv{Env: env, srv: srv, api: api}
+	token := func(key []byte, exp time.Duration) string {
+		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "u-1", "email": "Grace@Example.com",
+			"aud": "authenticated", "exp": time.Now().Add(exp).Unix()}).SignedString(key)
+		require.NoError(t, err)
+		return s
+	}
+	good := token(secret, time.Hour)
+
+	res := e.do(t, "GET", "/api/me", good, nil)
+	require.Equal(t, http.StatusOK, res.status, string(res.body))
+	user := res.json(t)["user"].(map[string]any)
+	assert.Equal(t, "grace@example.com", user["email"], "mapped by email on first sight")
+	res = e.do(t, "POST", "/api/teams", good, strings.NewReader(`{"name":"Analytics"}`))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	res = e.do(t, "GET", "/api/me", good, nil)
+	assert.Equal(t, user["id"], res.json(t)["user"].(map[string]any)["id"], "the same user next time")
+	assert.Len(t, res.json(t)["teams"], 1)
+
+	for name, tok := range map[string]string{
+		"wrong key": token([]byte("another-secret-another-secret-another"), time.Hour),
+		"expired":   token(secret, -time.Hour),
+	} {
+		res = e.do(t, "GET", "/api/me", tok, nil)
+		assert.Equal(t, http.StatusUnauthorized, res.status, name)
+		assert.Equal(t, "unauthenticated", res.errorCode(t))
+	}
+}
