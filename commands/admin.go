@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/license"
 )
 
 // Config wires an Admin to its ports.
@@ -20,6 +21,7 @@ type Config struct {
 	Usage      TokenUsage         // nil: last-used times are not recorded
 	Sources    Sources            // nil: no project sources
 	Identities []IdentityProvider // JWT providers tried for bearers that are not API tokens
+	License    license.License    // zero: the community license
 	// PublicURL is the base of links in emails (invite acceptance).
 	PublicURL   string
 	Consistency Consistency // nil: queries do not wait for the caller's writes
@@ -46,6 +48,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Retries == 0 {
 		c.Retries = 5
+	}
+	if c.License.Tier == "" {
+		c.License = license.CommunityLicense()
 	}
 	if c.CredentialTTL == 0 {
 		c.CredentialTTL = 5 * time.Second

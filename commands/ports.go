@@ -93,6 +93,8 @@ type ReadModel interface {
 	Project(ctx context.Context, id uuid.UUID) (project.View, bool, error)
 	ProjectForMember(ctx context.Context, id, userID uuid.UUID) (project.View, domain.Role, bool, error)
 	ProjectsOf(ctx context.Context, teamID uuid.UUID) ([]project.View, error)
+	CountTeams(ctx context.Context) (int, error)
+	CountProjects(ctx context.Context) (int, error)
 	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
 }

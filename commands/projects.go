@@ -53,6 +53,9 @@ func (a *Admin) CreateProject(ctx context.Context, p Principal, teamID uuid.UUID
 	if err != nil {
 		return project.View{}, err
 	}
+	if err := a.allowNew(ctx, "projects", a.cfg.Reads.CountProjects, a.cfg.License.Limits.Projects); err != nil {
+		return project.View{}, err
+	}
 	var view project.View
 	var slug string
 	_, err = a.execute(ctx, p, func() (write, error) {

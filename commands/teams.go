@@ -27,6 +27,9 @@ func (a *Admin) CreateTeam(ctx context.Context, p Principal, in CreateTeamInput)
 	if err != nil {
 		return team.View{}, err
 	}
+	if err := a.allowNew(ctx, "teams", a.cfg.Reads.CountTeams, a.cfg.License.Limits.Teams); err != nil {
+		return team.View{}, err
+	}
 	var view team.View
 	_, err = a.execute(ctx, p, func() (write, error) {
 		cmd.TeamID, cmd.At = a.cfg.IDs.New(), a.cfg.Clock.Now()

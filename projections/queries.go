@@ -249,3 +249,17 @@ func (q *Queries) ProjectForMember(ctx context.Context, id, userID uuid.UUID) (p
 	}
 	return v, r, found(err), ignoreNoRows(err)
 }
+
+// CountTeams counts live teams.
+func (q *Queries) CountTeams(ctx context.Context) (int, error) {
+	var n int
+	err := q.db.QueryRow(ctx, `SELECT count(*) FROM teams WHERE deleted_at IS NULL`).Scan(&n)
+	return n, err
+}
+
+// CountProjects counts live projects.
+func (q *Queries) CountProjects(ctx context.Context) (int, error) {
+	var n int
+	err := q.db.QueryRow(ctx, `SELECT count(*) FROM projects WHERE deleted_at IS NULL`).Scan(&n)
+	return n, err
+}

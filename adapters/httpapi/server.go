@@ -132,6 +132,7 @@ func (s *Server) routes() {
 	api("/audit", http.MethodGet, s.listAudit)
 	api("/audit/export", http.MethodGet, s.exportAudit)
 	api("/events", http.MethodGet, s.listEvents)
+	api("/license", http.MethodGet, s.getLicense)
 	api("/tokens", http.MethodPost, s.createToken)
 	api("/tokens", http.MethodGet, s.listTokens)
 	api("/tokens/{tokenId}", http.MethodDelete, s.revokeToken)

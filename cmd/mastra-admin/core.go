@@ -37,7 +37,12 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		pool.Close()
 		return nil, nil, fmt.Errorf("project sources: %w", err)
 	}
-	cc := commands.Config{PublicURL: "http://" + cfg.Addr, Sources: sources}
+	lic, err := loadLicense(cfg, log)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	cc := commands.Config{PublicURL: "http://" + cfg.Addr, Sources: sources, License: lic}
 	if cfg.SupabaseJWTSecret.IsSet() {
 		cc.Identities = append(cc.Identities, auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())})
 	}

@@ -42,6 +42,7 @@ func addCommands(root *cobra.Command, a *app) {
 	root.AddCommand(newReplayCmd(a))
 	root.AddCommand(newEventsCmd(a))
 	root.AddCommand(newAuditCmd(a))
+	root.AddCommand(newLicenseCmd(a))
 	root.AddCommand(newVersionCmd(a))
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mastra-admin/mastra-admin/domain/license"
 	"github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/internal/pgtest"
 )
@@ -27,6 +28,9 @@ func Start(t testing.TB, tune ...func(*app.Config)) *Env {
 	l := logrus.New()
 	l.SetLevel(logrus.WarnLevel)
 	cfg := app.Config{Pool: db.Pool, Logger: logrus.NewEntry(l)}
+	// Tests create many teams and projects: no limits unless a test sets
+	// a license itself (the product's default is the community license).
+	cfg.Commands.License = license.License{Tier: license.Enterprise, Features: []string{}}
 	cfg.Subscriber.PollInterval = 200 * time.Millisecond
 	cfg.Router.InitialInterval = time.Millisecond
 	for _, f := range tune {
