@@ -37,6 +37,9 @@ func (a *Admin) sources() (Sources, error) {
 // ListSources lists the Mastra projects the source provider finds, for
 // members who may create projects.
 func (a *Admin) ListSources(ctx context.Context, p Principal, teamID uuid.UUID) ([]project.Source, error) {
+	if err := a.fresh(ctx, p); err != nil {
+		return nil, err
+	}
 	if _, err := a.teamRole(ctx, p, teamID, domain.ActionProjectWrite); err != nil {
 		return nil, err
 	}
