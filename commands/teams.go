@@ -184,8 +184,12 @@ func (a *Admin) authorizeTeam(ctx context.Context, p Principal, id uuid.UUID, ac
 	return t, version, nil
 }
 
-// teamRole checks a query against the read model's membership.
+// teamRole checks a query against the read model's membership, once the
+// read models show the caller's own writes (so no query can forget to).
 func (a *Admin) teamRole(ctx context.Context, p Principal, id uuid.UUID, action domain.Action) (domain.Role, error) {
+	if err := a.fresh(ctx, p); err != nil {
+		return "", err
+	}
 	role, member, err := a.cfg.Reads.MemberRole(ctx, id, p.UserID)
 	if err != nil {
 		return "", fmt.Errorf("read membership: %w", err)
