@@ -46,17 +46,12 @@ func (s *Server) listInvites(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) revokeInvite(w http.ResponseWriter, r *http.Request) {
-	teamID, err := pathID(r, "teamId")
+	ids, err := pathIDs(r, "teamId", "inviteId")
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	inviteID, err := pathID(r, "inviteId")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if err := s.cfg.Admin.RevokeInvite(r.Context(), principal(r), teamID, inviteID); err != nil {
+	if err := s.cfg.Admin.RevokeInvite(r.Context(), principal(r), ids[0], ids[1]); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -78,12 +73,7 @@ type roleInput struct {
 }
 
 func (s *Server) changeMemberRole(w http.ResponseWriter, r *http.Request) {
-	teamID, err := pathID(r, "teamId")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	userID, err := pathID(r, "userId")
+	ids, err := pathIDs(r, "teamId", "userId")
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -93,7 +83,7 @@ func (s *Server) changeMemberRole(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	m, err := s.cfg.Admin.ChangeMemberRole(r.Context(), principal(r), teamID, userID, in.Role)
+	m, err := s.cfg.Admin.ChangeMemberRole(r.Context(), principal(r), ids[0], ids[1], in.Role)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -102,17 +92,12 @@ func (s *Server) changeMemberRole(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
-	teamID, err := pathID(r, "teamId")
+	ids, err := pathIDs(r, "teamId", "userId")
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	userID, err := pathID(r, "userId")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if err := s.cfg.Admin.RemoveMember(r.Context(), principal(r), teamID, userID); err != nil {
+	if err := s.cfg.Admin.RemoveMember(r.Context(), principal(r), ids[0], ids[1]); err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -20,6 +20,19 @@ func pathID(r *http.Request, name string) (uuid.UUID, error) {
 	return id, nil
 }
 
+// pathIDs parses several UUID route variables, in order.
+func pathIDs(r *http.Request, names ...string) ([]uuid.UUID, error) {
+	out := make([]uuid.UUID, len(names))
+	for i, n := range names {
+		id, err := pathID(r, n)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = id
+	}
+	return out, nil
+}
+
 func (s *Server) getMe(w http.ResponseWriter, r *http.Request) {
 	me, err := s.cfg.Admin.Me(r.Context(), principal(r))
 	if err != nil {
