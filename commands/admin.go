@@ -22,6 +22,7 @@ type Config struct {
 	Sources    Sources            // nil: no project sources
 	Identities []IdentityProvider // JWT providers tried for bearers that are not API tokens
 	License    license.License    // zero: the community license
+	Cipher     Cipher             // nil: env vars are unavailable
 	// PublicURL is the base of links in emails (invite acceptance).
 	PublicURL   string
 	Consistency Consistency // nil: queries do not wait for the caller's writes

@@ -94,6 +94,7 @@ type ReadModel interface {
 	ProjectForMember(ctx context.Context, id, userID uuid.UUID) (project.View, domain.Role, bool, error)
 	ProjectsOf(ctx context.Context, teamID uuid.UUID) ([]project.View, error)
 	CountTeams(ctx context.Context) (int, error)
+	ProjectEnv(ctx context.Context, projectID uuid.UUID) ([]project.SealedEnv, error)
 	CountProjects(ctx context.Context) (int, error)
 	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
@@ -113,6 +114,13 @@ type InviteMail struct {
 type Sources interface {
 	Scan(ctx context.Context) ([]project.Source, error)
 	Validate(ctx context.Context, sourceType string, config json.RawMessage) (json.RawMessage, error)
+}
+
+// Cipher seals env var values (bound to the project and the name) and
+// opens them again.
+type Cipher interface {
+	Seal(ctx context.Context, project uuid.UUID, name string, value []byte) (nonce, ciphertext []byte, err error)
+	Open(ctx context.Context, project uuid.UUID, name string, nonce, ciphertext []byte) ([]byte, error)
 }
 
 // Identity is who an identity provider says a bearer JWT belongs to.

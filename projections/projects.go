@@ -17,11 +17,12 @@ type Projects struct{}
 func (Projects) Name() string { return "projects" }
 
 // Tables implements Projection.
-func (Projects) Tables() []string { return []string{"projects"} }
+func (Projects) Tables() []string { return []string{"projects", "project_env"} }
 
 // Handles implements Projection.
 func (Projects) Handles() []string {
-	return []string{project.TypeCreated, project.TypeRenamed, project.TypeDefaultBranchChanged, project.TypeDeleted}
+	return []string{project.TypeCreated, project.TypeRenamed, project.TypeDefaultBranchChanged, project.TypeDeleted,
+		project.TypeEnvVarSet, project.TypeEnvVarRemoved}
 }
 
 // Apply implements Projection.
@@ -64,6 +65,22 @@ func (Projects) Queue(b *pgx.Batch, e eventstore.Event) error {
 			return err
 		}
 		b.Queue(`UPDATE projects SET deleted_at = $2, updated_at = $2 WHERE id = $1`, v.ProjectID, v.At)
+		b.Queue(`DELETE FROM project_env WHERE project_id = $1`, v.ProjectID)
+	case project.TypeEnvVarSet:
+		v, err := decode[project.EnvVarSet](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO project_env (project_id, key, secret, nonce, ciphertext, updated_by, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (project_id, key) DO UPDATE SET secret = excluded.secret,
+			nonce = excluded.nonce, ciphertext = excluded.ciphertext, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+			v.ProjectID, v.Key, v.Secret, v.Nonce, v.Ciphertext, v.By, v.At)
+	case project.TypeEnvVarRemoved:
+		v, err := decode[project.EnvVarRemoved](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`DELETE FROM project_env WHERE project_id = $1 AND key = $2`, v.ProjectID, v.Key)
 	default:
 		return fmt.Errorf("projects projection: unexpected %s", e.Type)
 	}

@@ -263,3 +263,17 @@ func (q *Queries) CountProjects(ctx context.Context) (int, error) {
 	err := q.db.QueryRow(ctx, `SELECT count(*) FROM projects WHERE deleted_at IS NULL`).Scan(&n)
 	return n, err
 }
+
+// ProjectEnv returns a project's env vars, sealed, by name.
+func (q *Queries) ProjectEnv(ctx context.Context, projectID uuid.UUID) ([]project.SealedEnv, error) {
+	rows, err := q.db.Query(ctx, `SELECT key, secret, nonce, ciphertext, updated_by, updated_at FROM project_env
+		WHERE project_id = $1 ORDER BY key`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("list env of %s: %w", projectID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (project.SealedEnv, error) {
+		var s project.SealedEnv
+		err := r.Scan(&s.Key, &s.Secret, &s.Nonce, &s.Ciphertext, &s.UpdatedBy, &s.UpdatedAt)
+		return s, err
+	})
+}

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/gorilla/mux"
+
 	"github.com/mastra-admin/mastra-admin/commands"
 )
 
@@ -94,6 +96,52 @@ func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cfg.Admin.DeleteProject(r.Context(), principal(r), id); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) listEnv(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "projectId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	env, err := s.cfg.Admin.ListEnv(r.Context(), principal(r), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"env": nonNil(env)})
+}
+
+func (s *Server) setEnv(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "projectId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in commands.EnvInput
+	if err := decodeJSON(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	v, err := s.cfg.Admin.SetEnvVar(r.Context(), principal(r), id, mux.Vars(r)["key"], in)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) removeEnv(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "projectId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.cfg.Admin.RemoveEnvVar(r.Context(), principal(r), id, mux.Vars(r)["key"]); err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -47,6 +47,9 @@ var rbacRoutes = []struct {
 	{"GET", "/api/projects/{project}", "", "viewer", 200},
 	{"PATCH", "/api/projects/{project}", `{"name":"Renamed"}`, "developer", 200},
 	{"DELETE", "/api/projects/{project}", "", "admin", 204},
+	{"GET", "/api/projects/{project}/env", "", "viewer", 200},
+	{"PUT", "/api/projects/{project}/env/NEW_VAR", `{"value":"v"}`, "developer", 200},
+	{"DELETE", "/api/projects/{project}/env/FIXTURE_VAR", "", "developer", 204},
 }
 
 func TestRBACMatrix(t *testing.T) {
@@ -80,6 +83,8 @@ func TestRBACMatrix(t *testing.T) {
 		res = e.do(t, "POST", "/api/teams/"+f.team+"/projects", tokens["owner"], strings.NewReader(sourceBody("Fixture", mathPath)))
 		require.Equal(t, http.StatusCreated, res.status, string(res.body))
 		f.project = res.json(t)["id"].(string)
+		res = e.do(t, "PUT", "/api/projects/"+f.project+"/env/FIXTURE_VAR", tokens["owner"], strings.NewReader(`{"value":"v","secret":true}`))
+		require.Equal(t, http.StatusOK, res.status, string(res.body))
 		e.CaughtUp(t) // the actors are other clients than the owner who set this up
 		return f
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/adapters/auth"
 	"github.com/mastra-admin/mastra-admin/adapters/config"
+	"github.com/mastra-admin/mastra-admin/adapters/crypto"
 	"github.com/mastra-admin/mastra-admin/adapters/source/local"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/eventstore"
@@ -42,7 +43,13 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		pool.Close()
 		return nil, nil, err
 	}
-	cc := commands.Config{PublicURL: "http://" + cfg.Addr, Sources: sources, License: lic}
+	master, err := crypto.LoadOrCreate(cfg.EncryptionKey.Reveal(), cfg.DataDir)
+	if err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("encryption key: %w", err)
+	}
+	cc := commands.Config{PublicURL: "http://" + cfg.Addr, Sources: sources, License: lic,
+		Cipher: crypto.NewEnvelope(pool, master)}
 	if cfg.SupabaseJWTSecret.IsSet() {
 		cc.Identities = append(cc.Identities, auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())})
 	}

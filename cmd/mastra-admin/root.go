@@ -43,6 +43,7 @@ func addCommands(root *cobra.Command, a *app) {
 	root.AddCommand(newEventsCmd(a))
 	root.AddCommand(newAuditCmd(a))
 	root.AddCommand(newLicenseCmd(a))
+	root.AddCommand(newKeysCmd(a))
 	root.AddCommand(newVersionCmd(a))
 }
 

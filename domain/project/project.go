@@ -18,6 +18,7 @@ type Project struct {
 	Name          string
 	Slug          string
 	DefaultBranch string
+	Env           map[string]bool // names of the set env vars
 	Exists        bool
 	Deleted       bool
 }
@@ -26,7 +27,12 @@ type Project struct {
 func Evolve(p Project, e domain.Event) (Project, error) {
 	switch e := e.(type) {
 	case Created:
-		p = Project{ID: e.ProjectID, TeamID: e.TeamID, Name: e.Name, Slug: e.Slug, DefaultBranch: e.DefaultBranch, Exists: true}
+		p = Project{ID: e.ProjectID, TeamID: e.TeamID, Name: e.Name, Slug: e.Slug, DefaultBranch: e.DefaultBranch,
+			Env: map[string]bool{}, Exists: true}
+	case EnvVarSet:
+		p.Env[e.Key] = true
+	case EnvVarRemoved:
+		delete(p.Env, e.Key)
 	case Renamed:
 		p.Name = e.Name
 	case DefaultBranchChanged:

@@ -8,6 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mastra-admin/mastra-admin/adapters/crypto"
 	"github.com/mastra-admin/mastra-admin/domain/license"
 	"github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/internal/pgtest"
@@ -31,6 +32,9 @@ func Start(t testing.TB, tune ...func(*app.Config)) *Env {
 	// Tests create many teams and projects: no limits unless a test sets
 	// a license itself (the product's default is the community license).
 	cfg.Commands.License = license.License{Tier: license.Enterprise, Features: []string{}}
+	master, err := crypto.GenerateMasterKey()
+	require.NoError(t, err)
+	cfg.Commands.Cipher = crypto.NewEnvelope(db.Pool, master)
 	cfg.Subscriber.PollInterval = 200 * time.Millisecond
 	cfg.Router.InitialInterval = time.Millisecond
 	for _, f := range tune {

@@ -1,0 +1,96 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sirupsen/logrus"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/projections/projectiontest"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+func TestEnvVarsSecretsNeverLeak(t *testing.T) {
+	t.Parallel()
+	const plaintext = "sk-live-THIS-MUST-NOT-LEAK-4242"
+	base := projectsDir(t)
+	e := startWithSources(t, base)
+	logs := &lockedBuffer{}
+	e.Log.SetOutput(logs)
+	e.Log.SetLevel(logrus.TraceLevel)
+
+	alice := e.token(t, "alice@example.com", false)
+	var bodies []string
+	do := func(method, path, body string) response {
+		res := e.do(t, method, path, alice, strings.NewReader(body))
+		bodies = append(bodies, string(res.body))
+		return res
+	}
+	res := do("POST", "/api/teams", `{"name":"Acme"}`)
+	require.Equal(t, http.StatusCreated, res.status)
+	team := res.json(t)["id"].(string)
+	res = do("POST", "/api/teams/"+team+"/projects", sourceBody("Agent", base+"/math"))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	id := res.json(t)["id"].(string)
+
+	res = do("PUT", "/api/projects/"+id+"/env/OPENAI_API_KEY", `{"value":"`+plaintext+`","secret":true}`)
+	require.Equal(t, http.StatusOK, res.status, string(res.body))
+	assert.Nil(t, res.json(t)["value"], "a secret's value is not echoed")
+	res = do("PUT", "/api/projects/"+id+"/env/LOG_LEVEL", `{"value":"debug"}`)
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, "debug", res.json(t)["value"])
+
+	res = do("GET", "/api/projects/"+id+"/env", "")
+	require.Equal(t, http.StatusOK, res.status)
+	env := map[string]map[string]any{}
+	for _, v := range res.json(t)["env"].([]any) {
+		m := v.(map[string]any)
+		env[m["key"].(string)] = m
+	}
+	assert.Equal(t, "debug", env["LOG_LEVEL"]["value"], "non-secret values are shown")
+	assert.Nil(t, env["OPENAI_API_KEY"]["value"], "secret values are masked")
+	assert.Equal(t, true, env["OPENAI_API_KEY"]["secret"])
+
+	for name, c := range map[string]struct{ path, body string }{
+		"lower-case name": {"/env/openai", `{"value":"x"}`}, "leading digit": {"/env/1KEY", `{"value":"x"}`},
+		"too long": {"/env/BIG", `{"value":"` + strings.Repeat("x", 32<<10+1) + `"}`}, "unknown field": {"/env/K", `{"value":"x","ttl":3}`},
+	} {
+		res = do("PUT", "/api/projects/"+id+c.path, c.body)
+		assert.Equal(t, http.StatusBadRequest, res.status, name)
+	}
+	res = do("PUT", "/api/projects/"+id+"/env/OPENAI_API_KEY", `{"value":"`+plaintext+`-2","secret":true}`)
+	require.Equal(t, http.StatusOK, res.status, "overwriting a secret")
+	require.Equal(t, http.StatusNoContent, do("DELETE", "/api/projects/"+id+"/env/LOG_LEVEL", "").status)
+	assert.Equal(t, http.StatusNotFound, do("DELETE", "/api/projects/"+id+"/env/LOG_LEVEL", "").status)
+	res = do("GET", "/api/projects/"+id+"/env", "")
+	assert.Len(t, res.json(t)["env"], 1)
+
+	e.CaughtUp(t)
+	var inEvents int
+	require.NoError(t, e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM events WHERE payload::text LIKE '%' || $1 || '%'
+		OR metadata::text LIKE '%' || $1 || '%'`, "THIS-MUST-NOT-LEAK").Scan(&inEvents))
+	assert.Zero(t, inEvents, "no event holds the secret")
+	for _, b := range bodies {
+		assert.NotContains(t, b, "THIS-MUST-NOT-LEAK", "no API response holds the secret")
+	}
+	assert.NotEmpty(t, logs.String(), "logs were captured")
+	assert.NotContains(t, logs.String(), "THIS-MUST-NOT-LEAK", "no log line holds the secret")
+	projectiontest.AssertRebuildIdentical(t, e.Store, e.Projections...)
+}
