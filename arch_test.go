@@ -54,6 +54,7 @@ var rules = []rule{
 	{layer: "adapters", modules: []string{"commands", "projections", "domain", "eventstore"}},
 	{layer: "migrations"},
 	{layer: "internal/pgtest", modules: []string{"eventstore", "migrations"}},
+	{layer: "internal/oidctest", modules: []string{}},
 	{layer: "internal/app", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/apptest", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/benchmarks", modules: []string{"*"}, never: []string{"cmd"}},

@@ -164,6 +164,11 @@ func (a *Admin) authenticateJWT(ctx context.Context, bearer string, denied error
 		if err != nil {
 			continue
 		}
+		if f, ok := idp.(interface{ Feature() string }); ok && f.Feature() != "" {
+			if err := a.cfg.License.Require(f.Feature(), a.cfg.Clock.Now()); err != nil {
+				return Principal{}, err
+			}
+		}
 		email, err := user.NormalizeEmail(id.Email)
 		if err != nil {
 			return Principal{}, denied

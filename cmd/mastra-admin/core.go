@@ -13,6 +13,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/adapters/crypto"
 	"github.com/mastra-admin/mastra-admin/adapters/source/local"
 	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/domain/license"
 	"github.com/mastra-admin/mastra-admin/eventstore"
 	core "github.com/mastra-admin/mastra-admin/internal/app"
 )
@@ -52,6 +53,15 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		Cipher: crypto.NewEnvelope(pool, master)}
 	if cfg.SupabaseJWTSecret.IsSet() {
 		cc.Identities = append(cc.Identities, auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())})
+	}
+	if cfg.SupabaseURL != "" {
+		cc.Identities = append(cc.Identities, auth.NewSupabaseJWKS(context.WithoutCancel(ctx), cfg.SupabaseURL))
+	}
+	if cfg.OIDCIssuerURL != "" {
+		if !lic.Has(license.FeatureOIDC) {
+			log.Warn("OIDC_ISSUER_URL is set but the license has no oidc feature: SSO sign-ins will be refused (license_required)")
+		}
+		cc.Identities = append(cc.Identities, auth.NewOIDC(context.WithoutCancel(ctx), cfg.OIDCIssuerURL, cfg.OIDCClientID))
 	}
 	a, err := core.New(core.Config{Pool: pool, Logger: log, Commands: cc})
 	if err != nil {

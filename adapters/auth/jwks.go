@@ -1,0 +1,144 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/MicahParks/keyfunc/v3"
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/domain/license"
+)
+
+// JWKS verifies tokens signed with asymmetric keys published as a JWK Set:
+// a generic OIDC provider (found through issuer discovery) or a Supabase
+// project's JWKS. The keys are fetched on first use and refreshed by
+// keyfunc (hourly, and on an unknown key id); discovery is retried on the
+// next token if the provider was unreachable.
+type JWKS struct {
+	Provider string
+	Issuer   string // expected "iss"
+	Audience string // expected "aud"
+	// JWKSURL is the key set; empty means OIDC discovery from Issuer.
+	JWKSURL string
+	// RequiredFeature is the license feature the provider needs ("" none).
+	RequiredFeature string
+	// Ctx bounds the key refresh goroutine; nil means background.
+	Ctx    context.Context
+	Client *http.Client
+	Now    func() time.Time
+
+	mu sync.Mutex
+	kf keyfunc.Keyfunc
+}
+
+// NewOIDC is a generic OIDC provider: SSO, an enterprise feature.
+func NewOIDC(ctx context.Context, issuer, clientID string) *JWKS {
+	return &JWKS{Provider: "oidc", Issuer: strings.TrimRight(issuer, "/"), Audience: clientID,
+		RequiredFeature: license.FeatureOIDC, Ctx: ctx}
+}
+
+// NewSupabaseJWKS verifies a Supabase project's asymmetric access tokens.
+func NewSupabaseJWKS(ctx context.Context, supabaseURL string) *JWKS {
+	base := strings.TrimRight(supabaseURL, "/") + "/auth/v1"
+	return &JWKS{Provider: "supabase", Issuer: base, Audience: "authenticated", JWKSURL: base + "/.well-known/jwks.json", Ctx: ctx}
+}
+
+// Feature implements the optional license requirement of a provider.
+func (j *JWKS) Feature() string { return j.RequiredFeature }
+
+type oidcClaims struct {
+	Email         string `json:"email"`
+	EmailVerified *bool  `json:"email_verified"`
+	jwt.RegisteredClaims
+}
+
+// Verify implements commands.IdentityProvider.
+func (j *JWKS) Verify(ctx context.Context, token string) (commands.Identity, error) {
+	if strings.Count(token, ".") != 2 {
+		return commands.Identity{}, ErrInvalidToken
+	}
+	kf, err := j.keys(ctx)
+	if err != nil {
+		return commands.Identity{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	opts := []jwt.ParserOption{
+		jwt.WithValidMethods([]string{"RS256", "RS384", "RS512", "ES256", "ES384", "PS256", "EdDSA"}),
+		jwt.WithIssuer(j.Issuer), jwt.WithAudience(j.Audience), jwt.WithExpirationRequired(), jwt.WithLeeway(30 * time.Second),
+	}
+	if j.Now != nil {
+		opts = append(opts, jwt.WithTimeFunc(j.Now))
+	}
+	var claims oidcClaims
+	if _, err := jwt.ParseWithClaims(token, &claims, kf.KeyfuncCtx(ctx), opts...); err != nil {
+		return commands.Identity{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	if claims.Subject == "" || claims.Email == "" || (claims.EmailVerified != nil && !*claims.EmailVerified) {
+		return commands.Identity{}, fmt.Errorf("%w: no subject or verified email", ErrInvalidToken)
+	}
+	return commands.Identity{Provider: j.Provider, Subject: claims.Subject, Email: claims.Email}, nil
+}
+
+// keys discovers (once it works) and returns the key set.
+func (j *JWKS) keys(ctx context.Context) (keyfunc.Keyfunc, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.kf != nil {
+		return j.kf, nil
+	}
+	url := j.JWKSURL
+	if url == "" {
+		var err error
+		if url, err = j.discover(ctx); err != nil {
+			return nil, err
+		}
+	}
+	bg := j.Ctx
+	if bg == nil {
+		bg = context.Background()
+	}
+	kf, err := keyfunc.NewDefaultCtx(bg, []string{url})
+	if err != nil {
+		return nil, fmt.Errorf("load JWK Set %s: %w", url, err)
+	}
+	j.kf = kf
+	return kf, nil
+}
+
+// discover reads the issuer's OpenID configuration for its jwks_uri.
+func (j *JWKS) discover(ctx context.Context) (string, error) {
+	client := j.Client
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.Issuer+"/.well-known/openid-configuration", nil)
+	if err != nil {
+		return "", err
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("discover %s: %w", j.Issuer, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("discover %s: status %d", j.Issuer, res.StatusCode)
+	}
+	var doc struct {
+		Issuer  string `json:"issuer"`
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&doc); err != nil {
+		return "", fmt.Errorf("discover %s: %w", j.Issuer, err)
+	}
+	if strings.TrimRight(doc.Issuer, "/") != j.Issuer || doc.JWKSURI == "" {
+		return "", fmt.Errorf("discover %s: the document names issuer %q and jwks_uri %q", j.Issuer, doc.Issuer, doc.JWKSURI)
+	}
+	return doc.JWKSURI, nil
+}

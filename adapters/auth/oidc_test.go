@@ -1,0 +1,52 @@
+package auth_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/adapters/auth"
+	"github.com/mastra-admin/mastra-admin/internal/oidctest"
+)
+
+func TestOIDCVerify(t *testing.T) {
+	t.Parallel()
+	iss := oidctest.NewIssuer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	v := auth.NewOIDC(ctx, iss.URL+"/", "mastra-admin")
+	assert.Equal(t, "oidc", v.Feature(), "SSO is license-gated")
+
+	id, err := v.Verify(ctx, iss.Sign(t, iss.Key, nil))
+	require.NoError(t, err)
+	assert.Equal(t, "lin@example.com", id.Email)
+	assert.Equal(t, "oidc", id.Provider)
+
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	hs, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": iss.URL, "aud": "mastra-admin", "sub": "x",
+		"email": "x@example.com", "exp": time.Now().Add(time.Hour).Unix()}).SignedString([]byte("guess"))
+	require.NoError(t, err)
+	for name, tok := range map[string]string{
+		"another key":    iss.Sign(t, other, nil),
+		"wrong issuer":   iss.Sign(t, iss.Key, func(c jwt.MapClaims) { c["iss"] = "https://evil.example" }),
+		"wrong audience": iss.Sign(t, iss.Key, func(c jwt.MapClaims) { c["aud"] = "someone-else" }),
+		"expired":        iss.Sign(t, iss.Key, func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-time.Hour).Unix() }),
+		"unverified":     iss.Sign(t, iss.Key, func(c jwt.MapClaims) { c["email_verified"] = false }),
+		"no email":       iss.Sign(t, iss.Key, func(c jwt.MapClaims) { delete(c, "email") }),
+		"HS256":          hs,
+	} {
+		_, err := v.Verify(ctx, tok)
+		assert.ErrorIs(t, err, auth.ErrInvalidToken, name)
+	}
+
+	down := auth.NewOIDC(ctx, "http://127.0.0.1:1", "mastra-admin")
+	_, err = down.Verify(ctx, iss.Sign(t, iss.Key, nil))
+	assert.ErrorIs(t, err, auth.ErrInvalidToken, "an unreachable issuer verifies nothing")
+}

@@ -1,0 +1,3 @@
+// Package oidctest runs a local OIDC identity provider for tests: issuer
+// discovery, a JWK Set and an RSA signing key, on loopback.
+package oidctest
