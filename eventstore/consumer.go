@@ -93,9 +93,6 @@ func (c *consumer) run(ctx context.Context) {
 		switch {
 		case woken:
 			recheck = quickRecheckFloor
-			if l := c.s.cfg.Linger; l > 0 && !c.sleep(ctx, l, nil) {
-				return
-			}
 		case recheck > 0:
 			// A notification may come from a transaction that is visible only
 			// once an older one ends; look again soon, backing off.

@@ -31,9 +31,6 @@ type SubscriberConfig struct {
 	RetryInterval time.Duration
 	// AckDeadline cancels the context of an event not acked in time.
 	AckDeadline time.Duration
-	// Linger is how long a consumer woken by an append waits before it
-	// reads, so that one batch carries more events; 0 means no wait.
-	Linger time.Duration
 	// FlushRetries is how often a batch whose deferred writes fail is
 	// retried, event by event, before the consumer parks on the event.
 	FlushRetries int

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mastra-admin/mastra-admin/eventstore"
 )
@@ -96,9 +97,9 @@ func BuildAsOf(ctx context.Context, store *eventstore.Store, ps []Projection, as
 	return applied, nil
 }
 
-func createAsOfSchema(ctx context.Context, pool eventstore.DBTX, source, schema string, ps []Projection, asOf AsOf) error {
+func createAsOfSchema(ctx context.Context, pool *pgxpool.Pool, source, schema string, ps []Projection, asOf AsOf) error {
 	s := pgx.Identifier{schema}.Sanitize()
-	return pgx.BeginFunc(ctx, poolBeginner{pool}, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE SCHEMA `+s); err != nil {
 			return fmt.Errorf("create schema %s (it must not exist yet): %w", schema, err)
 		}
@@ -143,16 +144,4 @@ func applyInSchema(ctx context.Context, store *eventstore.Store, schema string, 
 		}
 		return nil
 	})
-}
-
-// poolBeginner lets a DBTX that can begin transactions be used with pgx.BeginFunc.
-type poolBeginner struct{ eventstore.DBTX }
-
-func (b poolBeginner) Begin(ctx context.Context) (pgx.Tx, error) {
-	if tb, ok := b.DBTX.(interface {
-		Begin(context.Context) (pgx.Tx, error)
-	}); ok {
-		return tb.Begin(ctx)
-	}
-	return nil, errors.New("database handle cannot begin a transaction")
 }

@@ -27,8 +27,8 @@ type Projection interface {
 }
 
 // Queuer is implemented by projections whose writes are plain statements.
-// Live, the statements for one event are sent in a single round trip, so a
-// consumer's transaction stays short.
+// Live, they are queued on the batch's deferred pipeline and sent with the
+// consumer's checkpoint in one round trip.
 type Queuer interface {
 	Queue(b *pgx.Batch, e eventstore.Event) error
 }
@@ -67,46 +67,15 @@ func Handler(p Projection) message.NoPublishHandlerFunc {
 		if !ok {
 			return fmt.Errorf("projection %s: no consumer transaction", p.Name())
 		}
-		var err error
 		if q, ok := p.(Queuer); ok {
 			if deferred, ok := eventstore.DeferredFromContext(ctx); ok {
 				return q.Queue(deferred, e) // sent with the checkpoint, before the commit
 			}
-			err = applyQueued(ctx, tx, q, e)
-		} else {
-			err = applyInSavepoint(ctx, tx, p, e)
 		}
-		if err != nil {
+		if err := applyInSavepoint(ctx, tx, p, e); err != nil {
 			return fmt.Errorf("projection %s apply %s at %d: %w", p.Name(), e.Type, e.Position.GlobalPosition, err)
 		}
 		return nil
-	}
-}
-
-// applyQueued sends SAVEPOINT, the event's statements and RELEASE in one
-// round trip; on failure it rolls back to the savepoint so that the
-// consumer's transaction stays usable for a retry.
-func applyQueued(ctx context.Context, tx eventstore.Tx, q Queuer, e eventstore.Event) error {
-	b := &pgx.Batch{}
-	b.Queue(`SAVEPOINT live_apply`)
-	if err := q.Queue(b, e); err != nil {
-		return err
-	}
-	b.Queue(`RELEASE SAVEPOINT live_apply`)
-	err := tx.SendBatch(ctx, b).Close()
-	if err == nil {
-		return nil
-	}
-	if _, rerr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT live_apply`); rerr != nil {
-		return errors.Join(err, fmt.Errorf("roll back to savepoint: %w", rerr))
-	}
-	return err
-}
-
-// Register adds one consumer per projection to the router.
-func Register(r *message.Router, sub message.Subscriber, ps ...Projection) {
-	for _, p := range ps {
-		r.AddConsumerHandler(p.Name(), p.Name(), sub, Handler(p))
 	}
 }
 
@@ -124,4 +93,11 @@ func applyInSavepoint(ctx context.Context, tx eventstore.Tx, p Projection, e eve
 	}
 	_, err := tx.Exec(ctx, `RELEASE SAVEPOINT live_apply`)
 	return err
+}
+
+// Register adds one consumer per projection to the router.
+func Register(r *message.Router, sub message.Subscriber, ps ...Projection) {
+	for _, p := range ps {
+		r.AddConsumerHandler(p.Name(), p.Name(), sub, Handler(p))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -127,7 +128,7 @@ func truncate(ctx context.Context, tx pgx.Tx, tables []string) error {
 	for i, t := range tables {
 		ids[i] = pgx.Identifier{t}.Sanitize()
 	}
-	if _, err := tx.Exec(ctx, "TRUNCATE "+joinComma(ids)); err != nil {
+	if _, err := tx.Exec(ctx, "TRUNCATE "+strings.Join(ids, ", ")); err != nil {
 		return fmt.Errorf("truncate %v: %w", tables, err)
 	}
 	return nil
@@ -142,15 +143,4 @@ func remaining(ctx context.Context, q eventstore.DBTX, consumer string) (int64, 
 		return 0, fmt.Errorf("count events left for %s: %w", consumer, err)
 	}
 	return n, nil
-}
-
-func joinComma(parts []string) string {
-	out := ""
-	for i, p := range parts {
-		if i > 0 {
-			out += ", "
-		}
-		out += p
-	}
-	return out
 }

@@ -49,15 +49,21 @@ func schemaOf(t reflect.Type, components map[string]any) map[string]any {
 type rawJSON = []byte
 
 func structSchema(t reflect.Type, components map[string]any) map[string]any {
+	props := map[string]any{}
+	if t.Name() == "" { // anonymous: inline
+		fillProperties(t, props, components)
+		return map[string]any{"type": "object", "properties": props}
+	}
 	name := strings.ReplaceAll(t.PkgPath()[strings.LastIndex(t.PkgPath(), "/")+1:]+"."+t.Name(), ".", "_")
 	ref := map[string]any{"$ref": "#/components/schemas/" + name}
-	if _, done := components[name]; done || t.Name() == "" {
-		if t.Name() != "" {
-			return ref
-		}
+	if _, done := components[name]; !done {
+		components[name] = map[string]any{"type": "object", "properties": props} // registered first: recursion ends here
+		fillProperties(t, props, components)
 	}
-	props := map[string]any{}
-	components[name] = map[string]any{"type": "object", "properties": props} // placeholder for recursion
+	return ref
+}
+
+func fillProperties(t reflect.Type, props, components map[string]any) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -70,9 +76,4 @@ func structSchema(t reflect.Type, components map[string]any) map[string]any {
 		}
 		props[fname] = schemaOf(f.Type, components)
 	}
-	if t.Name() == "" {
-		delete(components, name)
-		return map[string]any{"type": "object", "properties": props}
-	}
-	return ref
 }
