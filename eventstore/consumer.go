@@ -25,7 +25,6 @@ const (
 	MetaRequestID      = "request_id"
 	quickRecheckFloor  = 5 * time.Millisecond
 	errBatchAbandoned  = stringError("batch abandoned")
-	errConsumerParked  = stringError("consumer parked")
 	errSubscriberClose = stringError("subscriber closing")
 )
 
@@ -57,8 +56,12 @@ func (c *consumer) run(ctx context.Context) {
 		n, err := c.batch(ctx, size)
 		isolate.passed(n)
 		var fe *flushError
+		var pe *parkError
 		switch {
-		case errors.Is(err, errConsumerParked), errors.Is(err, errSubscriberClose), ctx.Err() != nil:
+		case errors.As(err, &pe):
+			c.park(ctx, pe)
+			return
+		case errors.Is(err, errSubscriberClose), ctx.Err() != nil:
 			return
 		case errors.As(err, &fe):
 			if !c.flushFailed(ctx, &isolate, fe) {
@@ -199,8 +202,12 @@ func (c *consumer) batch(ctx context.Context, size int) (n int, err error) {
 		return 0, err // !ok: another process is consuming; wait and try again
 	}
 	deferred := &pgx.Batch{}
-	for _, e := range events {
+	for i, e := range events {
 		if err := c.deliver(ctx, conn, e, deferred); err != nil {
+			var pe *parkError
+			if errors.As(err, &pe) {
+				pe.index = i
+			}
 			return 0, err
 		}
 	}
@@ -295,7 +302,7 @@ func (c *consumer) deliver(ctx context.Context, tx Tx, e Event, deferred *pgx.Ba
 	case <-msg.Acked():
 		return nil
 	case <-msg.Nacked():
-		return c.nacked(ctx, msg, e)
+		return c.nacked(msg, e)
 	case <-c.s.closing:
 		cancel() // the handler's statements fail fast; then the batch rolls back
 		<-waitDone(msg)
@@ -306,19 +313,50 @@ func (c *consumer) deliver(ctx context.Context, tx Tx, e Event, deferred *pgx.Ba
 	}
 }
 
-func (c *consumer) nacked(ctx context.Context, msg *message.Message, e Event) error {
+func (c *consumer) nacked(msg *message.Message, e Event) error {
 	if c.s.cfg.Parker != nil {
 		if reason, parked := c.s.cfg.Parker.take(msg.UUID); parked {
-			if err := c.s.cfg.Parker.record(ctx, c.name, e, reason); err != nil {
-				c.log.WithError(err).Error("could not record parked consumer")
-			}
-			c.log.WithFields(logrus.Fields{
-				"event_type": e.Type, "position": e.Position.GlobalPosition, "stream_id": e.StreamID,
-			}).WithError(reason).Error("consumer parked on a poison event; other consumers go on")
-			return errConsumerParked
+			return &parkError{event: e, reason: reason}
 		}
 	}
 	return errBatchAbandoned
+}
+
+// parkError is a handler failure that parks the consumer on event, the
+// index-th of its batch.
+type parkError struct {
+	event  Event
+	reason error
+	index  int
+}
+
+func (e *parkError) Error() string { return "consumer parked: " + e.reason.Error() }
+func (e *parkError) Unwrap() error { return e.reason }
+
+// park stops the consumer on a poison event. The events before it in its
+// batch were rolled back with it; they are committed first, as a batch of
+// their own, so the read model stands exactly before the poison event. The
+// prefix is the same events again: the read is gap-safe from an unchanged
+// checkpoint.
+func (c *consumer) park(ctx context.Context, pe *parkError) {
+	if pe.index > 0 {
+		n, err := c.batch(ctx, pe.index)
+		var again *parkError
+		switch {
+		case errors.As(err, &again):
+			pe = again // an event of the prefix failed this time
+		case err != nil:
+			c.log.WithError(err).Warn("could not commit the events before a poison event")
+		case n != pe.index:
+			c.log.WithField("committed", n).Warn("committed fewer events before the poison event than expected")
+		}
+	}
+	if err := c.s.cfg.Parker.record(ctx, c.name, pe.event, pe.reason); err != nil {
+		c.log.WithError(err).Error("could not record parked consumer")
+	}
+	c.log.WithFields(logrus.Fields{
+		"event_type": pe.event.Type, "position": pe.event.Position.GlobalPosition, "stream_id": pe.event.StreamID,
+	}).WithError(pe.reason).Error("consumer parked on a poison event; other consumers go on")
 }
 
 func waitDone(msg *message.Message) <-chan struct{} {
