@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/jackc/pgx/v5"
 	"github.com/sirupsen/logrus"
 )
 
@@ -32,11 +31,21 @@ type stringError string
 
 func (e stringError) Error() string { return string(e) }
 
+// consumer runs the batches of one topic: one consumer, or a group.
 type consumer struct {
-	s    *Subscriber
-	name string
-	out  chan<- *message.Message
-	log  *logrus.Entry
+	s       *Subscriber
+	name    string              // the topic
+	active  []string            // the topic's consumers that are not parked
+	pos     map[string]Position // their checkpoints, as last read or committed
+	iso     isolation
+	out     chan<- *message.Message
+	log     *logrus.Entry
+	waiting time.Duration // recheck delay after a wake-up that found nothing visible yet
+}
+
+func newConsumer(s *Subscriber, topic string, names []string, out chan<- *message.Message) *consumer {
+	return &consumer{s: s, name: topic, active: slices.Clone(names), pos: map[string]Position{}, out: out,
+		log: s.cfg.Logger.WithField("consumer", topic)}
 }
 
 func (c *consumer) run(ctx context.Context) {
@@ -46,25 +55,25 @@ func (c *consumer) run(ctx context.Context) {
 		defer unregister()
 		wake = ch
 	}
-	recheck := time.Duration(0) // after a wake-up that found nothing visible yet
-	var isolate isolation
-	for {
-		size := c.s.cfg.BatchSize
-		if isolate.active() {
-			size = 1
+	for len(c.active) > 0 {
+		size, only := c.s.cfg.BatchSize, c.active
+		if m, ok := c.isolated(); ok {
+			size, only = 1, []string{m}
 		}
-		n, err := c.batch(ctx, size)
-		isolate.passed(n)
+		n, err := c.batch(ctx, size, only)
+		if n > 0 {
+			c.iso.progressed()
+		}
 		var fe *flushError
 		var pe *parkError
 		switch {
-		case errors.As(err, &pe):
-			c.park(ctx, pe)
-			return
 		case errors.Is(err, errSubscriberClose), ctx.Err() != nil:
 			return
+		case errors.As(err, &pe):
+			c.park(ctx, pe)
+			continue
 		case errors.As(err, &fe):
-			if !c.flushFailed(ctx, &isolate, fe) {
+			if !c.flushFailed(ctx, fe) {
 				return
 			}
 			continue
@@ -82,71 +91,146 @@ func (c *consumer) run(ctx context.Context) {
 		case n == size:
 			continue // more may be waiting
 		case n > 0:
-			recheck = 0
+			c.waiting = 0
 			continue
 		}
-		wait := c.s.cfg.PollInterval
-		if recheck > 0 {
-			wait = recheck
-		}
-		woken, ok := c.sleepWoken(ctx, wait, wake)
-		if !ok {
+		if !c.idle(ctx, wake) {
 			return
 		}
-		switch {
-		case woken:
-			recheck = quickRecheckFloor
-		case recheck > 0:
-			// A notification may come from a transaction that is visible only
-			// once an older one ends; look again soon, backing off.
-			recheck *= 2
-			if recheck >= c.s.cfg.PollInterval {
-				recheck = 0
-			}
+	}
+}
+
+// idle waits for a wake-up or the poll interval; it returns false to stop.
+func (c *consumer) idle(ctx context.Context, wake <-chan struct{}) bool {
+	wait := c.s.cfg.PollInterval
+	if c.waiting > 0 {
+		wait = c.waiting
+	}
+	woken, ok := c.sleepWoken(ctx, wait, wake)
+	switch {
+	case !ok:
+		return false
+	case woken:
+		c.waiting = quickRecheckFloor
+	case c.waiting > 0:
+		// A notification may come from a transaction that is visible only
+		// once an older one ends; look again soon, backing off.
+		c.waiting *= 2
+		if c.waiting >= c.s.cfg.PollInterval {
+			c.waiting = 0
 		}
 	}
+	return true
 }
 
-// isolation replays a failed batch's events one at a time.
+// isolation replays the events of a batch whose writes failed one event and
+// one consumer at a time, until every consumer is past them, so that the
+// failing event and consumer are found.
 type isolation struct {
-	left     int // events still to go one by one
-	failures int // consecutive failures of the event at the head
+	until    Position // the failed batch's last event
+	on       bool
+	failing  string // consumer and position of the last failure
+	failures int    // consecutive failures of it
 }
 
-func (i *isolation) active() bool { return i.left > 0 }
+func (i *isolation) progressed() { i.failing, i.failures = "", 0 }
 
-func (i *isolation) passed(n int) {
-	if n > 0 {
-		i.left = max(i.left-n, 0)
-		i.failures = 0
+// isolated returns the consumer to run alone while isolating: the one
+// furthest behind. It ends the isolation once all are past it.
+func (c *consumer) isolated() (string, bool) {
+	if !c.iso.on {
+		return "", false
 	}
+	lowest, found := "", false
+	for _, m := range c.active {
+		if p := c.pos[m]; p.Less(c.iso.until) && (!found || p.Less(c.pos[lowest])) {
+			lowest, found = m, true
+		}
+	}
+	if !found {
+		c.iso = isolation{}
+	}
+	return lowest, found
 }
 
-// flushFailed handles a batch whose deferred writes failed: a batch of many
-// events is replayed one by one; a single failing event is retried with
-// backoff and then parks the consumer. It returns false to stop.
-func (c *consumer) flushFailed(ctx context.Context, iso *isolation, fe *flushError) bool {
+// flushFailed handles a batch whose deferred writes failed: a batch of
+// several events or consumers is replayed one event and one consumer at a
+// time; a single failing one is retried with backoff and then parked. It
+// returns false to stop.
+func (c *consumer) flushFailed(ctx context.Context, fe *flushError) bool {
 	log := c.log.WithFields(logrus.Fields{"event_type": fe.last.Type, "position": fe.last.Position.GlobalPosition})
-	if fe.size > 1 {
+	if fe.size > 1 || len(fe.consumers) > 1 {
 		log.WithError(fe.err).Warn("batch writes failed; replaying its events one at a time")
-		iso.left, iso.failures = fe.size, 0
+		c.iso = isolation{on: true, until: fe.last.Position}
 		return true
 	}
-	iso.left = max(iso.left, 1)
-	iso.failures++
-	if iso.failures > c.s.cfg.FlushRetries && c.s.cfg.Parker != nil {
-		if err := c.s.cfg.Parker.record(ctx, c.name, fe.last, fe.err); err != nil {
-			c.log.WithError(err).Error("could not record parked consumer")
-		}
-		log.WithError(fe.err).Error("consumer parked on a poison event; other consumers go on")
-		return false
+	if len(fe.consumers) == 0 {
+		log.WithError(fe.err).Error("checkpoint write failed; retrying")
+		return c.sleep(ctx, c.s.cfg.RetryInterval, nil)
+	}
+	key := fmt.Sprintf("%s@%d", fe.consumers[0], fe.last.Position.GlobalPosition)
+	if c.iso.failing != key {
+		c.iso.failing, c.iso.failures = key, 0
+	}
+	c.iso.failures++
+	if c.iso.failures > c.s.cfg.FlushRetries && c.s.cfg.Parker != nil {
+		c.parkConsumers(ctx, fe.consumers, fe.last, fe.err)
+		c.iso.progressed()
+		return len(c.active) > 0
 	}
 	wait := c.s.cfg.RetryInterval
-	for k := 1; k < iso.failures && wait < 30*time.Second; k++ {
+	for k := 1; k < c.iso.failures && wait < 30*time.Second; k++ {
 		wait *= 2
 	}
-	log.WithError(fe.err).WithField("attempt", iso.failures).Warn("event writes failed; retrying")
+	log.WithError(fe.err).WithField("attempt", c.iso.failures).Warn("event writes failed; retrying")
 	return c.sleep(ctx, wait, nil)
+}
+
+// parkError is a handler failure that parks consumers on event, the
+// index-th of a batch delivered to only.
+type parkError struct {
+	event     Event
+	reason    error
+	index     int
+	consumers []string // the consumers to park
+	only      []string // the batch's consumers
+}
+
+func (e *parkError) Error() string { return "consumer parked: " + e.reason.Error() }
+func (e *parkError) Unwrap() error { return e.reason }
+
+// park stops consumers on a poison event. The events before it in its
+// batch were rolled back with it; they are committed first, as a batch of
+// their own, so every read model stands exactly before the poison event.
+// The prefix is the same events again: the read is gap-safe from unchanged
+// checkpoints.
+func (c *consumer) park(ctx context.Context, pe *parkError) {
+	if pe.index > 0 {
+		n, err := c.batch(ctx, pe.index, pe.only)
+		var again *parkError
+		switch {
+		case errors.As(err, &again):
+			pe = again // an event of the prefix failed this time
+		case err != nil:
+			c.log.WithError(err).Warn("could not commit the events before a poison event")
+		case n != pe.index:
+			c.log.WithField("committed", n).Warn("committed fewer events before the poison event than expected")
+		}
+	}
+	c.parkConsumers(ctx, pe.consumers, pe.event, pe.reason)
+}
+
+// parkConsumers records names as parked on e and stops serving them.
+func (c *consumer) parkConsumers(ctx context.Context, names []string, e Event, reason error) {
+	for _, name := range names {
+		if err := c.s.cfg.Parker.record(ctx, name, e, reason); err != nil {
+			c.log.WithError(err).Error("could not record parked consumer")
+		}
+		c.log.WithFields(logrus.Fields{
+			"parked": name, "event_type": e.Type, "position": e.Position.GlobalPosition, "stream_id": e.StreamID,
+		}).WithError(reason).Error("consumer parked on a poison event; other consumers go on")
+		c.active = slices.DeleteFunc(c.active, func(m string) bool { return m == name })
+	}
 }
 
 func (c *consumer) sleep(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
@@ -167,255 +251,4 @@ func (c *consumer) sleepWoken(ctx context.Context, d time.Duration, wake <-chan 
 	case <-t.C:
 		return false, true
 	}
-}
-
-// flushError is a failure of a batch's deferred writes.
-type flushError struct {
-	err  error
-	last Event // the batch's last event
-	size int
-}
-
-func (e *flushError) Error() string { return "flush deferred writes: " + e.err.Error() }
-func (e *flushError) Unwrap() error { return e.err }
-
-// batch delivers up to size events in one transaction and returns how many
-// it committed. The transaction is driven on the connection in two
-// pipelined round trips: BEGIN, lock and read; then the deferred writes,
-// the checkpoint and COMMIT.
-func (c *consumer) batch(ctx context.Context, size int) (n int, err error) {
-	pooled, err := c.s.cfg.Store.pool.Acquire(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("acquire consumer connection: %w", err)
-	}
-	// A connection released inside a transaction is destroyed by the pool.
-	defer pooled.Release()
-	conn := pooled.Conn()
-	open := true
-	defer func() {
-		if open {
-			_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-		}
-	}()
-	events, ok, err := c.lockAndRead(ctx, conn, size)
-	if err != nil || !ok || len(events) == 0 {
-		return 0, err // !ok: another process is consuming; wait and try again
-	}
-	deferred := &pgx.Batch{}
-	for i, e := range events {
-		if err := c.deliver(ctx, conn, e, deferred); err != nil {
-			var pe *parkError
-			if errors.As(err, &pe) {
-				pe.index = i
-			}
-			return 0, err
-		}
-	}
-	if hook := c.s.beforeCommit; hook != nil {
-		hook(c.name)
-	}
-	last := events[len(events)-1]
-	queueSaveCheckpoint(deferred, c.name, last.Position)
-	deferred.Queue("COMMIT")
-	if err := conn.SendBatch(ctx, deferred).Close(); err != nil {
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		return 0, &flushError{err: err, last: last, size: len(events)}
-	}
-	if conn.PgConn().TxStatus() != 'I' {
-		return 0, fmt.Errorf("commit consumer batch of %s: transaction still open", c.name)
-	}
-	open = false
-	if c.s.cfg.OnCommit != nil {
-		c.s.cfg.OnCommit(c.name, last.Position)
-	}
-	return len(events), nil
-}
-
-// tryLockSQL takes the consumer's lock (see LockCheckpoint) without
-// waiting and relaxes the commit, in one statement.
-const tryLockSQL = `SELECT pg_try_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0)),
-	set_config('synchronous_commit', 'off', true) FROM consumer_checkpoints WHERE consumer = $1`
-
-// readAfterCheckpointSQL is the gap-safe read from the consumer's checkpoint.
-const readAfterCheckpointSQL = `SELECT ` + eventColumns + ` FROM events
-WHERE (transaction_id, global_position) > (SELECT transaction_id, global_position FROM consumer_checkpoints WHERE consumer = $1)
-  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY transaction_id, global_position
-LIMIT $2`
-
-// lockAndRead begins the transaction, takes the consumer's lock and reads
-// the next events in one round trip: the read runs after the lock in the
-// same transaction, and is discarded when the lock was not had.
-func (c *consumer) lockAndRead(ctx context.Context, conn *pgx.Conn, size int) ([]Event, bool, error) {
-	b := &pgx.Batch{}
-	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
-	b.Queue(tryLockSQL, c.name)
-	b.Queue(readAfterCheckpointSQL, c.name, size)
-	br := conn.SendBatch(ctx, b)
-	if _, err := br.Exec(); err != nil {
-		_ = br.Close()
-		return nil, false, fmt.Errorf("begin consumer transaction: %w", err)
-	}
-	var locked bool
-	var setting string
-	err := br.QueryRow().Scan(&locked, &setting)
-	if errors.Is(err, pgx.ErrNoRows) {
-		_ = br.Close()
-		return nil, false, fmt.Errorf("consumer %s has no checkpoint", c.name)
-	}
-	if err != nil {
-		_ = br.Close()
-		return nil, false, fmt.Errorf("lock consumer %s: %w", c.name, err)
-	}
-	rows, err := br.Query()
-	if err != nil {
-		_ = br.Close()
-		return nil, false, fmt.Errorf("read events for %s: %w", c.name, err)
-	}
-	events, err := c.s.cfg.Store.scanEvents(rows)
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read events for %s: %w", c.name, err)
-	}
-	return events, locked, nil
-}
-
-// deliver sends one event and waits for its ack. A nack abandons the batch
-// (or parks the consumer when the Parker says so).
-func (c *consumer) deliver(ctx context.Context, tx Tx, e Event, deferred *pgx.Batch) error {
-	msg := ToMessage(e)
-	msgCtx, cancel := context.WithTimeout(ctx, c.s.cfg.AckDeadline)
-	defer cancel()
-	msg.SetContext(withDelivery(msgCtx, tx, e, deferred))
-	select {
-	case c.out <- msg:
-	case <-c.s.closing:
-		return errSubscriberClose
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case <-msg.Acked():
-		return nil
-	case <-msg.Nacked():
-		return c.nacked(msg, e)
-	case <-c.s.closing:
-		cancel() // the handler's statements fail fast; then the batch rolls back
-		<-waitDone(msg)
-		return errSubscriberClose
-	case <-ctx.Done():
-		<-waitDone(msg)
-		return ctx.Err()
-	}
-}
-
-func (c *consumer) nacked(msg *message.Message, e Event) error {
-	if c.s.cfg.Parker != nil {
-		if reason, parked := c.s.cfg.Parker.take(msg.UUID); parked {
-			return &parkError{event: e, reason: reason}
-		}
-	}
-	return errBatchAbandoned
-}
-
-// parkError is a handler failure that parks the consumer on event, the
-// index-th of its batch.
-type parkError struct {
-	event  Event
-	reason error
-	index  int
-}
-
-func (e *parkError) Error() string { return "consumer parked: " + e.reason.Error() }
-func (e *parkError) Unwrap() error { return e.reason }
-
-// park stops the consumer on a poison event. The events before it in its
-// batch were rolled back with it; they are committed first, as a batch of
-// their own, so the read model stands exactly before the poison event. The
-// prefix is the same events again: the read is gap-safe from an unchanged
-// checkpoint.
-func (c *consumer) park(ctx context.Context, pe *parkError) {
-	if pe.index > 0 {
-		n, err := c.batch(ctx, pe.index)
-		var again *parkError
-		switch {
-		case errors.As(err, &again):
-			pe = again // an event of the prefix failed this time
-		case err != nil:
-			c.log.WithError(err).Warn("could not commit the events before a poison event")
-		case n != pe.index:
-			c.log.WithField("committed", n).Warn("committed fewer events before the poison event than expected")
-		}
-	}
-	if err := c.s.cfg.Parker.record(ctx, c.name, pe.event, pe.reason); err != nil {
-		c.log.WithError(err).Error("could not record parked consumer")
-	}
-	c.log.WithFields(logrus.Fields{
-		"event_type": pe.event.Type, "position": pe.event.Position.GlobalPosition, "stream_id": pe.event.StreamID,
-	}).WithError(pe.reason).Error("consumer parked on a poison event; other consumers go on")
-}
-
-func waitDone(msg *message.Message) <-chan struct{} {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		select {
-		case <-msg.Acked():
-		case <-msg.Nacked():
-		case <-time.After(time.Minute):
-		}
-	}()
-	return done
-}
-
-// ToMessage turns an event into a Watermill message whose UUID is the
-// event ID and whose payload is the event payload.
-func ToMessage(e Event) *message.Message {
-	msg := message.NewMessage(e.ID.String(), message.Payload(e.Payload))
-	msg.Metadata.Set(MetaEventType, e.Type)
-	msg.Metadata.Set(MetaStreamID, e.StreamID)
-	msg.Metadata.Set(MetaStreamVersion, strconv.FormatInt(e.StreamVersion, 10))
-	msg.Metadata.Set(MetaPosition, strconv.FormatInt(e.Position.GlobalPosition, 10))
-	msg.Metadata.Set(MetaTransactionID, strconv.FormatUint(e.Position.TransactionID, 10))
-	msg.Metadata.Set(MetaSchemaVersion, strconv.Itoa(e.SchemaVersion))
-	msg.Metadata.Set(MetaActor, e.Metadata.Actor)
-	msg.Metadata.Set(MetaCorrelationID, e.Metadata.CorrelationID)
-	msg.Metadata.Set(MetaRequestID, e.Metadata.RequestID)
-	return msg
-}
-
-type deliveryKey struct{}
-
-type delivery struct {
-	tx       Tx
-	event    Event
-	deferred *pgx.Batch
-}
-
-func withDelivery(ctx context.Context, tx Tx, e Event, deferred *pgx.Batch) context.Context {
-	return context.WithValue(ctx, deliveryKey{}, delivery{tx: tx, event: e, deferred: deferred})
-}
-
-// DeferredFromContext returns the batch's deferred pipeline: statements
-// queued on it are sent, with the checkpoint, just before the commit.
-func DeferredFromContext(ctx context.Context) (*pgx.Batch, bool) {
-	d, ok := ctx.Value(deliveryKey{}).(delivery)
-	return d.deferred, ok && d.deferred != nil
-}
-
-// TxFromContext returns the consumer transaction a message was delivered
-// in. Writes through it commit together with the consumer's checkpoint.
-func TxFromContext(ctx context.Context) (Tx, bool) {
-	d, ok := ctx.Value(deliveryKey{}).(delivery)
-	return d.tx, ok
-}
-
-// EventFromContext returns the event a message carries.
-func EventFromContext(ctx context.Context) (Event, bool) {
-	d, ok := ctx.Value(deliveryKey{}).(delivery)
-	return d.event, ok
 }

@@ -76,15 +76,18 @@ func (c SubscriberConfig) Validate() error {
 }
 
 // Subscriber is a Watermill subscriber over the event store. The topic is
-// the consumer name: each consumer has one durable checkpoint, and
-// consumers of the same name compete across processes (one holds the
-// checkpoint row lock at a time; the others skip and wait).
+// the consumer name, or several joined by GroupTopic: each consumer has one
+// durable checkpoint, and consumers of the same name compete across
+// processes (one holds the consumer's lock at a time; the others skip and
+// wait).
 //
 // Each batch is delivered inside one transaction that is in every message's
 // context (TxFromContext); the checkpoint is advanced in that transaction
 // after the last message is acked, so a handler that writes through it is
 // applied exactly once. If the subscriber closes or a message is nacked,
-// the whole batch is rolled back and redelivered.
+// the whole batch is rolled back and redelivered. A handler that fails
+// after its retries (see Parker) parks its consumer on the event; the
+// events before it in the batch are committed first.
 //
 // A handler may instead queue its statements on the batch's deferred
 // pipeline (DeferredFromContext): they are sent with the checkpoint update
@@ -116,15 +119,18 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		return nil, errors.New("subscriber: closed")
 	default:
 	}
-	if topic == "" {
-		return nil, errors.New("subscriber: empty consumer name")
-	}
-	if err := EnsureCheckpoint(ctx, s.cfg.Store.pool, topic); err != nil {
+	names, err := members(topic)
+	if err != nil {
 		return nil, err
 	}
-	if s.cfg.Parker != nil {
-		if err := s.cfg.Parker.Clear(ctx, topic); err != nil {
+	for _, name := range names {
+		if err := EnsureCheckpoint(ctx, s.cfg.Store.pool, name); err != nil {
 			return nil, err
+		}
+		if s.cfg.Parker != nil {
+			if err := s.cfg.Parker.Clear(ctx, name); err != nil {
+				return nil, err
+			}
 		}
 	}
 	out := make(chan *message.Message)
@@ -132,8 +138,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	go func() {
 		defer s.wg.Done()
 		defer close(out)
-		c := &consumer{s: s, name: topic, out: out, log: s.cfg.Logger.WithField("consumer", topic)}
-		c.run(ctx)
+		newConsumer(s, topic, names, out).run(ctx)
 	}()
 	return out, nil
 }
@@ -188,10 +193,6 @@ func LockCheckpoint(ctx context.Context, tx pgx.Tx, consumer string, try bool) (
 
 const saveCheckpointSQL = `UPDATE consumer_checkpoints SET transaction_id = $2, global_position = $3, updated_at = now()
 	WHERE consumer = $1`
-
-func queueSaveCheckpoint(b *pgx.Batch, consumer string, pos Position) {
-	b.Queue(saveCheckpointSQL, consumer, pos.TransactionID, pos.GlobalPosition)
-}
 
 // SaveCheckpoint moves the consumer's checkpoint to pos inside tx.
 func SaveCheckpoint(ctx context.Context, tx pgx.Tx, consumer string, pos Position) error {

@@ -50,33 +50,63 @@ func filter(p Projection, events []eventstore.Event) []eventstore.Event {
 	return out
 }
 
-// Handler returns the Watermill handler that applies p live. The event is
-// applied in a savepoint of the consumer's transaction, so a failed attempt
-// leaves nothing behind and can be retried.
-func Handler(p Projection) message.NoPublishHandlerFunc {
+// Handler returns the Watermill handler that applies p live.
+func Handler(p Projection) message.NoPublishHandlerFunc { return GroupHandler(p) }
+
+// GroupHandler returns the Watermill handler that applies ps live, for a
+// consumer group (eventstore.GroupTopic) or a single consumer. Each
+// projection the event is still pending for applies it; a failure is
+// attributed to its projection (eventstore.ConsumerError), so that only that
+// projection parks, and a retry skips the projections already done.
+func GroupHandler(ps ...Projection) message.NoPublishHandlerFunc {
 	return func(msg *message.Message) error {
 		ctx := msg.Context()
 		e, ok := eventstore.EventFromContext(ctx)
 		if !ok {
-			return fmt.Errorf("projection %s: message %s was not delivered by the event store", p.Name(), msg.UUID)
+			return fmt.Errorf("projections: message %s was not delivered by the event store", msg.UUID)
 		}
-		if !handles(p, e.Type) {
-			return nil
-		}
-		tx, ok := eventstore.TxFromContext(ctx)
-		if !ok {
-			return fmt.Errorf("projection %s: no consumer transaction", p.Name())
-		}
-		if q, ok := p.(Queuer); ok {
-			if deferred, ok := eventstore.DeferredFromContext(ctx); ok {
-				return q.Queue(deferred, e) // sent with the checkpoint, before the commit
+		targets, grouped := eventstore.TargetsFromContext(ctx)
+		for _, p := range ps {
+			if grouped && !targets.Pending(p.Name()) {
+				continue
 			}
-		}
-		if err := applyInSavepoint(ctx, tx, p, e); err != nil {
-			return fmt.Errorf("projection %s apply %s at %d: %w", p.Name(), e.Type, e.Position.GlobalPosition, err)
+			if err := applyLive(ctx, p, e); err != nil {
+				return &eventstore.ConsumerError{Consumer: p.Name(), Err: err}
+			}
+			if grouped {
+				targets.Done(p.Name())
+			}
 		}
 		return nil
 	}
+}
+
+// applyLive applies one event for p in the consumer's transaction: queued
+// on the deferred pipeline when p can, otherwise in a savepoint, so that a
+// failed attempt leaves nothing behind and can be retried. A panic is p's
+// failure.
+func applyLive(ctx context.Context, p Projection, e eventstore.Event) (err error) {
+	if !handles(p, e.Type) {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("projection %s panicked on %s at %d: %v", p.Name(), e.Type, e.Position.GlobalPosition, r)
+		}
+	}()
+	tx, ok := eventstore.TxFromContext(ctx)
+	if !ok {
+		return fmt.Errorf("projection %s: no consumer transaction", p.Name())
+	}
+	if q, ok := p.(Queuer); ok {
+		if deferred, ok := eventstore.DeferredFromContext(ctx); ok {
+			return q.Queue(deferred, e) // sent with the checkpoint, before the commit
+		}
+	}
+	if err := applyInSavepoint(ctx, tx, p, e); err != nil {
+		return fmt.Errorf("projection %s apply %s at %d: %w", p.Name(), e.Type, e.Position.GlobalPosition, err)
+	}
+	return nil
 }
 
 // applyInSavepoint applies one event inside a savepoint, rolled back on
@@ -95,9 +125,17 @@ func applyInSavepoint(ctx context.Context, tx eventstore.Tx, p Projection, e eve
 	return err
 }
 
-// Register adds one consumer per projection to the router.
+// Register adds the projections to the router as one consumer group
+// (eventstore.GroupTopic): one transaction per batch serves them all, each
+// with its own checkpoint, and a projection that fails parks alone.
 func Register(r *message.Router, sub message.Subscriber, ps ...Projection) {
-	for _, p := range ps {
-		r.AddConsumerHandler(p.Name(), p.Name(), sub, Handler(p))
+	if len(ps) == 0 {
+		return
 	}
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name()
+	}
+	topic := eventstore.GroupTopic(names...)
+	r.AddConsumerHandler(topic, topic, sub, GroupHandler(ps...))
 }

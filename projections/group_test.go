@@ -1,0 +1,105 @@
+package projections_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/sirupsen/logrus"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/eventstore"
+	"github.com/mastra-admin/mastra-admin/internal/pgtest"
+	"github.com/mastra-admin/mastra-admin/projections"
+)
+
+// brittle is a projection that fails (or panics) on one event type.
+type brittle struct {
+	name, failOn string
+	panics       bool
+}
+
+func (b brittle) Name() string      { return b.name }
+func (b brittle) Handles() []string { return nil }
+func (b brittle) Tables() []string  { return nil }
+func (b brittle) Apply(_ context.Context, _ eventstore.Tx, events []eventstore.Event) error {
+	for _, e := range events {
+		if e.Type == b.failOn {
+			if b.panics {
+				panic("index out of range")
+			}
+			return errors.New("cannot apply " + e.Type)
+		}
+	}
+	return nil
+}
+
+func TestLiveGroupParksOnlyTheFailingProjection(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	l := logrus.New()
+	l.SetLevel(logrus.FatalLevel)
+	log := logrus.NewEntry(l)
+	store, err := eventstore.New(eventstore.Config{Pool: db.Pool})
+	require.NoError(t, err)
+	var types []string
+	for i, typ := range []string{"x.One", "x.Two", "x.Breaks", "x.Three", "x.Panics", "x.Four"} {
+		payload, _ := json.Marshal(map[string]any{"name": typ, "i": i})
+		_, err := store.Append(ctx, "s-1", eventstore.Any, eventstore.EventData{ID: uuid.Must(uuid.NewV7()), Type: typ, Payload: payload})
+		require.NoError(t, err)
+		types = append(types, typ)
+	}
+
+	parker := eventstore.NewParker(db.Pool)
+	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: store, Logger: log, Parker: parker,
+		PollInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: log, Parker: parker, MaxRetries: 1, InitialInterval: time.Millisecond})
+	require.NoError(t, err)
+	projections.Register(r, sub, projections.Audit{}, brittle{name: "brittle", failOn: "x.Breaks"},
+		brittle{name: "panicky", failOn: "x.Panics", panics: true})
+	go func() { _ = r.Run(ctx) }()
+	<-r.Running()
+	defer r.Close()
+
+	var parks []eventstore.Park
+	require.Eventually(t, func() bool {
+		parks, err = eventstore.Parks(ctx, db.Pool)
+		require.NoError(t, err)
+		return len(parks) == 2
+	}, 10*time.Second, 10*time.Millisecond)
+	assert.Equal(t, "brittle", parks[0].Consumer)
+	assert.Equal(t, "x.Breaks", parks[0].EventType)
+	assert.Contains(t, parks[0].Error, "cannot apply x.Breaks")
+	assert.Equal(t, "panicky", parks[1].Consumer)
+	assert.Equal(t, "x.Panics", parks[1].EventType)
+	assert.Contains(t, parks[1].Error, "index out of range")
+
+	var got []string
+	require.Eventually(t, func() bool {
+		rows, err := db.Pool.Query(ctx, `SELECT event_type FROM audit_log ORDER BY position`)
+		require.NoError(t, err)
+		got = got[:0]
+		for rows.Next() {
+			var s string
+			require.NoError(t, rows.Scan(&s))
+			got = append(got, s)
+		}
+		rows.Close()
+		return len(got) == len(types)
+	}, 10*time.Second, 10*time.Millisecond)
+	assert.Equal(t, types, got, "the audit projection in the same group applied every event once")
+
+	var brittleAt, panickyAt int64
+	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT
+		(SELECT global_position FROM consumer_checkpoints WHERE consumer = 'brittle'),
+		(SELECT global_position FROM consumer_checkpoints WHERE consumer = 'panicky')`).Scan(&brittleAt, &panickyAt))
+	assert.Equal(t, parks[0].GlobalPosition-1, brittleAt, "brittle stands just before its poison event")
+	assert.Equal(t, parks[1].GlobalPosition-1, panickyAt, "panicky stands just before its poison event")
+}
