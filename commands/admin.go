@@ -10,6 +10,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/domain/license"
+	"github.com/mastra-admin/mastra-admin/domain/team"
 )
 
 // Config wires an Admin to its ports.
@@ -76,6 +77,7 @@ type Admin struct {
 	writes lastWrites[uuid.UUID] // by user
 	tokens lastWrites[string]    // by token prefix
 	creds  credCache
+	teams  stateCache[team.Team] // by stream; see authorizeTeamGuarded
 }
 
 // New returns an Admin.
@@ -84,7 +86,7 @@ func New(cfg Config) (*Admin, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Admin{cfg: cfg, creds: credCache{ttl: cfg.CredentialTTL}}, nil
+	return &Admin{cfg: cfg, creds: credCache{ttl: cfg.CredentialTTL}, teams: newStateCache[team.Team](4096)}, nil
 }
 
 // Principal is an authenticated caller.
@@ -132,6 +134,7 @@ func metaFor(ctx context.Context, p Principal) Meta {
 // write is what one run of a command records: claims and appends.
 type write struct {
 	claims  []Claim
+	guards  []Guard
 	appends []Append
 }
 
@@ -149,8 +152,14 @@ func (a *Admin) execute(ctx context.Context, p Principal, decide decision) (Posi
 		if len(w.appends) == 0 {
 			return Position{}, nil
 		}
-		pos, err := a.cfg.Store.Append(ctx, metaFor(ctx, p), w.claims, w.appends...)
+		pos, err := a.cfg.Store.Append(ctx, metaFor(ctx, p), Conditions{Claims: w.claims, Guards: w.guards}, w.appends...)
+		for _, ap := range w.appends {
+			a.teams.drop(ap.StreamID) // changed, or found changed
+		}
 		if errors.Is(err, ErrConcurrency) {
+			for _, g := range w.guards {
+				a.teams.drop(g.StreamID)
+			}
 			if attempt < a.cfg.Retries {
 				continue
 			}

@@ -52,6 +52,20 @@ type Position struct {
 	GlobalPosition int64
 }
 
+// Guard is a condition that a stream the command read but does not write
+// is still at Version when the command's events are recorded.
+type Guard struct {
+	StreamID string
+	Version  int64
+}
+
+// Conditions go with an append: claims taken and freed, guards that must
+// hold.
+type Conditions struct {
+	Claims []Claim
+	Guards []Guard
+}
+
 // Claim takes (or, with Release, frees) a unique value in a scope for an
 // owner, atomically with an append.
 type Claim struct {
@@ -70,9 +84,10 @@ var ErrClaimTaken = errors.New("commands: value already claimed")
 type EventStore interface {
 	// Load returns a stream's events and version (0 for no stream).
 	Load(ctx context.Context, streamID string) ([]domain.Event, int64, error)
-	// Append takes and frees the claims and records all appends atomically;
-	// ErrConcurrency on a version mismatch, ErrClaimTaken on a held value.
-	Append(ctx context.Context, meta Meta, claims []Claim, appends ...Append) (Position, error)
+	// Append takes and frees the claims and records all appends atomically,
+	// if every guard holds; ErrConcurrency on a version mismatch or a guard
+	// that does not hold, ErrClaimTaken on a held value.
+	Append(ctx context.Context, meta Meta, cond Conditions, appends ...Append) (Position, error)
 	// ClaimOwner returns who holds a value, if anyone.
 	ClaimOwner(ctx context.Context, scope, value string) (uuid.UUID, bool, error)
 }

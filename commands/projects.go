@@ -62,7 +62,8 @@ func (a *Admin) CreateProject(ctx context.Context, p Principal, teamID uuid.UUID
 	var view project.View
 	var slug string
 	_, err = a.execute(ctx, p, func() (write, error) {
-		if _, _, err := a.authorizeTeam(ctx, p, teamID, domain.ActionProjectWrite); err != nil {
+		_, guard, err := a.authorizeTeamGuarded(ctx, p, teamID, domain.ActionProjectWrite)
+		if err != nil {
 			return write{}, err
 		}
 		cfg, err := src.Validate(ctx, in.SourceType, in.SourceConfig)
@@ -81,6 +82,7 @@ func (a *Admin) CreateProject(ctx context.Context, p Principal, teamID uuid.UUID
 			DefaultBranch: c.DefaultBranch, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
 		return write{
 			claims:  []Claim{{Scope: project.SlugScope(teamID), Value: c.Slug, Owner: id, At: now}},
+			guards:  []Guard{guard},
 			appends: []Append{{StreamID: project.StreamID(id), Expected: NoStream, Events: a.events(evs...)}},
 		}, nil
 	})
@@ -148,7 +150,8 @@ func (a *Admin) changeProject(ctx context.Context, p Principal, id uuid.UUID, ac
 		if !pr.Live() {
 			return write{}, errNotFound("project", id)
 		}
-		if _, _, err := a.authorizeTeam(ctx, p, pr.TeamID, action); err != nil {
+		_, guard, err := a.authorizeTeamGuarded(ctx, p, pr.TeamID, action)
+		if err != nil {
 			if errors.Is(err, domain.ErrNotFound) {
 				return write{}, errNotFound("project", id)
 			}
@@ -158,7 +161,8 @@ func (a *Admin) changeProject(ctx context.Context, p Principal, id uuid.UUID, ac
 		if err != nil || len(evs) == 0 {
 			return write{}, err
 		}
-		return write{claims: claims, appends: []Append{{StreamID: project.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
+		return write{claims: claims, guards: []Guard{guard},
+			appends: []Append{{StreamID: project.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
 	})
 	return err
 }

@@ -168,20 +168,50 @@ func (a *Admin) authorizeTeam(ctx context.Context, p Principal, id uuid.UUID, ac
 	if err != nil {
 		return t, 0, err
 	}
+	if err := allowTeam(t, p, id, action); err != nil {
+		return t, 0, err
+	}
+	return t, version, nil
+}
+
+// authorizeTeamGuarded is authorizeTeam for a command that writes other
+// streams than the team's (a project of the team): the team may come from
+// the state cache, and the returned Guard, appended with the command's
+// events, makes the decision hold at commit. Only an allowing decision is
+// taken from the cache; a refusal is checked against the store, so a stale
+// entry never refuses a member who was just added elsewhere.
+func (a *Admin) authorizeTeamGuarded(ctx context.Context, p Principal, id uuid.UUID, action domain.Action) (team.Team, Guard, error) {
+	stream := team.StreamID(id)
+	if t, version, ok := a.teams.get(stream); ok && allowTeam(t, p, id, action) == nil {
+		return t, Guard{StreamID: stream, Version: version}, nil
+	}
+	t, version, err := load(ctx, a.cfg.Store, stream, team.Evolve)
+	if err != nil {
+		return t, Guard{}, err
+	}
+	a.teams.put(stream, t, version)
+	if err := allowTeam(t, p, id, action); err != nil {
+		return t, Guard{}, err
+	}
+	return t, Guard{StreamID: stream, Version: version}, nil
+}
+
+// allowTeam decides whether p may take action on team t.
+func allowTeam(t team.Team, p Principal, id uuid.UUID, action domain.Action) error {
 	if !t.Live() {
-		return t, 0, errNotFound("team", id)
+		return errNotFound("team", id)
 	}
 	if p.PlatformAdmin {
-		return t, version, nil
+		return nil
 	}
 	role, member := t.Members[p.UserID]
 	if !member {
-		return t, 0, errNotFound("team", id)
+		return errNotFound("team", id)
 	}
 	if !domain.Can(role, action) {
-		return t, 0, domain.Errorf(domain.KindPermissionDenied, "a team %s may not %s", role, action)
+		return domain.Errorf(domain.KindPermissionDenied, "a team %s may not %s", role, action)
 	}
-	return t, version, nil
+	return nil
 }
 
 // teamRole checks a query against the read model's membership, once the

@@ -25,24 +25,46 @@ RETURNING event_id, global_position, transaction_id, recorded_at`
 // array encoding costs more per call but does not grow the statement.
 const maxValuesRows = 16
 
-// appendValuesSQL holds the VALUES statement for 1..maxValuesRows events.
-var appendValuesSQL = func() []string {
+// appendValuesSQL holds the VALUES statement for 1..maxValuesRows events;
+// appendGuardedValuesSQL the same, inserting only if the guards of a CTE g
+// (see withConditions) hold.
+var appendValuesSQL, appendGuardedValuesSQL = valuesStatements(false), valuesStatements(true)
+
+func valuesStatements(guarded bool) []string {
 	out := make([]string, maxValuesRows+1)
 	for n := 1; n <= maxValuesRows; n++ {
 		var b strings.Builder
-		b.WriteString(`INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, payload, metadata) VALUES `)
+		b.WriteString(`INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, payload, metadata) `)
+		if guarded {
+			b.WriteString(`SELECT * FROM (`)
+		}
+		b.WriteString(`VALUES `)
 		for i := 0; i < n; i++ {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			k := i * 7
-			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6, k+7)
+			if guarded { // a VALUES list in a subquery does not take the target's types
+				fmt.Fprintf(&b, "($%d::uuid, $%d::text, $%d::bigint, $%d::text, $%d::int, $%d::jsonb, $%d::jsonb)", k+1, k+2, k+3, k+4, k+5, k+6, k+7)
+			} else {
+				fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6, k+7)
+			}
+		}
+		if guarded {
+			b.WriteString(`) v WHERE (SELECT ok FROM g)`)
 		}
 		b.WriteString(` RETURNING event_id, global_position, transaction_id, recorded_at`)
 		out[n] = b.String()
 	}
 	return out
-}()
+}
+
+// appendGuardedSQL is appendSQL inserting only if the guards of g hold.
+const appendGuardedSQL = `
+INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, payload, metadata)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
+WHERE (SELECT ok FROM g)
+RETURNING event_id, global_position, transaction_id, recorded_at`
 
 // Tx is what a consumer's handler and a projection write through: the
 // consumer's open transaction (a *pgx.Conn inside BEGIN … COMMIT) or a
@@ -183,14 +205,15 @@ func (s *Store) resolveAny(ctx context.Context, q DBTX, appends []StreamAppend) 
 
 // insertStmt is the INSERT of a set of appends, and what it will return.
 type insertStmt struct {
-	sql   string
-	args  []any
-	out   []Event
-	index map[uuid.UUID]int
+	sql      string
+	args     []any
+	out      []Event
+	index    map[uuid.UUID]int
+	returned int // rows the statement returned (set by scan)
 }
 
 func insert(ctx context.Context, q DBTX, appends []StreamAppend) ([]Event, error) {
-	stmt, err := buildInsert(appends)
+	stmt, err := buildInsert(appends, false)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +228,9 @@ func insert(ctx context.Context, q DBTX, appends []StreamAppend) ([]Event, error
 	return events, nil
 }
 
-func buildInsert(appends []StreamAppend) (insertStmt, error) {
+// buildInsert writes the INSERT of appends; guarded, it inserts only if
+// the guards of a CTE g hold.
+func buildInsert(appends []StreamAppend, guarded bool) (insertStmt, error) {
 	n := 0
 	for _, a := range appends {
 		n += len(a.Events)
@@ -243,19 +268,25 @@ func buildInsert(appends []StreamAppend) (insertStmt, error) {
 	}
 	if n <= maxValuesRows {
 		st.sql = appendValuesSQL[n]
+		if guarded {
+			st.sql = appendGuardedValuesSQL[n]
+		}
 		st.args = make([]any, 0, n*7)
 		for i := 0; i < n; i++ {
 			st.args = append(st.args, ids[i], streams[i], versions[i], types[i], schemas[i], payloads[i], metas[i])
 		}
 	} else {
 		st.sql = appendSQL
+		if guarded {
+			st.sql = appendGuardedSQL
+		}
 		st.args = []any{ids, streams, versions, types, schemas, payloads, metas}
 	}
 	return st, nil
 }
 
 // scan reads the RETURNING rows into the recorded events.
-func (st insertStmt) scan(rows pgx.Rows) ([]Event, error) {
+func (st *insertStmt) scan(rows pgx.Rows) ([]Event, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var (
@@ -271,6 +302,7 @@ func (st insertStmt) scan(rows pgx.Rows) ([]Event, error) {
 			return nil, fmt.Errorf("append returned unknown event %s", id)
 		}
 		st.out[i].Position, st.out[i].RecordedAt = pos, at
+		st.returned++
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -38,66 +38,135 @@ func (e *ClaimTakenError) Error() string {
 // Unwrap lets errors.Is match ErrClaimTaken.
 func (e *ClaimTakenError) Unwrap() error { return ErrClaimTaken }
 
+// Guard is a condition on a stream the append does not write to: it must
+// still be at Version (0: no events). A command that decided on a cached
+// state of that stream appends with a guard, so the decision holds at
+// commit or the append fails with a ConflictError naming the stream.
+type Guard struct {
+	StreamID string
+	Version  int64
+}
+
+// Conditions go with an append, in its statement: claims taken and freed,
+// and guards that must hold.
+type Conditions struct {
+	Claims []Claim
+	Guards []Guard
+}
+
 // AppendWithClaims takes and frees the claims and appends the events in
 // one statement: all happen, or none.
 func (s *Store) AppendWithClaims(ctx context.Context, claims []Claim, appends ...StreamAppend) ([]Event, error) {
-	if len(claims) == 0 {
+	return s.AppendIf(ctx, Conditions{Claims: claims}, appends...)
+}
+
+// AppendIf appends the events, takes and frees the claims, if every guard
+// holds, in one statement: all happen, or none. A guard that does not hold
+// fails with a ConflictError naming its stream.
+func (s *Store) AppendIf(ctx context.Context, cond Conditions, appends ...StreamAppend) ([]Event, error) {
+	if len(cond.Claims) == 0 && len(cond.Guards) == 0 {
 		return s.AppendStreams(ctx, appends...)
 	}
 	if err := validateAppends(appends); err != nil {
 		return nil, err
 	}
-	for _, c := range claims {
+	for _, c := range cond.Claims {
 		if c.Scope == "" || c.Value == "" || c.Owner == uuid.Nil || (!c.Release && c.At.IsZero()) {
 			return nil, fmt.Errorf("%w: claim lacks a scope, value, owner or time", ErrInvalidAppend)
 		}
 	}
-	for _, a := range appends {
-		if a.Expected == Any {
-			return nil, fmt.Errorf("%w: appends with claims need exact expectations", ErrInvalidAppend)
+	for _, g := range cond.Guards {
+		if g.StreamID == "" || g.Version < 0 {
+			return nil, fmt.Errorf("%w: guard lacks a stream or has a negative version", ErrInvalidAppend)
 		}
 	}
-	stmt, err := buildInsert(appends)
+	for _, a := range appends {
+		if a.Expected == Any {
+			return nil, fmt.Errorf("%w: appends with claims or guards need exact expectations", ErrInvalidAppend)
+		}
+	}
+	stmt, err := buildInsert(appends, len(cond.Guards) > 0)
 	if err != nil {
 		return nil, err
 	}
-	sql, args := withClaims(stmt, claims)
+	sql, args := withConditions(stmt, cond)
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
-		return nil, claimError(err, claims, appends)
+		return nil, claimError(err, cond.Claims, appends)
 	}
 	events, err := stmt.scan(rows)
 	if err != nil {
-		return nil, claimError(err, claims, appends)
+		return nil, claimError(err, cond.Claims, appends)
+	}
+	if len(cond.Guards) > 0 && stmt.returned == 0 {
+		return nil, guardError(ctx, s.pool, cond.Guards)
 	}
 	s.Notify(ctx)
 	return events, nil
 }
 
-// withClaims prefixes the event INSERT with one data-modifying CTE per
-// claim: a single statement, atomic without BEGIN and COMMIT. Postgres
-// runs every data-modifying CTE whether or not the main query reads it.
-func withClaims(stmt insertStmt, claims []Claim) (string, []any) {
+// withConditions prefixes the event INSERT with a CTE that checks the
+// guards and one data-modifying CTE per claim: a single statement, atomic
+// without BEGIN and COMMIT. Postgres runs every data-modifying CTE whether
+// or not the main query reads it, so with guards each one (and the INSERT)
+// is itself conditional on them.
+func withConditions(stmt insertStmt, cond Conditions) (string, []any) {
 	var b strings.Builder
-	args := make([]any, 0, len(claims)*4+len(stmt.args))
+	args := make([]any, 0, len(cond.Claims)*4+len(cond.Guards)*2+len(stmt.args))
 	b.WriteString("WITH ")
-	for i, c := range claims {
+	guarded := ""
+	if len(cond.Guards) > 0 {
+		b.WriteString("g AS (SELECT ")
+		for i, g := range cond.Guards {
+			if i > 0 {
+				b.WriteString(" AND ")
+			}
+			fmt.Fprintf(&b, "NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $%d AND stream_version > $%d)", len(args)+1, len(args)+2)
+			args = append(args, g.StreamID, g.Version)
+		}
+		b.WriteString(" AS ok), ")
+		guarded = " AND (SELECT ok FROM g)"
+	}
+	for i, c := range cond.Claims {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		k := len(args)
 		if c.Release {
-			fmt.Fprintf(&b, "c%d AS (DELETE FROM unique_claims WHERE scope = $%d AND value = $%d AND owner = $%d)", i, k+1, k+2, k+3)
+			fmt.Fprintf(&b, "c%d AS (DELETE FROM unique_claims WHERE scope = $%d AND value = $%d AND owner = $%d%s)",
+				i, k+1, k+2, k+3, guarded)
 			args = append(args, c.Scope, c.Value, c.Owner)
 			continue
 		}
-		fmt.Fprintf(&b, "c%d AS (INSERT INTO unique_claims (scope, value, owner, claimed_at) VALUES ($%d, $%d, $%d, $%d))",
-			i, k+1, k+2, k+3, k+4)
+		if guarded != "" {
+			fmt.Fprintf(&b, "c%d AS (INSERT INTO unique_claims (scope, value, owner, claimed_at) SELECT $%d::text, $%d::text, $%d::uuid, $%d::timestamptz WHERE (SELECT ok FROM g))",
+				i, k+1, k+2, k+3, k+4)
+		} else {
+			fmt.Fprintf(&b, "c%d AS (INSERT INTO unique_claims (scope, value, owner, claimed_at) VALUES ($%d, $%d, $%d, $%d))",
+				i, k+1, k+2, k+3, k+4)
+		}
 		args = append(args, c.Scope, c.Value, c.Owner, c.At)
 	}
-	b.WriteString(" ")
-	b.WriteString(renumber(stmt.sql, len(args)))
-	return b.String(), append(args, stmt.args...)
+	sql := b.String()
+	if len(cond.Claims) == 0 {
+		sql = strings.TrimSuffix(sql, ", ")
+	}
+	return sql + " " + renumber(stmt.sql, len(args)), append(args, stmt.args...)
+}
+
+// guardError names a guard that does not hold.
+func guardError(ctx context.Context, q DBTX, guards []Guard) error {
+	for _, g := range guards {
+		var v int64
+		err := q.QueryRow(ctx, `SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1`, g.StreamID).Scan(&v)
+		if err != nil {
+			return fmt.Errorf("append events: %w (a guard failed; reading %s: %v)", ErrVersionConflict, g.StreamID, err)
+		}
+		if v != g.Version {
+			return &ConflictError{StreamID: g.StreamID, Expected: Exact(g.Version)}
+		}
+	}
+	return fmt.Errorf("append events: %w (a guard failed)", ErrVersionConflict)
 }
 
 // renumber shifts every $n placeholder in sql by offset.

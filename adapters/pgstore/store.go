@@ -59,7 +59,7 @@ func (s *EventStore) ClaimOwner(ctx context.Context, scope, value string) (uuid.
 }
 
 // Append implements commands.EventStore.
-func (s *EventStore) Append(ctx context.Context, meta commands.Meta, claims []commands.Claim, appends ...commands.Append) (commands.Position, error) {
+func (s *EventStore) Append(ctx context.Context, meta commands.Meta, cond commands.Conditions, appends ...commands.Append) (commands.Position, error) {
 	batch := make([]eventstore.StreamAppend, len(appends))
 	md := eventstore.Metadata{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID, RequestID: meta.RequestID}
 	for i, a := range appends {
@@ -74,11 +74,14 @@ func (s *EventStore) Append(ctx context.Context, meta commands.Meta, claims []co
 			})
 		}
 	}
-	cs := make([]eventstore.Claim, len(claims))
-	for i, c := range claims {
-		cs[i] = eventstore.Claim(c)
+	ec := eventstore.Conditions{Claims: make([]eventstore.Claim, len(cond.Claims)), Guards: make([]eventstore.Guard, len(cond.Guards))}
+	for i, c := range cond.Claims {
+		ec.Claims[i] = eventstore.Claim(c)
 	}
-	recorded, err := s.store.AppendWithClaims(ctx, cs, batch...)
+	for i, g := range cond.Guards {
+		ec.Guards[i] = eventstore.Guard(g)
+	}
+	recorded, err := s.store.AppendIf(ctx, ec, batch...)
 	if errors.Is(err, eventstore.ErrVersionConflict) {
 		return commands.Position{}, fmt.Errorf("%w: %w", commands.ErrConcurrency, err)
 	}

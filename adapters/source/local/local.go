@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -143,7 +144,7 @@ func (p *Provider) Validate(_ context.Context, sourceType string, raw json.RawMe
 	if err != nil || !info.IsDir() {
 		return nil, domain.Errorf(domain.KindInvalid, "source path %q is not a directory", cfg.Path)
 	}
-	if _, err := os.ReadDir(real); err != nil {
+	if !readable(real) {
 		return nil, domain.Errorf(domain.KindInvalid, "source path %q is not readable", cfg.Path)
 	}
 	if !p.inside(real) {
@@ -160,4 +161,16 @@ func (p *Provider) inside(real string) bool {
 		}
 	}
 	return false
+}
+
+// readable reports whether the folder can be listed, reading one entry
+// rather than the whole listing.
+func readable(dir string) bool {
+	f, err := os.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	_, err = f.Readdirnames(1)
+	return err == nil || errors.Is(err, io.EOF)
 }
