@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mastra-admin/mastra-admin/domain"
@@ -136,16 +136,9 @@ func (p *Provider) Validate(_ context.Context, sourceType string, raw json.RawMe
 	if !filepath.IsAbs(cfg.Path) {
 		return nil, domain.Errorf(domain.KindInvalid, "source path %q must be absolute", cfg.Path)
 	}
-	real, err := filepath.EvalSymlinks(filepath.Clean(cfg.Path))
+	real, err := openDir(filepath.Clean(cfg.Path))
 	if err != nil {
-		return nil, domain.Errorf(domain.KindInvalid, "source path %q does not exist or cannot be resolved", cfg.Path)
-	}
-	info, err := os.Stat(real)
-	if err != nil || !info.IsDir() {
-		return nil, domain.Errorf(domain.KindInvalid, "source path %q is not a directory", cfg.Path)
-	}
-	if !readable(real) {
-		return nil, domain.Errorf(domain.KindInvalid, "source path %q is not readable", cfg.Path)
+		return nil, domain.Errorf(domain.KindInvalid, "source path %q %s", cfg.Path, err)
 	}
 	if !p.inside(real) {
 		return nil, domain.Errorf(domain.KindInvalid, "source path %q is outside the configured project directories", cfg.Path)
@@ -163,14 +156,33 @@ func (p *Provider) inside(real string) bool {
 	return false
 }
 
-// readable reports whether the folder can be listed, reading one entry
-// rather than the whole listing.
-func readable(dir string) bool {
-	f, err := os.Open(dir)
-	if err != nil {
-		return false
+// openDir opens path and returns the real path of what it opened, with
+// symlinks resolved, after checking on the open descriptor that it is a
+// folder (opening a folder needs the permission to list it). On Linux the
+// real path is read from the descriptor itself, so the folder checked is
+// the folder named, in four system calls; elsewhere symlinks are resolved
+// by walking the path. The error says what is wrong, to follow the path.
+func openDir(path string) (string, error) {
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", errors.New("does not exist")
+	case errors.Is(err, fs.ErrPermission):
+		return "", errors.New("is not readable")
+	case err != nil:
+		return "", errors.New("cannot be opened")
 	}
 	defer f.Close()
-	_, err = f.Readdirnames(1)
-	return err == nil || errors.Is(err, io.EOF)
+	info, err := f.Stat()
+	if err != nil || !info.IsDir() {
+		return "", errors.New("is not a directory")
+	}
+	if real, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(f.Fd()))); err == nil && filepath.IsAbs(real) {
+		return real, nil
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", errors.New("cannot be resolved")
+	}
+	return real, nil
 }

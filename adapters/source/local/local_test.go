@@ -67,6 +67,16 @@ func TestValidateKeepsPathsInsideTheBases(t *testing.T) {
 	require.NoError(t, json.Unmarshal(got, &c))
 	assert.Equal(t, filepath.Join(base, "math"), c.Path)
 
+	require.NoError(t, os.Symlink(filepath.Join(base, "math"), filepath.Join(base, "alias")))
+	got, err = p.Validate(ctx, "local", cfg(filepath.Join(base, "alias")))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(got, &c))
+	assert.Equal(t, filepath.Join(base, "math"), c.Path, "a symlink inside the base is stored resolved")
+	_, err = p.Validate(ctx, "local", cfg(filepath.Join(base, "nope")))
+	assert.ErrorContains(t, err, "does not exist")
+	_, err = p.Validate(ctx, "local", cfg(filepath.Join(base, "math", "package.json")))
+	assert.ErrorContains(t, err, "is not a directory")
+
 	for name, raw := range map[string]json.RawMessage{
 		"symlink out":     cfg(filepath.Join(base, "escape")),
 		"dot-dot out":     cfg(filepath.Join(base, "..", "secret")),
