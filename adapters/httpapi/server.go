@@ -108,7 +108,7 @@ func (s *Server) routes() {
 	// API routes sit on the root router (a mux subrouter answers 404 where
 	// 405 is right), each wrapped in authentication.
 	api := func(path, method string, h http.HandlerFunc) {
-		r.NewRoute().MatcherFunc(sameShape("/api"+path)).Path("/api"+path).Methods(method).Handler(s.authenticate(h))
+		r.NewRoute().MatcherFunc(sameShape("/api" + path)).Path("/api" + path).Methods(method).Handler(s.authenticate(h))
 	}
 	api("/me", http.MethodGet, s.getMe)
 	api("/teams", http.MethodPost, s.createTeam)
