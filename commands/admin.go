@@ -11,6 +11,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/domain/license"
 	"github.com/mastra-admin/mastra-admin/domain/team"
+	"github.com/mastra-admin/mastra-admin/domain/user"
 )
 
 // Config wires an Admin to its ports.
@@ -32,9 +33,10 @@ type Config struct {
 	Secrets     Secrets
 	// Retries bounds how often a command is re-run after a concurrent change.
 	Retries int
-	// CredentialTTL is how long a token found in the read model is trusted
-	// without looking again (0: 5 s; negative: look every time). A token
-	// revoked on another replica keeps working here for at most this long.
+	// CredentialTTL is how long a token found in the read model, or the
+	// user a JWT names, is trusted without looking again (0: 5 s; negative:
+	// look every time). A token revoked, or a right changed, on another
+	// replica applies here within this long.
 	CredentialTTL time.Duration
 }
 
@@ -74,10 +76,11 @@ func (c Config) Validate() error {
 // Admin is the application service: every command and query of MastraAdmin.
 type Admin struct {
 	cfg    Config
-	writes lastWrites[uuid.UUID] // by user
-	tokens lastWrites[string]    // by token prefix
-	creds  credCache
-	teams  stateCache[team.Team] // by stream; see authorizeTeamGuarded
+	writes lastWrites[uuid.UUID]      // by user
+	tokens lastWrites[string]         // by token prefix
+	creds  credCache[user.Credential] // by token prefix
+	jwts   credCache[Principal]       // by email, for JWT callers
+	teams  stateCache[team.Team]      // by stream; see authorizeTeamGuarded
 }
 
 // New returns an Admin.
@@ -86,7 +89,8 @@ func New(cfg Config) (*Admin, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Admin{cfg: cfg, creds: credCache{ttl: cfg.CredentialTTL}, teams: newStateCache[team.Team](4096)}, nil
+	return &Admin{cfg: cfg, creds: credCache[user.Credential]{ttl: cfg.CredentialTTL},
+		jwts: credCache[Principal]{ttl: cfg.CredentialTTL}, teams: newStateCache[team.Team](4096)}, nil
 }
 
 // Principal is an authenticated caller.

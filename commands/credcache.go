@@ -3,58 +3,59 @@ package commands
 import (
 	"sync"
 	"time"
-
-	"github.com/mastra-admin/mastra-admin/domain/user"
 )
 
 // maxCachedCredentials bounds the credential cache; past it the cache
 // starts over.
 const maxCachedCredentials = 10000
 
-// credCache keeps tokens found in the read model for a few seconds, so
-// that most requests authenticate without a query. Only hits are cached: a
-// flood of made-up tokens cannot fill it. Expiry is still checked on every
-// use; a revocation made in this process is forgotten at once, one made on
-// another replica takes effect here within the TTL.
-type credCache struct {
+// credCache keeps what authenticated a caller for a few seconds, so that
+// most requests authenticate without a query: tokens found in the read
+// model by prefix, and the users that JWTs name, by email. Only hits are
+// cached: a flood of made-up tokens cannot fill it. A token's expiry is
+// still checked on every use, and a JWT's signature and expiry; a change
+// made in this process (a revocation, a platform-admin grant) is forgotten
+// at once, one made on another replica takes effect here within the TTL.
+type credCache[V any] struct {
 	mu      sync.Mutex
 	ttl     time.Duration
-	entries map[string]cachedCredential
+	entries map[string]cachedCredential[V]
 }
 
-type cachedCredential struct {
-	cred user.Credential
+type cachedCredential[V any] struct {
+	cred V
 	at   time.Time
 }
 
-func (c *credCache) get(prefix string, now time.Time) (user.Credential, bool) {
+func (c *credCache[V]) get(key string, now time.Time) (V, bool) {
+	var zero V
 	if c.ttl <= 0 {
-		return user.Credential{}, false
+		return zero, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[prefix]
+	e, ok := c.entries[key]
 	if !ok || now.Sub(e.at) >= c.ttl || now.Before(e.at) {
-		return user.Credential{}, false
+		return zero, false
 	}
 	return e.cred, true
 }
 
-func (c *credCache) put(prefix string, cred user.Credential, now time.Time) {
+func (c *credCache[V]) put(key string, cred V, now time.Time) {
 	if c.ttl <= 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil || len(c.entries) >= maxCachedCredentials {
-		c.entries = map[string]cachedCredential{}
+		c.entries = map[string]cachedCredential[V]{}
 	}
-	c.entries[prefix] = cachedCredential{cred: cred, at: now}
+	c.entries[key] = cachedCredential[V]{cred: cred, at: now}
 }
 
-// forget drops a token, for revocation.
-func (c *credCache) forget(prefix string) {
+// forget drops an entry, for a revocation or a change of rights.
+func (c *credCache[V]) forget(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.entries, prefix)
+	delete(c.entries, key)
 }

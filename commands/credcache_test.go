@@ -13,7 +13,7 @@ import (
 func TestCredentialCache(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
-	c := credCache{ttl: 5 * time.Second}
+	c := credCache[user.Credential]{ttl: 5 * time.Second}
 	cred := user.Credential{TokenID: uuid.New()}
 	_, ok := c.get("abcd1234", now)
 	assert.False(t, ok, "empty")
@@ -29,7 +29,7 @@ func TestCredentialCache(t *testing.T) {
 	_, ok = c.get("abcd1234", now)
 	assert.False(t, ok, "forgotten")
 
-	off := credCache{ttl: -1}
+	off := credCache[user.Credential]{ttl: -1}
 	off.put("abcd1234", cred, now)
 	_, ok = off.get("abcd1234", now)
 	assert.False(t, ok, "a negative TTL disables the cache")

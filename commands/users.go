@@ -66,6 +66,7 @@ func (a *Admin) ensureUser(ctx context.Context, email, name string, admin bool) 
 	})
 	if err == nil && pos != (Position{}) {
 		a.writes.record(result.ID, pos) // the user's own first reads see their registration
+		a.jwts.forget(email)            // their rights may have changed
 	}
 	return result, err
 }
@@ -173,11 +174,17 @@ func (a *Admin) authenticateJWT(ctx context.Context, bearer string, denied error
 		if err != nil {
 			return Principal{}, denied
 		}
+		now := a.cfg.Clock.Now()
+		if p, ok := a.jwts.get(email, now); ok {
+			return p, nil
+		}
 		u, err := a.EnsureUser(ctx, email, "", false)
 		if err != nil {
 			return Principal{}, fmt.Errorf("map %s user %s: %w", id.Provider, email, err)
 		}
-		return Principal{UserID: u.ID, Email: u.Email, PlatformAdmin: u.PlatformAdmin}, nil
+		p := Principal{UserID: u.ID, Email: u.Email, PlatformAdmin: u.PlatformAdmin}
+		a.jwts.put(email, p, now)
+		return p, nil
 	}
 	return Principal{}, denied
 }

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -47,6 +48,21 @@ func TestSupabaseJWTOverHTTP(t *testing.T) {
 	res = e.do(t, "GET", "/api/me", good, nil)
 	assert.Equal(t, user["id"], res.json(t)["user"].(map[string]any)["id"], "the same user next time")
 	assert.Len(t, res.json(t)["teams"], 1)
+	assert.Equal(t, false, res.json(t)["user"].(map[string]any)["platformAdmin"])
+
+	// The JWT's user is cached for a few seconds; a grant made here is seen
+	// at once: a platform admin sees a team she is not a member of.
+	alice := e.token(t, "alice@example.com", false)
+	res = e.do(t, "POST", "/api/teams", alice, strings.NewReader(`{"name":"Private"}`))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	private := res.json(t)["id"].(string)
+	env.CaughtUp(t)
+	res = e.do(t, "GET", "/api/teams/"+private, good, nil)
+	assert.Equal(t, http.StatusNotFound, res.status, "not hers")
+	_, err = env.Admin.EnsureUser(context.Background(), "grace@example.com", "", true)
+	require.NoError(t, err)
+	res = e.do(t, "GET", "/api/teams/"+private, good, nil)
+	assert.Equal(t, http.StatusOK, res.status, "the cached principal was dropped with the grant: %s", res.body)
 
 	for name, tok := range map[string]string{
 		"wrong key": token([]byte("another-secret-another-secret-another"), time.Hour),
