@@ -2,11 +2,8 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/mastra-admin/mastra-admin/eventstore"
 	"github.com/mastra-admin/mastra-admin/migrations"
@@ -16,9 +13,14 @@ import (
 type ConsumerStatus struct {
 	Name     string           `json:"name"`
 	Position int64            `json:"position"`
-	Lag      int64            `json:"lag"`
+	Lag      int64            `json:"lag"` // events still to apply, counted up to MaxCountedLag
 	Parked   *eventstore.Park `json:"parked,omitempty"`
 }
+
+// MaxCountedLag bounds the lag /readyz counts: a consumer far behind (a
+// new projection on a big store) would otherwise cost a scan of its whole
+// backlog on every probe.
+const MaxCountedLag = 10000
 
 // Readiness is the detail of /readyz.
 type Readiness struct {
@@ -82,11 +84,14 @@ func (a *App) consumerStatus(ctx context.Context) ([]ConsumerStatus, error) {
 	for _, p := range a.Projections {
 		s := ConsumerStatus{Name: p.Name()}
 		// Lag counts events after the checkpoint in the gap-safe order; a
-		// caught-up consumer may rest below the greatest global position.
-		err := pool.QueryRow(ctx, `SELECT c.global_position, (SELECT count(*) FROM events e
-			WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position))
-			FROM consumer_checkpoints c WHERE c.consumer = $1`, p.Name()).Scan(&s.Position, &s.Lag)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		// caught-up consumer may rest below the greatest global position. A
+		// consumer that never ran has everything to do.
+		err := pool.QueryRow(ctx, `SELECT coalesce(c.global_position, 0), (SELECT count(*) FROM (SELECT 1 FROM events e
+			WHERE (e.transaction_id, e.global_position) > (coalesce(c.transaction_id, '0'), coalesce(c.global_position, 0))
+			LIMIT $2) behind)
+			FROM (SELECT $1::text AS consumer) q LEFT JOIN consumer_checkpoints c USING (consumer)`,
+			p.Name(), MaxCountedLag).Scan(&s.Position, &s.Lag)
+		if err != nil {
 			return nil, fmt.Errorf("read checkpoint of %s: %w", p.Name(), err)
 		}
 		for i := range parks {
