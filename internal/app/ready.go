@@ -85,10 +85,12 @@ func (a *App) consumerStatus(ctx context.Context) ([]ConsumerStatus, error) {
 		s := ConsumerStatus{Name: p.Name()}
 		// Lag counts events after the checkpoint in the gap-safe order; a
 		// caught-up consumer may rest below the greatest global position. A
-		// consumer that never ran has everything to do.
+		// consumer that never ran has everything to do. ORDER BY makes the
+		// planner walk the primary key: it has no statistics for xid8
+		// ranges, guesses a third of the table and would scan all of it.
 		err := pool.QueryRow(ctx, `SELECT coalesce(c.global_position, 0), (SELECT count(*) FROM (SELECT 1 FROM events e
 			WHERE (e.transaction_id, e.global_position) > (coalesce(c.transaction_id, '0'), coalesce(c.global_position, 0))
-			LIMIT $2) behind)
+			ORDER BY e.transaction_id, e.global_position LIMIT $2) behind)
 			FROM (SELECT $1::text AS consumer) q LEFT JOIN consumer_checkpoints c USING (consumer)`,
 			p.Name(), MaxCountedLag).Scan(&s.Position, &s.Lag)
 		if err != nil {
