@@ -26,6 +26,7 @@ func Connect(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 	if !strings.Contains(databaseURL, "pool_max_conns") {
 		cfg.MaxConns = DefaultMaxConns
 	}
+	ConfigurePool(cfg)
 	if err := EnsureDatabase(ctx, cfg.ConnConfig); err != nil {
 		return nil, err
 	}

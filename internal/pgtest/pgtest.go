@@ -58,6 +58,7 @@ func NewEmpty(t testing.TB) *DB {
 	cfg, err := pgxpool.ParseConfig(u)
 	require.NoError(t, err)
 	cfg.MaxConns = eventstore.DefaultMaxConns
+	eventstore.ConfigurePool(cfg)
 	require.NoError(t, eventstore.EnsureDatabase(ctx, cfg.ConnConfig))
 
 	admin, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
