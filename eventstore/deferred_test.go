@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -26,6 +27,15 @@ func deferredHandler(name string) message.NoPublishHandlerFunc {
 		b.Queue(`INSERT INTO checked (consumer, position) VALUES ($1, $2)`, name, e.Position.GlobalPosition)
 		return nil
 	}
+}
+
+// checked lists the positions a deferredHandler consumer wrote.
+func (h *harness) checked(consumer string) []int64 {
+	rows, err := h.db.Pool.Query(context.Background(), `SELECT position FROM checked WHERE consumer = $1 ORDER BY position`, consumer)
+	require.NoError(h.t, err)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	require.NoError(h.t, err)
+	return out
 }
 
 func TestDeferredWriteFailureIsIsolatedAndParks(t *testing.T) {
@@ -53,30 +63,13 @@ func TestDeferredWriteFailureIsIsolatedAndParks(t *testing.T) {
 	<-r.Running()
 	defer r.Close()
 
-	positions := func(consumer string) []int64 {
-		rows, err := h.db.Pool.Query(context.Background(), `SELECT position FROM checked WHERE consumer = $1 ORDER BY position`, consumer)
-		require.NoError(t, err)
-		defer rows.Close()
-		var out []int64
-		for rows.Next() {
-			var p int64
-			require.NoError(t, rows.Scan(&p))
-			out = append(out, p)
-		}
-		return out
-	}
-	require.Eventually(t, func() bool { return len(positions("lenient")) == 10 }, 10*time.Second, 10*time.Millisecond)
-	var parks []eventstore.Park
-	require.Eventually(t, func() bool {
-		parks, err = eventstore.Parks(context.Background(), h.db.Pool)
-		require.NoError(t, err)
-		return len(parks) == 1
-	}, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return len(h.checked("lenient")) == 10 }, 10*time.Second, 10*time.Millisecond)
+	parks := h.waitParks(1)
 	assert.Equal(t, "strict", parks[0].Consumer)
 	assert.Equal(t, bad, parks[0].GlobalPosition, "the failing event is found inside its batch")
 	assert.Contains(t, parks[0].Error, "check constraint")
-	assert.Equal(t, want[:6], positions("strict"), "the events before it were applied one by one, once each")
-	assert.Equal(t, want, positions("lenient"))
+	assert.Equal(t, want[:6], h.checked("strict"), "the events before it were applied one by one, once each")
+	assert.Equal(t, want, h.checked("lenient"))
 }
 
 func itoa(n int64) string {

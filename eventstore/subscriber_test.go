@@ -220,13 +220,7 @@ func TestPoisonEventParksOnlyItsConsumer(t *testing.T) {
 	defer stop()
 
 	assert.Equal(t, want, h.waitApplied("good", 10))
-	var parks []eventstore.Park
-	require.Eventually(t, func() bool {
-		var err error
-		parks, err = eventstore.Parks(context.Background(), h.db.Pool)
-		require.NoError(t, err)
-		return len(parks) == 1
-	}, 10*time.Second, 10*time.Millisecond)
+	parks := h.waitParks(1)
 	assert.Equal(t, "bad", parks[0].Consumer)
 	assert.Equal(t, poison, parks[0].GlobalPosition)
 	assert.Contains(t, parks[0].Error, "cannot apply this event")
