@@ -38,15 +38,21 @@ func (h *harness) checked(consumer string) []int64 {
 	return out
 }
 
+// createChecked makes the table deferredHandler writes to; its CHECK
+// rejects consumer strict's write of position bad.
+func (h *harness) createChecked(bad int64) {
+	_, err := h.db.Pool.Exec(context.Background(), `CREATE TABLE checked (consumer TEXT, position BIGINT,
+		CHECK (consumer <> 'strict' OR position <> `+itoa(bad)+`))`)
+	require.NoError(h.t, err)
+}
+
 func TestDeferredWriteFailureIsIsolatedAndParks(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	want := h.appendN(10)
 	bad := want[6]
+	h.createChecked(bad)
 	ctx := context.Background()
-	_, err := h.db.Pool.Exec(ctx, `CREATE TABLE checked (consumer TEXT, position BIGINT,
-		CHECK (consumer <> 'strict' OR position <> `+itoa(bad)+`))`)
-	require.NoError(t, err)
 
 	n := eventstore.NewNotifier(h.db.Pool, h.log)
 	ctx, cancel := context.WithCancel(ctx)

@@ -112,13 +112,7 @@ func TestGroupParksOnlyTheFailingConsumer(t *testing.T) {
 	var attempts, goodApplies atomic.Int32
 	stop := h.runGroup(context.Background(), 3, false,
 		consumerSpec{name: "good", fail: func(eventstore.Event) error { goodApplies.Add(1); return nil }},
-		consumerSpec{name: "bad", fail: func(e eventstore.Event) error {
-			if e.Position.GlobalPosition == poison {
-				attempts.Add(1)
-				return errors.New("cannot apply this event")
-			}
-			return nil
-		}},
+		consumerSpec{name: "bad", fail: failAt(poison, &attempts)},
 	)
 	defer stop()
 
@@ -192,10 +186,8 @@ func TestGroupDeferredWriteFailureParksOnlyItsConsumer(t *testing.T) {
 	h := newHarness(t)
 	want := h.appendN(10)
 	bad := want[6]
+	h.createChecked(bad)
 	ctx := context.Background()
-	_, err := h.db.Pool.Exec(ctx, `CREATE TABLE checked (consumer TEXT, position BIGINT,
-		CHECK (consumer <> 'strict' OR position <> `+itoa(bad)+`))`)
-	require.NoError(t, err)
 	stop := h.runGroup(ctx, 100, true, consumerSpec{name: "lenient"}, consumerSpec{name: "strict"})
 	defer stop()
 

@@ -57,6 +57,17 @@ func recordHandler(name string, fail func(eventstore.Event) error) message.NoPub
 	}
 }
 
+// failAt fails every attempt to apply the event at poison, counting them.
+func failAt(poison int64, attempts *atomic.Int32) func(eventstore.Event) error {
+	return func(e eventstore.Event) error {
+		if e.Position.GlobalPosition == poison {
+			attempts.Add(1)
+			return errors.New("cannot apply this event")
+		}
+		return nil
+	}
+}
+
 type consumerSpec struct {
 	name string
 	fail func(eventstore.Event) error
@@ -209,13 +220,7 @@ func TestPoisonEventParksOnlyItsConsumer(t *testing.T) {
 	// Batches of 3 put the poison event inside a batch, after others.
 	_, stop := h.run(context.Background(), 3, nil,
 		consumerSpec{name: "good"},
-		consumerSpec{name: "bad", fail: func(e eventstore.Event) error {
-			if e.Position.GlobalPosition == poison {
-				attempts.Add(1)
-				return errors.New("cannot apply this event")
-			}
-			return nil
-		}},
+		consumerSpec{name: "bad", fail: failAt(poison, &attempts)},
 	)
 	defer stop()
 
