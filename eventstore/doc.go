@@ -8,6 +8,13 @@
 // (transaction_id, global_position), so an event that commits late is never
 // skipped (the scheme of watermill-sql v4).
 //
+// An append can carry conditions in its one statement (AppendIf): unique
+// values claimed or freed (Claim), and guards that a stream it does not
+// write is still at a version (Guard), so a decision made on a cached state
+// holds at commit.
+//
 // Durable, checkpointed, ordered consumers are exposed as Watermill
 // subscribers (Subscriber), woken by LISTEN/NOTIFY with polling as fallback.
+// Several consumers can share one transaction per batch as a group
+// (GroupTopic), each keeping its own checkpoint, lock and park.
 package eventstore
