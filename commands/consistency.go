@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,14 +28,44 @@ type lastWrites[K comparable] struct {
 	pos map[K]Position
 }
 
+// maxRemembered bounds lastWrites: past it, the older half is forgotten.
+// Those writes are thousands of commands old; the read models have long
+// applied them, so forgetting them only skips a wait that would not wait.
+const maxRemembered = 10000
+
 func (l *lastWrites[K]) record(user K, pos Position) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.pos == nil {
 		l.pos = map[K]Position{}
 	}
+	if _, known := l.pos[user]; !known && len(l.pos) >= maxRemembered {
+		l.forgetOlderHalf()
+	}
 	if l.pos[user].less(pos) {
 		l.pos[user] = pos
+	}
+}
+
+func (l *lastWrites[K]) forgetOlderHalf() {
+	all := make([]Position, 0, len(l.pos))
+	for _, p := range l.pos {
+		all = append(all, p)
+	}
+	slices.SortFunc(all, func(a, b Position) int {
+		switch {
+		case a.less(b):
+			return -1
+		case b.less(a):
+			return 1
+		}
+		return 0
+	})
+	median := all[len(all)/2]
+	for k, p := range l.pos {
+		if p.less(median) {
+			delete(l.pos, k)
+		}
 	}
 }
 
