@@ -211,3 +211,31 @@ func TestGroupTopicIsValidated(t *testing.T) {
 		assert.Error(t, err, "topic %q", topic)
 	}
 }
+
+func TestGroupDoesNotHoldCurrentConsumersBackForOneFarBehind(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	old := h.appendN(300)
+	// current has applied everything already; fresh (a projection added to
+	// this store, say) starts from zero and is slow.
+	require.NoError(t, eventstore.EnsureCheckpoint(ctx, h.db.Pool, "current"))
+	tx, err := h.db.Pool.Begin(ctx)
+	require.NoError(t, err)
+	var last eventstore.Position
+	require.NoError(t, tx.QueryRow(ctx, `SELECT transaction_id, global_position FROM events WHERE global_position = $1`, old[299]).
+		Scan(&last.TransactionID, &last.GlobalPosition))
+	require.NoError(t, eventstore.SaveCheckpoint(ctx, tx, "current", last))
+	require.NoError(t, tx.Commit(ctx))
+
+	slow := func(eventstore.Event) error { time.Sleep(5 * time.Millisecond); return nil }
+	stop := h.runGroup(ctx, 10, false, consumerSpec{name: "fresh", fail: slow}, consumerSpec{name: "current"})
+	defer stop()
+	require.Eventually(t, func() bool { return len(h.applied("fresh")) >= 10 }, 10*time.Second, 5*time.Millisecond)
+	news := h.appendN(1)
+	assert.Equal(t, news, h.waitApplied("current", 1), "the current consumer gets the new event")
+	assert.Less(t, len(h.applied("fresh")), 300,
+		"... while the far-behind one is still catching up (at 5 ms an event, 300 take 1.5 s)")
+	assert.Len(t, h.waitApplied("fresh", 301), 301, "and that one catches up too")
+	assert.Len(t, h.applied("current"), 1)
+}
