@@ -69,6 +69,20 @@ func (h *harness) runGroup(ctx context.Context, batch int, deferred bool, specs 
 	}
 }
 
+// setCheckpoint moves consumer's checkpoint to the event at global position.
+func (h *harness) setCheckpoint(consumer string, global int64) {
+	ctx := context.Background()
+	require.NoError(h.t, eventstore.EnsureCheckpoint(ctx, h.db.Pool, consumer))
+	tx, err := h.db.Pool.Begin(ctx)
+	require.NoError(h.t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	var pos eventstore.Position
+	require.NoError(h.t, tx.QueryRow(ctx, `SELECT transaction_id, global_position FROM events WHERE global_position = $1`, global).
+		Scan(&pos.TransactionID, &pos.GlobalPosition))
+	require.NoError(h.t, eventstore.SaveCheckpoint(ctx, tx, consumer, pos))
+	require.NoError(h.t, tx.Commit(ctx))
+}
+
 func (h *harness) checkpoint(consumer string) int64 {
 	var pos int64
 	require.NoError(h.t, h.db.Pool.QueryRow(context.Background(),
@@ -162,15 +176,7 @@ func TestGroupLeavesACheckpointThatIsAheadAlone(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	want := h.appendN(10)
-	// A replay moved ahead's checkpoint to the 6th event.
-	require.NoError(t, eventstore.EnsureCheckpoint(ctx, h.db.Pool, "ahead"))
-	tx, err := h.db.Pool.Begin(ctx)
-	require.NoError(t, err)
-	var sixth eventstore.Position
-	require.NoError(t, tx.QueryRow(ctx, `SELECT transaction_id, global_position FROM events WHERE global_position = $1`, want[5]).
-		Scan(&sixth.TransactionID, &sixth.GlobalPosition))
-	require.NoError(t, eventstore.SaveCheckpoint(ctx, tx, "ahead", sixth))
-	require.NoError(t, tx.Commit(ctx))
+	h.setCheckpoint("ahead", want[5]) // a replay moved it to the 6th event
 
 	stop := h.runGroup(ctx, 4, false, consumerSpec{name: "ahead"}, consumerSpec{name: "behind"})
 	defer stop()
@@ -219,14 +225,7 @@ func TestGroupDoesNotHoldCurrentConsumersBackForOneFarBehind(t *testing.T) {
 	old := h.appendN(300)
 	// current has applied everything already; fresh (a projection added to
 	// this store, say) starts from zero and is slow.
-	require.NoError(t, eventstore.EnsureCheckpoint(ctx, h.db.Pool, "current"))
-	tx, err := h.db.Pool.Begin(ctx)
-	require.NoError(t, err)
-	var last eventstore.Position
-	require.NoError(t, tx.QueryRow(ctx, `SELECT transaction_id, global_position FROM events WHERE global_position = $1`, old[299]).
-		Scan(&last.TransactionID, &last.GlobalPosition))
-	require.NoError(t, eventstore.SaveCheckpoint(ctx, tx, "current", last))
-	require.NoError(t, tx.Commit(ctx))
+	h.setCheckpoint("current", old[299])
 
 	slow := func(eventstore.Event) error { time.Sleep(5 * time.Millisecond); return nil }
 	stop := h.runGroup(ctx, 10, false, consumerSpec{name: "fresh", fail: slow}, consumerSpec{name: "current"})
