@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sirupsen/logrus"
 )
 
@@ -46,6 +47,12 @@ func (c *consumer) isolated() (string, bool) {
 // returns false to stop.
 func (c *consumer) flushFailed(ctx context.Context, fe *flushError) bool {
 	log := c.log.WithFields(logrus.Fields{"event_type": fe.last.Type, "position": fe.last.Position.GlobalPosition})
+	if !poisonous(fe.err) {
+		// The database, not the event: the connection, a deadlock, a
+		// shutdown. Retried as long as it lasts; nothing is parked for it.
+		log.WithError(fe.err).Warn("batch writes failed for a reason that passes; retrying")
+		return c.sleep(ctx, c.s.cfg.RetryInterval, nil)
+	}
 	if fe.size > 1 || len(fe.consumers) > 1 {
 		log.WithError(fe.err).Warn("batch writes failed; replaying its events one at a time")
 		c.iso = isolation{on: true, until: fe.last.Position}
@@ -71,6 +78,28 @@ func (c *consumer) flushFailed(ctx context.Context, fe *flushError) bool {
 	}
 	log.WithError(fe.err).WithField("attempt", c.iso.failures).Warn("event writes failed; retrying")
 	return c.sleep(ctx, wait, nil)
+}
+
+// poisonous reports whether a write error can come from the event itself
+// (bad data, a broken constraint, a statement the projection got wrong),
+// so that retrying the same event will fail the same way. Errors of the
+// connection, transaction conflicts (serialization, deadlock), resources,
+// shutdowns and cancellations are not: they pass.
+func poisonous(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || len(pgErr.Code) < 2 {
+		return false // no answer from the server: the connection failed
+	}
+	switch pgErr.Code[:2] {
+	case "08", // connection exception
+		"40", // transaction rollback: serialization failure, deadlock
+		"53", // insufficient resources
+		"55", // object not in prerequisite state: lock not available
+		"57", // operator intervention: shutdown, query canceled
+		"58": // system error
+		return false
+	}
+	return true
 }
 
 // parkError is a handler failure that parks consumers on event, the

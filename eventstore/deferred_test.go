@@ -81,3 +81,45 @@ func TestDeferredWriteFailureIsIsolatedAndParks(t *testing.T) {
 func itoa(n int64) string {
 	return fmt.Sprint(n)
 }
+
+func TestDeferredWritesFailingForTheDatabaseAreRetriedNotParked(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	// flaky() fails with a deadlock three times (a sequence does not roll
+	// back), then succeeds: the database's trouble, not the event's.
+	_, err := h.db.Pool.Exec(ctx, `CREATE SEQUENCE attempts;
+		CREATE FUNCTION flaky() RETURNS void LANGUAGE plpgsql AS $$
+		BEGIN
+			IF nextval('attempts') <= 3 THEN
+				RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01';
+			END IF;
+		END $$`)
+	require.NoError(t, err)
+	h.createChecked(-1)
+	want := h.appendN(5)
+
+	n := eventstore.NewNotifier(h.db.Pool, h.log)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go n.Run(ctx)
+	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: h.store, Notifier: n, Logger: h.log,
+		Parker: h.parker, BatchSize: 100, RetryInterval: 5 * time.Millisecond, FlushRetries: 1})
+	require.NoError(t, err)
+	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: h.log, Parker: h.parker})
+	require.NoError(t, err)
+	r.AddConsumerHandler("c", "c", sub, func(msg *message.Message) error {
+		b, _ := eventstore.DeferredFromContext(msg.Context())
+		b.Queue(`SELECT flaky()`)
+		return deferredHandler("c")(msg)
+	})
+	go func() { _ = r.Run(ctx) }()
+	<-r.Running()
+	defer r.Close()
+
+	require.Eventually(t, func() bool { return len(h.checked("c")) == 5 }, 10*time.Second, 10*time.Millisecond)
+	assert.Equal(t, want, h.checked("c"), "applied once each, after the failures passed")
+	parks, err := eventstore.Parks(ctx, h.db.Pool)
+	require.NoError(t, err)
+	assert.Empty(t, parks, "more failures than FlushRetries, yet nothing parked")
+}
