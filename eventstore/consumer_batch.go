@@ -226,6 +226,11 @@ func (c *consumer) deliver(ctx context.Context, tx Tx, e Event, deferred *pgx.Ba
 func (c *consumer) nacked(msg *message.Message, e Event, targets []string) error {
 	if c.s.cfg.Parker != nil {
 		if reason, parked := c.s.cfg.Parker.take(msg.UUID); parked {
+			if transient(reason) {
+				c.log.WithError(reason).WithField("position", e.Position.GlobalPosition).
+					Warn("handler failed for a reason that passes; the batch is tried again")
+				return errBatchAbandoned
+			}
 			park := targets
 			if name, ok := failedConsumer(reason); ok && slices.Contains(targets, name) {
 				park = []string{name}

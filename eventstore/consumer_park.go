@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"net"
+
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sirupsen/logrus"
 )
@@ -90,16 +92,34 @@ func poisonous(err error) bool {
 	if !errors.As(err, &pgErr) || len(pgErr.Code) < 2 {
 		return false // no answer from the server: the connection failed
 	}
-	switch pgErr.Code[:2] {
+	return !transientCode(pgErr.Code)
+}
+
+// transientCode reports whether a SQLSTATE is the database's passing
+// trouble rather than the statement's.
+func transientCode(code string) bool {
+	switch code[:2] {
 	case "08", // connection exception
 		"40", // transaction rollback: serialization failure, deadlock
 		"53", // insufficient resources
 		"55", // object not in prerequisite state: lock not available
 		"57", // operator intervention: shutdown, query canceled
 		"58": // system error
-		return false
+		return true
 	}
-	return true
+	return false
+}
+
+// transient reports whether a handler's error is the database's passing
+// trouble (a transient SQLSTATE, a lost connection) rather than the
+// event's. A handler's own errors are not: they park.
+func transient(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return len(pgErr.Code) >= 2 && transientCode(pgErr.Code)
+	}
+	var netErr net.Error
+	return pgconn.SafeToRetry(err) || errors.As(err, &netErr) || errors.Is(err, net.ErrClosed)
 }
 
 // parkError is a handler failure that parks consumers on event, the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -31,4 +32,13 @@ func TestPoisonousTellsTheEventFromTheDatabase(t *testing.T) {
 	}
 	assert.False(t, poisonous(errors.New("write: broken pipe")), "no answer from the server")
 	assert.False(t, poisonous(context.DeadlineExceeded))
+}
+
+func TestTransientTellsTheDatabaseFromTheHandler(t *testing.T) {
+	t.Parallel()
+	assert.True(t, transient(fmt.Errorf("apply: %w", &pgconn.PgError{Code: "40P01"})), "deadlock")
+	assert.True(t, transient(fmt.Errorf("apply: %w", &pgconn.PgError{Code: "57P01"})), "shutdown")
+	assert.False(t, transient(fmt.Errorf("apply: %w", &pgconn.PgError{Code: "23505"})), "unique violation")
+	assert.False(t, transient(errors.New("cannot apply this event")), "the handler's own error")
+	assert.True(t, transient(&net.OpError{Op: "read", Err: errors.New("connection reset")}), "lost connection")
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -257,4 +258,22 @@ func TestSameNameConsumersCompete(t *testing.T) {
 	}
 	assert.Equal(t, want, got, "three processes, one ordered delivery, each event once")
 	assert.Len(t, h.applied("shared"), 200)
+}
+
+func TestHandlerFailingForTheDatabaseIsRetriedNotParked(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	want := h.appendN(5)
+	var failures atomic.Int32
+	_, stop := h.run(context.Background(), 10, nil, consumerSpec{name: "c", fail: func(e eventstore.Event) error {
+		if e.Position.GlobalPosition == want[2] && failures.Add(1) <= 6 { // more than the router's retries
+			return fmt.Errorf("apply: %w", &pgconn.PgError{Code: "40P01", Message: "deadlock detected"})
+		}
+		return nil
+	}})
+	defer stop()
+	assert.Equal(t, want, h.waitApplied("c", 5), "applied once each, after the deadlocks passed")
+	parks, err := eventstore.Parks(context.Background(), h.db.Pool)
+	require.NoError(t, err)
+	assert.Empty(t, parks)
 }
