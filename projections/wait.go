@@ -109,11 +109,15 @@ func (w *Waiter) WaitForHead(ctx context.Context) error {
 	return w.WaitFor(ctx, pos)
 }
 
-// checkDB reads the checkpoints, for consumers running elsewhere.
+// checkDB reads the checkpoints, for consumers running elsewhere. A parked
+// consumer is not waited for: it will not move until someone fixes it, and
+// every read would otherwise take the whole timeout meanwhile (/readyz
+// reports it degraded).
 func (w *Waiter) checkDB(ctx context.Context, pos eventstore.Position) (bool, error) {
 	var behind int
-	err := w.db.QueryRow(ctx, `SELECT $1::int - count(*) FROM consumer_checkpoints
-		WHERE consumer = ANY($2) AND (transaction_id, global_position) >= ($3::xid8, $4::bigint)`,
+	err := w.db.QueryRow(ctx, `SELECT $1::int - count(*) FROM consumer_checkpoints c
+		WHERE consumer = ANY($2) AND ((transaction_id, global_position) >= ($3::xid8, $4::bigint)
+			OR EXISTS (SELECT 1 FROM consumer_parks p WHERE p.consumer = c.consumer))`,
 		len(w.consumers), w.consumers, pos.TransactionID, pos.GlobalPosition).Scan(&behind)
 	if err != nil {
 		if ctx.Err() != nil {
