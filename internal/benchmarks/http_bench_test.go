@@ -59,7 +59,7 @@ func BenchmarkCreateTeamHTTP(b *testing.B) {
 		_, err = io.Copy(io.Discard, res.Body)
 		return err
 	}
-	const rounds, clients, each = 3, 8, 250
+	const rounds, clients, each = 5, 8, 250
 	for n := 0; n < b.N; n++ {
 		var apiTime, rawTime time.Duration
 		for r := -1; r < rounds; r++ { // round -1 warms both up (connections, prepared statements) untimed

@@ -118,7 +118,7 @@ func BenchmarkCreateProjectHTTP(b *testing.B) {
 		}
 		return nil
 	}
-	const rounds, clients, each = 3, 8, 200
+	const rounds, clients, each = 5, 8, 200
 	for n := 0; n < b.N; n++ {
 		var apiTime, rawTime time.Duration
 		for r := -1; r < rounds; r++ { // round -1 warms both up (connections, prepared statements) untimed
