@@ -16,6 +16,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/adapters/auditexport"
 	"github.com/mastra-admin/mastra-admin/adapters/httpapi"
+	core "github.com/mastra-admin/mastra-admin/internal/app"
 )
 
 func newServeCmd(a *app) *cobra.Command {
@@ -43,7 +44,8 @@ flight finish, consumers finish or roll back their batch.`,
 			defer pool.Close()
 
 			reg := prometheus.NewRegistry()
-			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+				core.NewConsumerCollector(c))
 			auditKey, err := auditexport.LoadOrCreateKey(cfg.DataDir)
 			if err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -151,6 +152,16 @@ func TestServe(t *testing.T) {
 	resp = call(t, http.MethodGet, base+"/api/teams/"+created.ID, token, "", &got)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "read your writes: %+v", got)
 	assert.Equal(t, created, got)
+
+	metrics, err := http.Get(base + "/metrics")
+	require.NoError(t, err)
+	body, err := io.ReadAll(metrics.Body)
+	metrics.Body.Close()
+	require.NoError(t, err)
+	for _, want := range []string{`mastra_admin_consumer_position{consumer="teams"}`, `mastra_admin_consumer_lag_events{consumer="audit"}`,
+		`mastra_admin_consumer_parked{consumer="users"} 0`, `mastra_admin_consumers_scrape_ok 1`} {
+		assert.Contains(t, string(body), want, "the consumers are in /metrics")
+	}
 
 	srv.cancel()
 	code := srv.wait(t, 10*time.Second)

@@ -3,9 +3,12 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,4 +76,48 @@ func TestReadinessCountsLagUpToACap(t *testing.T) {
 	for _, c := range r.Consumers {
 		assert.EqualValues(t, app.MaxCountedLag, c.Lag, "%s: counted up to the cap", c.Name)
 	}
+}
+
+func TestConsumerMetrics(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	a, err := app.New(app.Config{Pool: db.Pool, Logger: logrus.NewEntry(logrus.New())}) // consumers not running
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = a.Store.Append(ctx, "s-1", eventstore.NoStream,
+		eventstore.EventData{ID: uuid.Must(uuid.NewV7()), Type: "x.Happened", Payload: []byte(`{}`)},
+		eventstore.EventData{ID: uuid.Must(uuid.NewV7()), Type: "x.Happened", Payload: []byte(`{}`)})
+	require.NoError(t, err)
+	_, err = db.Pool.Exec(ctx, `INSERT INTO consumer_parks (consumer, global_position, event_id, event_type, error)
+		VALUES ('teams', 1, $1, 'x.Happened', 'duplicate key')`, uuid.New())
+	require.NoError(t, err)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(app.NewConsumerCollector(a))
+	want := `
+# HELP mastra_admin_consumer_lag_events Events recorded but not yet applied by the consumer (counted up to 10000).
+# TYPE mastra_admin_consumer_lag_events gauge
+mastra_admin_consumer_lag_events{consumer="audit"} 2
+mastra_admin_consumer_lag_events{consumer="projects"} 2
+mastra_admin_consumer_lag_events{consumer="teams"} 2
+mastra_admin_consumer_lag_events{consumer="users"} 2
+# HELP mastra_admin_consumer_parked 1 when the consumer is parked on a poison event.
+# TYPE mastra_admin_consumer_parked gauge
+mastra_admin_consumer_parked{consumer="audit"} 0
+mastra_admin_consumer_parked{consumer="projects"} 0
+mastra_admin_consumer_parked{consumer="teams"} 1
+mastra_admin_consumer_parked{consumer="users"} 0
+# HELP mastra_admin_consumers_scrape_ok 1 when the consumers' state could be read from the database.
+# TYPE mastra_admin_consumers_scrape_ok gauge
+mastra_admin_consumers_scrape_ok 1
+`
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(want),
+		"mastra_admin_consumer_lag_events", "mastra_admin_consumer_parked", "mastra_admin_consumers_scrape_ok"))
+
+	db.Pool.Close()
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(`
+# HELP mastra_admin_consumers_scrape_ok 1 when the consumers' state could be read from the database.
+# TYPE mastra_admin_consumers_scrape_ok gauge
+mastra_admin_consumers_scrape_ok 0
+`), "mastra_admin_consumers_scrape_ok"), "no database: the scrape says so instead of failing")
 }
