@@ -139,6 +139,7 @@ func metaFor(ctx context.Context, p Principal) Meta {
 type write struct {
 	claims  []Claim
 	guards  []Guard
+	limit   *Limit
 	appends []Append
 }
 
@@ -156,7 +157,7 @@ func (a *Admin) execute(ctx context.Context, p Principal, decide decision) (Posi
 		if len(w.appends) == 0 {
 			return Position{}, nil
 		}
-		pos, err := a.cfg.Store.Append(ctx, metaFor(ctx, p), Conditions{Claims: w.claims, Guards: w.guards}, w.appends...)
+		pos, err := a.cfg.Store.Append(ctx, metaFor(ctx, p), Conditions{Claims: w.claims, Guards: w.guards, Limit: w.limit}, w.appends...)
 		for _, ap := range w.appends {
 			a.teams.drop(ap.StreamID) // changed, or found changed
 		}

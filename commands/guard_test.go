@@ -3,18 +3,21 @@ package commands_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mastra-admin/mastra-admin/adapters/source/local"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/license"
 	"github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/internal/apptest"
 )
@@ -100,4 +103,71 @@ func TestProjectWritesHoldAgainstTeamChangesOnAnotherReplica(t *testing.T) {
 		names = append(names, p.Name)
 	}
 	assert.ElementsMatch(t, []string{"First", "By Bob", "After Rename"}, names)
+}
+
+// TestLicenseLimitsHoldUnderConcurrency creates teams and projects in
+// parallel under the community license: never more than it allows.
+func TestLicenseLimitsHoldUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	folder := filepath.Join(base, "math")
+	require.NoError(t, os.MkdirAll(folder, 0o755))
+	sources, err := local.New([]string{base})
+	require.NoError(t, err)
+	env := apptest.Start(t, func(c *app.Config) { c.Commands.License, c.Commands.Sources = license.CommunityLicense(), sources })
+	ctx := context.Background()
+	alice := principal(t, env, "alice@example.com", false)
+
+	created := make(chan uuid.UUID, 12)
+	refused := make(chan error, 12)
+	var wg sync.WaitGroup
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			t, err := env.Admin.CreateTeam(ctx, alice, commands.CreateTeamInput{Name: fmt.Sprintf("Team %d", i)})
+			if err != nil {
+				refused <- err
+				return
+			}
+			created <- t.ID
+		}(i)
+	}
+	wg.Wait()
+	close(created)
+	close(refused)
+	var teams []uuid.UUID
+	for id := range created {
+		teams = append(teams, id)
+	}
+	assert.Len(t, teams, license.CommunityLicense().Limits.Teams, "12 at once under a limit of 3")
+	for err := range refused {
+		assert.ErrorIs(t, err, domain.ErrLicenseRequired)
+		assert.Contains(t, err.Error(), "allows 3 teams")
+	}
+
+	src, _ := json.Marshal(map[string]string{"path": folder})
+	errs := make([]error, 14)
+	for i := range errs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, errs[i] = env.Admin.CreateProject(ctx, alice, teams[i%len(teams)],
+				commands.ProjectInput{Name: fmt.Sprintf("P %d", i), SourceType: "local", SourceConfig: src})
+		}(i)
+	}
+	wg.Wait()
+	made := 0
+	for _, err := range errs {
+		if err == nil {
+			made++
+		} else {
+			assert.ErrorIs(t, err, domain.ErrLicenseRequired)
+		}
+	}
+	assert.Equal(t, license.CommunityLicense().Limits.Projects, made, "14 at once, across teams, under a limit of 10")
+
+	require.NoError(t, env.Admin.DeleteTeam(ctx, alice, teams[0]))
+	_, err = env.Admin.CreateTeam(ctx, alice, commands.CreateTeamInput{Name: "After Delete"})
+	assert.NoError(t, err, "deleting a team frees its place")
 }

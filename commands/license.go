@@ -1,7 +1,7 @@
 package commands
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,16 +29,24 @@ func (a *Admin) License() LicenseView {
 	return v
 }
 
-// allowNew checks the license before one more resource of kind is made.
-// Resources are counted only under a limit: a count scans the read model,
-// and an unlimited license has nothing to compare it with.
-func (a *Admin) allowNew(ctx context.Context, kind string, count func(context.Context) (int, error), limit int) error {
-	n := 0
-	if limit > 0 {
-		var err error
-		if n, err = count(ctx); err != nil {
-			return fmt.Errorf("count %s: %w", kind, err)
-		}
+// licensed checks the license before one more resource of kind is made,
+// and returns the limit its append must hold to (nil: unlimited). The
+// count is not taken here but in the append, from the resources' claims
+// (scopePrefix), under a lock: concurrent creations cannot overshoot it.
+func (a *Admin) licensed(kind, scopePrefix string, max int) (*Limit, error) {
+	if err := a.cfg.License.AllowNew(kind, 0, 0, a.cfg.Clock.Now()); err != nil {
+		return nil, err // expired past grace
 	}
-	return a.cfg.License.AllowNew(kind, n, limit, a.cfg.Clock.Now())
+	if max <= 0 {
+		return nil, nil
+	}
+	return &Limit{ScopePrefix: scopePrefix, Max: max}, nil
+}
+
+// limitError turns a reached limit into the license's refusal.
+func (a *Admin) limitError(err error, kind string, max int) error {
+	if errors.Is(err, ErrLimitReached) {
+		return a.cfg.License.AllowNew(kind, max, max, a.cfg.Clock.Now())
+	}
+	return err
 }

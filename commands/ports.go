@@ -60,11 +60,24 @@ type Guard struct {
 }
 
 // Conditions go with an append: claims taken and freed, guards that must
-// hold.
+// hold, and a limit on the claims of a kind.
 type Conditions struct {
 	Claims []Claim
 	Guards []Guard
+	Limit  *Limit
 }
+
+// Limit bounds how many claims may exist in the scopes starting with
+// ScopePrefix after the append (the license's teams or projects); appends
+// under the same limit are serialized, so concurrent ones cannot overshoot.
+type Limit struct {
+	ScopePrefix string
+	Max         int
+}
+
+// ErrLimitReached is what an EventStore returns when an append would pass
+// its Limit.
+var ErrLimitReached = errors.New("commands: limit reached")
 
 // Claim takes (or, with Release, frees) a unique value in a scope for an
 // owner, atomically with an append.
@@ -108,9 +121,7 @@ type ReadModel interface {
 	Project(ctx context.Context, id uuid.UUID) (project.View, bool, error)
 	ProjectForMember(ctx context.Context, id, userID uuid.UUID) (project.View, domain.Role, bool, error)
 	ProjectsOf(ctx context.Context, teamID uuid.UUID) ([]project.View, error)
-	CountTeams(ctx context.Context) (int, error)
 	ProjectEnv(ctx context.Context, projectID uuid.UUID) ([]project.SealedEnv, error)
-	CountProjects(ctx context.Context) (int, error)
 	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
 }

@@ -56,7 +56,9 @@ func (a *Admin) CreateProject(ctx context.Context, p Principal, teamID uuid.UUID
 	if err != nil {
 		return project.View{}, err
 	}
-	if err := a.allowNew(ctx, "projects", a.cfg.Reads.CountProjects, a.cfg.License.Limits.Projects); err != nil {
+	maxProjects := a.cfg.License.Limits.Projects
+	limit, err := a.licensed("projects", project.SlugScopePrefix, maxProjects)
+	if err != nil {
 		return project.View{}, err
 	}
 	var view project.View
@@ -83,13 +85,14 @@ func (a *Admin) CreateProject(ctx context.Context, p Principal, teamID uuid.UUID
 		return write{
 			claims:  []Claim{{Scope: project.SlugScope(teamID), Value: c.Slug, Owner: id, At: now}},
 			guards:  []Guard{guard},
+			limit:   limit,
 			appends: []Append{{StreamID: project.StreamID(id), Expected: NoStream, Events: a.events(evs...)}},
 		}, nil
 	})
 	if errors.Is(err, ErrClaimTaken) {
 		return project.View{}, domain.Errorf(domain.KindConflict, "project slug %q is taken in this team", slug)
 	}
-	return view, err
+	return view, a.limitError(err, "projects", maxProjects)
 }
 
 // ListProjects returns a team's projects.

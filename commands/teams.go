@@ -27,7 +27,9 @@ func (a *Admin) CreateTeam(ctx context.Context, p Principal, in CreateTeamInput)
 	if err != nil {
 		return team.View{}, err
 	}
-	if err := a.allowNew(ctx, "teams", a.cfg.Reads.CountTeams, a.cfg.License.Limits.Teams); err != nil {
+	maxTeams := a.cfg.License.Limits.Teams
+	limit, err := a.licensed("teams", team.SlugScope, maxTeams)
+	if err != nil {
 		return team.View{}, err
 	}
 	var view team.View
@@ -41,13 +43,14 @@ func (a *Admin) CreateTeam(ctx context.Context, p Principal, in CreateTeamInput)
 			CreatedAt: cmd.At, UpdatedAt: cmd.At, Role: domain.RoleOwner}
 		return write{
 			claims:  []Claim{{Scope: team.SlugScope, Value: cmd.Slug, Owner: cmd.TeamID, At: cmd.At}},
+			limit:   limit,
 			appends: []Append{{StreamID: team.StreamID(cmd.TeamID), Expected: NoStream, Events: a.events(created...)}},
 		}, nil
 	})
 	if errors.Is(err, ErrClaimTaken) {
 		return team.View{}, domain.Errorf(domain.KindConflict, "team slug %q is taken", cmd.Slug)
 	}
-	return view, err
+	return view, a.limitError(err, "teams", maxTeams)
 }
 
 // UpdateTeamInput is the body of PATCH /api/teams/{id}; absent fields stay.

@@ -48,11 +48,25 @@ type Guard struct {
 }
 
 // Conditions go with an append, in its statement: claims taken and freed,
-// and guards that must hold.
+// and guards that must hold; and, with a Limit, a bound on the claims of
+// a kind.
 type Conditions struct {
 	Claims []Claim
 	Guards []Guard
+	Limit  *Limit
 }
+
+// Limit bounds how many claims may exist in the scopes that start with
+// ScopePrefix once the append is done (a license's number of teams, say).
+// Appends with the same limit are serialized, and the claims counted after
+// the previous one committed, so concurrent appends cannot overshoot it.
+type Limit struct {
+	ScopePrefix string
+	Max         int
+}
+
+// ErrLimitReached means an append would pass its Limit.
+var ErrLimitReached = errors.New("eventstore: limit reached")
 
 // AppendWithClaims takes and frees the claims and appends the events in
 // one statement: all happen, or none.
@@ -64,7 +78,7 @@ func (s *Store) AppendWithClaims(ctx context.Context, claims []Claim, appends ..
 // holds, in one statement: all happen, or none. A guard that does not hold
 // fails with a ConflictError naming its stream.
 func (s *Store) AppendIf(ctx context.Context, cond Conditions, appends ...StreamAppend) ([]Event, error) {
-	if len(cond.Claims) == 0 && len(cond.Guards) == 0 {
+	if len(cond.Claims) == 0 && len(cond.Guards) == 0 && cond.Limit == nil {
 		return s.AppendStreams(ctx, appends...)
 	}
 	if err := validateAppends(appends); err != nil {
@@ -90,7 +104,23 @@ func (s *Store) AppendIf(ctx context.Context, cond Conditions, appends ...Stream
 		return nil, err
 	}
 	sql, args := withConditions(stmt, cond)
-	rows, err := s.pool.Query(ctx, sql, args...)
+	var events []Event
+	if cond.Limit != nil {
+		events, err = s.appendLimited(ctx, *cond.Limit, &stmt, sql, args, cond, appends)
+	} else {
+		events, err = s.appendConditioned(ctx, s.pool, &stmt, sql, args, cond, appends)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.Notify(ctx)
+	return events, nil
+}
+
+// appendConditioned runs the conditioned INSERT through q.
+func (s *Store) appendConditioned(ctx context.Context, q DBTX, stmt *insertStmt, sql string, args []any,
+	cond Conditions, appends []StreamAppend) ([]Event, error) {
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, claimError(err, cond.Claims, appends)
 	}
@@ -99,9 +129,52 @@ func (s *Store) AppendIf(ctx context.Context, cond Conditions, appends ...Stream
 		return nil, claimError(err, cond.Claims, appends)
 	}
 	if len(cond.Guards) > 0 && stmt.returned == 0 {
-		return nil, guardError(ctx, s.pool, cond.Guards)
+		return nil, guardError(ctx, q, cond.Guards)
 	}
-	s.Notify(ctx)
+	return events, nil
+}
+
+// appendLimited runs the conditioned INSERT in a transaction that first
+// takes the limit's lock and counts its claims: the count, a statement of
+// its own, sees every append that held the lock before.
+func (s *Store) appendLimited(ctx context.Context, limit Limit, stmt *insertStmt, sql string, args []any,
+	cond Conditions, appends []StreamAppend) ([]Event, error) {
+	if limit.ScopePrefix == "" || limit.Max < 1 {
+		return nil, fmt.Errorf("%w: a limit needs a scope prefix and a positive maximum", ErrInvalidAppend)
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin limited append: %w", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	var held int
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/limit/' || $1, 0))`, limit.ScopePrefix)
+	b.Queue(`SELECT count(*) FROM unique_claims WHERE left(scope, length($1)) = $1`, limit.ScopePrefix).
+		QueryRow(func(r pgx.Row) error { return r.Scan(&held) })
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("count claims for a limit: %w", err)
+	}
+	taking := 0
+	for _, c := range cond.Claims {
+		if strings.HasPrefix(c.Scope, limit.ScopePrefix) {
+			if c.Release {
+				taking--
+			} else {
+				taking++
+			}
+		}
+	}
+	if held+taking > limit.Max {
+		return nil, fmt.Errorf("%w: %d of %d held in %s", ErrLimitReached, held, limit.Max, limit.ScopePrefix)
+	}
+	events, err := s.appendConditioned(ctx, tx, stmt, sql, args, cond, appends)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("commit limited append: %w", err)
+	}
 	return events, nil
 }
 
@@ -111,6 +184,9 @@ func (s *Store) AppendIf(ctx context.Context, cond Conditions, appends ...Stream
 // or not the main query reads it, so with guards each one (and the INSERT)
 // is itself conditional on them.
 func withConditions(stmt insertStmt, cond Conditions) (string, []any) {
+	if len(cond.Claims) == 0 && len(cond.Guards) == 0 {
+		return stmt.sql, stmt.args
+	}
 	var b strings.Builder
 	args := make([]any, 0, len(cond.Claims)*4+len(cond.Guards)*2+len(stmt.args))
 	b.WriteString("WITH ")

@@ -250,20 +250,6 @@ func (q *Queries) ProjectForMember(ctx context.Context, id, userID uuid.UUID) (p
 	return v, r, found(err), ignoreNoRows(err)
 }
 
-// CountTeams counts live teams.
-func (q *Queries) CountTeams(ctx context.Context) (int, error) {
-	var n int
-	err := q.db.QueryRow(ctx, `SELECT count(*) FROM teams WHERE deleted_at IS NULL`).Scan(&n)
-	return n, err
-}
-
-// CountProjects counts live projects.
-func (q *Queries) CountProjects(ctx context.Context) (int, error) {
-	var n int
-	err := q.db.QueryRow(ctx, `SELECT count(*) FROM projects WHERE deleted_at IS NULL`).Scan(&n)
-	return n, err
-}
-
 // ProjectEnv returns a project's env vars, sealed, by name.
 func (q *Queries) ProjectEnv(ctx context.Context, projectID uuid.UUID) ([]project.SealedEnv, error) {
 	rows, err := q.db.Query(ctx, `SELECT key, secret, nonce, ciphertext, updated_by, updated_at FROM project_env

@@ -81,9 +81,15 @@ func (s *EventStore) Append(ctx context.Context, meta commands.Meta, cond comman
 	for i, g := range cond.Guards {
 		ec.Guards[i] = eventstore.Guard(g)
 	}
+	if cond.Limit != nil {
+		ec.Limit = &eventstore.Limit{ScopePrefix: cond.Limit.ScopePrefix, Max: cond.Limit.Max}
+	}
 	recorded, err := s.store.AppendIf(ctx, ec, batch...)
 	if errors.Is(err, eventstore.ErrVersionConflict) {
 		return commands.Position{}, fmt.Errorf("%w: %w", commands.ErrConcurrency, err)
+	}
+	if errors.Is(err, eventstore.ErrLimitReached) {
+		return commands.Position{}, fmt.Errorf("%w: %w", commands.ErrLimitReached, err)
 	}
 	if errors.Is(err, eventstore.ErrClaimTaken) {
 		return commands.Position{}, fmt.Errorf("%w: %w", commands.ErrClaimTaken, err)

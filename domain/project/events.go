@@ -77,5 +77,9 @@ func Events() []domain.Event {
 // StreamID is the stream of project id.
 func StreamID(id uuid.UUID) string { return "project-" + id.String() }
 
+// SlugScopePrefix starts the slug scope of every team: one claim in these
+// scopes per live project.
+const SlugScopePrefix = "project-slug:"
+
 // SlugScope is the uniqueness scope of project slugs within one team.
-func SlugScope(team uuid.UUID) string { return "project-slug:" + team.String() }
+func SlugScope(team uuid.UUID) string { return SlugScopePrefix + team.String() }
