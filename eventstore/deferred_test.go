@@ -38,6 +38,25 @@ func (h *harness) checked(consumer string) []int64 {
 	return out
 }
 
+// runDeferred runs each handler as its own consumer, with batches of 100,
+// a fast retry and flushRetries, until the test ends.
+func (h *harness) runDeferred(t *testing.T, flushRetries int, handlers map[string]message.NoPublishHandlerFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	n := eventstore.NewNotifier(h.db.Pool, h.log)
+	go n.Run(ctx)
+	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: h.store, Notifier: n, Logger: h.log,
+		Parker: h.parker, BatchSize: 100, RetryInterval: 5 * time.Millisecond, FlushRetries: flushRetries})
+	require.NoError(t, err)
+	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: h.log, Parker: h.parker})
+	require.NoError(t, err)
+	for name, handler := range handlers {
+		r.AddConsumerHandler(name, name, sub, handler)
+	}
+	go func() { _ = r.Run(ctx) }()
+	<-r.Running()
+	t.Cleanup(func() { cancel(); _ = r.Close() })
+}
+
 // createChecked makes the table deferredHandler writes to; its CHECK
 // rejects consumer strict's write of position bad.
 func (h *harness) createChecked(bad int64) {
@@ -52,22 +71,8 @@ func TestDeferredWriteFailureIsIsolatedAndParks(t *testing.T) {
 	want := h.appendN(10)
 	bad := want[6]
 	h.createChecked(bad)
-	ctx := context.Background()
-
-	n := eventstore.NewNotifier(h.db.Pool, h.log)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go n.Run(ctx)
-	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: h.store, Notifier: n, Logger: h.log,
-		Parker: h.parker, BatchSize: 100, RetryInterval: 5 * time.Millisecond, FlushRetries: 2})
-	require.NoError(t, err)
-	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: h.log, Parker: h.parker})
-	require.NoError(t, err)
-	r.AddConsumerHandler("strict", "strict", sub, deferredHandler("strict"))
-	r.AddConsumerHandler("lenient", "lenient", sub, deferredHandler("lenient"))
-	go func() { _ = r.Run(ctx) }()
-	<-r.Running()
-	defer r.Close()
+	h.runDeferred(t, 2, map[string]message.NoPublishHandlerFunc{
+		"strict": deferredHandler("strict"), "lenient": deferredHandler("lenient")})
 
 	require.Eventually(t, func() bool { return len(h.checked("lenient")) == 10 }, 10*time.Second, 10*time.Millisecond)
 	parks := h.waitParks(1)
@@ -99,23 +104,11 @@ func TestDeferredWritesFailingForTheDatabaseAreRetriedNotParked(t *testing.T) {
 	h.createChecked(-1)
 	want := h.appendN(5)
 
-	n := eventstore.NewNotifier(h.db.Pool, h.log)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go n.Run(ctx)
-	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: h.store, Notifier: n, Logger: h.log,
-		Parker: h.parker, BatchSize: 100, RetryInterval: 5 * time.Millisecond, FlushRetries: 1})
-	require.NoError(t, err)
-	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: h.log, Parker: h.parker})
-	require.NoError(t, err)
-	r.AddConsumerHandler("c", "c", sub, func(msg *message.Message) error {
+	h.runDeferred(t, 1, map[string]message.NoPublishHandlerFunc{"c": func(msg *message.Message) error {
 		b, _ := eventstore.DeferredFromContext(msg.Context())
 		b.Queue(`SELECT flaky()`)
 		return deferredHandler("c")(msg)
-	})
-	go func() { _ = r.Run(ctx) }()
-	<-r.Running()
-	defer r.Close()
+	}})
 
 	require.Eventually(t, func() bool { return len(h.checked("c")) == 5 }, 10*time.Second, 10*time.Millisecond)
 	assert.Equal(t, want, h.checked("c"), "applied once each, after the failures passed")
