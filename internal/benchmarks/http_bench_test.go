@@ -83,3 +83,45 @@ func BenchmarkCreateTeamHTTP(b *testing.B) {
 		report(b, "POST /api/teams, 8 clients, until projected", total/apiTime.Seconds(), total/rawTime.Seconds(), "req/s", 0.4)
 	}
 }
+
+// BenchmarkCreateTeamCommand is BenchmarkCreateTeamHTTP without HTTP: the
+// same 8 callers call Admin.CreateTeam directly, timed until projected. It
+// has no goal of its own; with the HTTP figure it shows what the HTTP
+// exchange costs on this machine.
+func BenchmarkCreateTeamCommand(b *testing.B) {
+	env := apptest.Start(b)
+	setupRaw(b, env.DB)
+	ctx := context.Background()
+	users := make([]commands.Principal, 8)
+	for i := range users {
+		u, err := env.Admin.EnsureUser(ctx, fmt.Sprintf("bench%d@example.com", i), "", false)
+		require.NoError(b, err)
+		users[i] = commands.Principal{UserID: u.ID, Email: u.Email}
+	}
+	const rounds, clients, each = 5, 8, 250
+	for n := 0; n < b.N; n++ {
+		var cmdTime, rawTime time.Duration
+		for r := -1; r < rounds; r++ { // round -1 warms both up, untimed
+			t0 := time.Now()
+			parallel(b, clients, each, func(w, i int) error {
+				_, err := env.DB.Pool.Exec(ctx, rawInsert, uuid.Must(uuid.NewV7()), fmt.Sprintf("raw-%d-%d-%d", n, r, w), int64(i+1),
+					"team.TeamCreated", 1, payload, metadata)
+				return err
+			})
+			if r >= 0 {
+				rawTime += time.Since(t0)
+			}
+			t0 = time.Now()
+			parallel(b, clients, each, func(w, i int) error {
+				_, err := env.Admin.CreateTeam(ctx, users[w], commands.CreateTeamInput{Name: fmt.Sprintf("Team %d %d %d %d", n, r+1, w, i)})
+				return err
+			})
+			require.NoError(b, env.Waiter.WaitForHead(ctx), "projections catch up")
+			if r >= 0 {
+				cmdTime += time.Since(t0)
+			}
+		}
+		total := float64(rounds * clients * each)
+		report(b, "Admin.CreateTeam, 8 callers, until projected", total/cmdTime.Seconds(), total/rawTime.Seconds(), "req/s", 0)
+	}
+}
