@@ -116,3 +116,38 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 func sortDurations(d []time.Duration) { sort.Slice(d, func(i, j int) bool { return d[i] < d[j] }) }
+
+// againstRawInserts measures target against raw one-row INSERTs of
+// eventType, clients × each operations per round, in rounds that
+// alternate the two after one untimed warm-up round of each (pool
+// connections opened, statements prepared). Each target round is timed
+// until settle returns (projections caught up); warmedUp runs after the
+// warm-up round. target gets a tag unique to its round, for unique names.
+// It returns the operations per second of target and of the baseline.
+func againstRawInserts(b *testing.B, db *pgtest.DB, eventType string, rounds, clients, each int,
+	target func(tag string, w, i int) error, settle func() error, warmedUp func()) (float64, float64) {
+	ctx := context.Background()
+	var targetTime, rawTime time.Duration
+	for r := -1; r < rounds; r++ {
+		tag := uuid.NewString()[:8]
+		t0 := time.Now()
+		parallel(b, clients, each, func(w, i int) error {
+			_, err := db.Pool.Exec(ctx, rawInsert, uuid.Must(uuid.NewV7()), fmt.Sprintf("raw-%s-%d", tag, w), int64(i+1),
+				eventType, 1, payload, metadata)
+			return err
+		})
+		if r >= 0 {
+			rawTime += time.Since(t0)
+		}
+		t0 = time.Now()
+		parallel(b, clients, each, func(w, i int) error { return target(tag, w, i) })
+		require.NoError(b, settle(), "projections catch up")
+		if r >= 0 {
+			targetTime += time.Since(t0)
+		} else if warmedUp != nil {
+			warmedUp()
+		}
+	}
+	total := float64(rounds * clients * each)
+	return total / targetTime.Seconds(), total / rawTime.Seconds()
+}

@@ -8,9 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/google/uuid"
 	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/require"
 
@@ -40,8 +38,8 @@ func BenchmarkCreateTeamHTTP(b *testing.B) {
 		tokens[i] = tok.Token
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
-	post := func(n, r, w, i int) error {
-		body := fmt.Sprintf(`{"name":"Team %d %d %d %d"}`, n, r, w, i)
+	post := func(tag string, w, i int) error {
+		body := fmt.Sprintf(`{"name":"Team %s %d %d"}`, tag, w, i)
 		req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/teams", strings.NewReader(body))
 		if err != nil {
 			return err
@@ -59,28 +57,10 @@ func BenchmarkCreateTeamHTTP(b *testing.B) {
 		_, err = io.Copy(io.Discard, res.Body)
 		return err
 	}
-	const rounds, clients, each = 5, 8, 250
 	for n := 0; n < b.N; n++ {
-		var apiTime, rawTime time.Duration
-		for r := -1; r < rounds; r++ { // round -1 warms both up (connections, prepared statements) untimed
-			t0 := time.Now()
-			parallel(b, clients, each, func(w, i int) error {
-				_, err := env.DB.Pool.Exec(ctx, rawInsert, uuid.Must(uuid.NewV7()), fmt.Sprintf("raw-%d-%d-%d", n, r, w), int64(i+1),
-					"team.TeamCreated", 1, payload, metadata)
-				return err
-			})
-			if r >= 0 {
-				rawTime += time.Since(t0)
-			}
-			t0 = time.Now()
-			parallel(b, clients, each, func(w, i int) error { return post(n, r+1, w, i) })
-			require.NoError(b, env.Waiter.WaitForHead(ctx), "projections catch up")
-			if r >= 0 {
-				apiTime += time.Since(t0)
-			}
-		}
-		total := float64(rounds * clients * each)
-		report(b, "POST /api/teams, 8 clients, until projected", total/apiTime.Seconds(), total/rawTime.Seconds(), "req/s", 0.4)
+		api, raw := againstRawInserts(b, env.DB, "team.TeamCreated", 5, 8, 250, post,
+			func() error { return env.Waiter.WaitForHead(ctx) }, nil)
+		report(b, "POST /api/teams, 8 clients, until projected", api, raw, "req/s", 0.4)
 	}
 }
 
@@ -98,30 +78,13 @@ func BenchmarkCreateTeamCommand(b *testing.B) {
 		require.NoError(b, err)
 		users[i] = commands.Principal{UserID: u.ID, Email: u.Email}
 	}
-	const rounds, clients, each = 5, 8, 250
+	create := func(tag string, w, i int) error {
+		_, err := env.Admin.CreateTeam(ctx, users[w], commands.CreateTeamInput{Name: fmt.Sprintf("Team %s %d %d", tag, w, i)})
+		return err
+	}
 	for n := 0; n < b.N; n++ {
-		var cmdTime, rawTime time.Duration
-		for r := -1; r < rounds; r++ { // round -1 warms both up, untimed
-			t0 := time.Now()
-			parallel(b, clients, each, func(w, i int) error {
-				_, err := env.DB.Pool.Exec(ctx, rawInsert, uuid.Must(uuid.NewV7()), fmt.Sprintf("raw-%d-%d-%d", n, r, w), int64(i+1),
-					"team.TeamCreated", 1, payload, metadata)
-				return err
-			})
-			if r >= 0 {
-				rawTime += time.Since(t0)
-			}
-			t0 = time.Now()
-			parallel(b, clients, each, func(w, i int) error {
-				_, err := env.Admin.CreateTeam(ctx, users[w], commands.CreateTeamInput{Name: fmt.Sprintf("Team %d %d %d %d", n, r+1, w, i)})
-				return err
-			})
-			require.NoError(b, env.Waiter.WaitForHead(ctx), "projections catch up")
-			if r >= 0 {
-				cmdTime += time.Since(t0)
-			}
-		}
-		total := float64(rounds * clients * each)
-		report(b, "Admin.CreateTeam, 8 callers, until projected", total/cmdTime.Seconds(), total/rawTime.Seconds(), "req/s", 0)
+		direct, raw := againstRawInserts(b, env.DB, "team.TeamCreated", 5, 8, 250, create,
+			func() error { return env.Waiter.WaitForHead(ctx) }, nil)
+		report(b, "Admin.CreateTeam, 8 callers, until projected", direct, raw, "req/s", 0)
 	}
 }
