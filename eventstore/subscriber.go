@@ -158,37 +158,31 @@ func EnsureCheckpoint(ctx context.Context, q DBTX, consumer string) error {
 	return nil
 }
 
-// LockCheckpoint takes the consumer's lock for the rest of tx and returns
-// its checkpoint, and lets tx commit without waiting for the WAL flush. The lock is a transaction-scoped advisory lock, not a
-// row lock: it assigns the transaction no id, so a consumer that has not
-// written yet does not hold back what other gap-safe readers may see. With
-// try, ok is false when another transaction holds the lock.
-func LockCheckpoint(ctx context.Context, tx pgx.Tx, consumer string, try bool) (pos Position, ok bool, err error) {
+// LockCheckpoint waits for the consumer's lock, holds it for the rest of
+// tx and returns its checkpoint, and lets tx commit without waiting for the
+// WAL flush. The lock is a transaction-scoped advisory lock, not a row
+// lock: it assigns the transaction no id, so a consumer that has not
+// written yet does not hold back what other gap-safe readers may see. (Live
+// consumers take it without waiting, in lockSQL.)
+func LockCheckpoint(ctx context.Context, tx pgx.Tx, consumer string) (Position, error) {
 	// A consumer's writes are derived from events and commit with its
 	// checkpoint: if a crash loses the commit, the events are applied again.
 	// So they need not wait for the WAL flush (visibility is unchanged).
-	lock := `SELECT set_config('synchronous_commit', 'off', true),
-		pg_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0)), true`
-	if try {
-		lock = `SELECT set_config('synchronous_commit', 'off', true), NULL,
-			pg_try_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0))`
+	var pos Position
+	var setting, ignored any
+	if err := tx.QueryRow(ctx, `SELECT set_config('synchronous_commit', 'off', true),
+		pg_advisory_xact_lock(hashtextextended(current_schema() || '/consumer/' || $1, 0))`, consumer).Scan(&setting, &ignored); err != nil {
+		return pos, fmt.Errorf("lock consumer %s: %w", consumer, err)
 	}
-	var ignored, setting any
-	if err := tx.QueryRow(ctx, lock, consumer).Scan(&setting, &ignored, &ok); err != nil {
-		return pos, false, fmt.Errorf("lock consumer %s: %w", consumer, err)
-	}
-	if !ok {
-		return pos, false, nil
-	}
-	err = tx.QueryRow(ctx, `SELECT transaction_id, global_position FROM consumer_checkpoints WHERE consumer = $1`, consumer).
+	err := tx.QueryRow(ctx, `SELECT transaction_id, global_position FROM consumer_checkpoints WHERE consumer = $1`, consumer).
 		Scan(&pos.TransactionID, &pos.GlobalPosition)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return pos, false, fmt.Errorf("consumer %s has no checkpoint", consumer)
+		return pos, fmt.Errorf("consumer %s has no checkpoint", consumer)
 	}
 	if err != nil {
-		return pos, false, fmt.Errorf("read checkpoint of %s: %w", consumer, err)
+		return pos, fmt.Errorf("read checkpoint of %s: %w", consumer, err)
 	}
-	return pos, true, nil
+	return pos, nil
 }
 
 const saveCheckpointSQL = `UPDATE consumer_checkpoints SET transaction_id = $2, global_position = $3, updated_at = now()

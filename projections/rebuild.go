@@ -74,12 +74,9 @@ func CatchUp(ctx context.Context, store *eventstore.Store, p Projection, opts Op
 // after it.
 func catchUpBatch(ctx context.Context, store *eventstore.Store, p Projection, size int) (n int, at eventstore.Position, err error) {
 	err = pgx.BeginFunc(ctx, store.Pool(), func(tx pgx.Tx) error {
-		pos, ok, err := eventstore.LockCheckpoint(ctx, tx, p.Name(), false)
+		pos, err := eventstore.LockCheckpoint(ctx, tx, p.Name())
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return fmt.Errorf("projection %s has no checkpoint", p.Name())
 		}
 		at = pos
 		events, err := store.ReadAllWith(ctx, tx, pos, size)
@@ -106,7 +103,7 @@ func Rebuild(ctx context.Context, store *eventstore.Store, p Projection, opts Op
 		return 0, err
 	}
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, _, err := eventstore.LockCheckpoint(ctx, tx, p.Name(), false); err != nil {
+		if _, err := eventstore.LockCheckpoint(ctx, tx, p.Name()); err != nil {
 			return err
 		}
 		if err := truncate(ctx, tx, p.Tables()); err != nil {
