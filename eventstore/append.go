@@ -90,6 +90,9 @@ func (s *Store) Append(ctx context.Context, streamID string, expected ExpectedVe
 // AppendStreams appends to several streams atomically: all events are
 // recorded, or none is. Each stream's expectation is checked.
 func (s *Store) AppendStreams(ctx context.Context, appends ...StreamAppend) ([]Event, error) {
+	if s.commits != nil && !hasAny(appends) {
+		return s.AppendIf(ctx, Conditions{}, appends...)
+	}
 	events, err := s.AppendStreamsWith(ctx, s.pool, appends...)
 	if err == nil {
 		s.Notify(ctx)
@@ -103,10 +106,7 @@ func (s *Store) AppendStreamsWith(ctx context.Context, q DBTX, appends ...Stream
 	if err := validateAppends(appends); err != nil {
 		return nil, err
 	}
-	hasAny := false
-	for _, a := range appends {
-		hasAny = hasAny || a.Expected == Any
-	}
+	hasAny := hasAny(appends)
 	for attempt := 0; ; attempt++ {
 		resolved := appends
 		if hasAny {
@@ -123,6 +123,15 @@ func (s *Store) AppendStreamsWith(ctx context.Context, q DBTX, appends ...Stream
 		}
 		return events, err
 	}
+}
+
+func hasAny(appends []StreamAppend) bool {
+	for _, a := range appends {
+		if a.Expected == Any {
+			return true
+		}
+	}
+	return false
 }
 
 func isAnyConflict(err error, appends []StreamAppend) bool {

@@ -78,7 +78,7 @@ func (s *Store) AppendWithClaims(ctx context.Context, claims []Claim, appends ..
 // holds, in one statement: all happen, or none. A guard that does not hold
 // fails with a ConflictError naming its stream.
 func (s *Store) AppendIf(ctx context.Context, cond Conditions, appends ...StreamAppend) ([]Event, error) {
-	if len(cond.Claims) == 0 && len(cond.Guards) == 0 && cond.Limit == nil {
+	if len(cond.Claims) == 0 && len(cond.Guards) == 0 && cond.Limit == nil && (s.commits == nil || hasAny(appends)) {
 		return s.AppendStreams(ctx, appends...)
 	}
 	if err := validateAppends(appends); err != nil {
@@ -99,16 +99,18 @@ func (s *Store) AppendIf(ctx context.Context, cond Conditions, appends ...Stream
 			return nil, fmt.Errorf("%w: appends with claims or guards need exact expectations", ErrInvalidAppend)
 		}
 	}
-	stmt, err := buildInsert(appends, len(cond.Guards) > 0)
+	p, err := newPending(ctx, cond, appends)
 	if err != nil {
 		return nil, err
 	}
-	sql, args := withConditions(stmt, cond)
 	var events []Event
-	if cond.Limit != nil {
-		events, err = s.appendLimited(ctx, *cond.Limit, &stmt, sql, args, cond, appends)
-	} else {
-		events, err = s.appendConditioned(ctx, s.pool, &stmt, sql, args, cond, appends)
+	switch {
+	case cond.Limit != nil:
+		events, err = s.appendLimited(ctx, *cond.Limit, &p.stmt, p.sql, p.args, cond, appends)
+	case s.commits != nil:
+		events, err = s.commits.submit(p)
+	default:
+		events, err = appendConditioned(ctx, s.pool, &p.stmt, p.sql, p.args, cond, appends)
 	}
 	if err != nil {
 		return nil, err
@@ -118,7 +120,7 @@ func (s *Store) AppendIf(ctx context.Context, cond Conditions, appends ...Stream
 }
 
 // appendConditioned runs the conditioned INSERT through q.
-func (s *Store) appendConditioned(ctx context.Context, q DBTX, stmt *insertStmt, sql string, args []any,
+func appendConditioned(ctx context.Context, q DBTX, stmt *insertStmt, sql string, args []any,
 	cond Conditions, appends []StreamAppend) ([]Event, error) {
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
@@ -168,7 +170,7 @@ func (s *Store) appendLimited(ctx context.Context, limit Limit, stmt *insertStmt
 	if held+taking > limit.Max {
 		return nil, fmt.Errorf("%w: %d of %d held in %s", ErrLimitReached, held, limit.Max, limit.ScopePrefix)
 	}
-	events, err := s.appendConditioned(ctx, tx, stmt, sql, args, cond, appends)
+	events, err := appendConditioned(ctx, tx, stmt, sql, args, cond, appends)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,12 @@
 // write is still at a version (Guard), so a decision made on a cached state
 // holds at commit.
 //
+// Appends on the store's pool are group-committed: those that arrive while
+// an earlier batch is in flight are sent together, each in its own
+// statement, in one pipelined implicit transaction, so concurrent writers
+// share round trips and commits. Each keeps its own outcome: a batch with
+// a failing statement commits nothing, and its appends are retried apart.
+//
 // Durable, checkpointed, ordered consumers are exposed as Watermill
 // subscribers (Subscriber), woken by LISTEN/NOTIFY with polling as fallback.
 // Several consumers can share one transaction per batch as a group

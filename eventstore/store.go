@@ -3,6 +3,7 @@ package eventstore
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -18,6 +19,16 @@ type Config struct {
 	// AnyRetries bounds how often an append with Any expectations is retried
 	// after another writer took the version it computed.
 	AnyRetries int
+	// GroupCommit is how many batches of concurrent appends may be in
+	// flight at once (see committer): 0 means 1, which measured best on
+	// 2 cores (fewer, larger transactions); negative turns group commit
+	// off, so each append is its own transaction.
+	GroupCommit int
+	// GroupCommitMax bounds the appends in one batch (0: 64).
+	GroupCommitMax int
+	// GroupCommitTimeout bounds one batch (0: 30 s); a batch that times
+	// out is retried append by append under each caller's own context.
+	GroupCommitTimeout time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -26,6 +37,15 @@ func (c *Config) setDefaults() {
 	}
 	if c.Upcasters == nil {
 		c.Upcasters = NewUpcasters()
+	}
+	if c.GroupCommit == 0 {
+		c.GroupCommit = 1
+	}
+	if c.GroupCommitMax == 0 {
+		c.GroupCommitMax = 64
+	}
+	if c.GroupCommitTimeout == 0 {
+		c.GroupCommitTimeout = 30 * time.Second
 	}
 }
 
@@ -38,6 +58,9 @@ func (c Config) Validate() error {
 	if c.AnyRetries < 0 {
 		errs = append(errs, errors.New("eventstore: AnyRetries must not be negative"))
 	}
+	if c.GroupCommitMax < 0 || c.GroupCommitTimeout < 0 {
+		errs = append(errs, errors.New("eventstore: GroupCommitMax and GroupCommitTimeout must not be negative"))
+	}
 	return errors.Join(errs...)
 }
 
@@ -46,6 +69,7 @@ type Store struct {
 	pool      *pgxpool.Pool
 	upcasters *Upcasters
 	cfg       Config
+	commits   *committer // nil: group commit is off
 }
 
 // New returns a Store.
@@ -54,7 +78,11 @@ func New(cfg Config) (*Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Store{pool: cfg.Pool, upcasters: cfg.Upcasters, cfg: cfg}, nil
+	s := &Store{pool: cfg.Pool, upcasters: cfg.Upcasters, cfg: cfg}
+	if cfg.GroupCommit > 0 {
+		s.commits = &committer{pool: cfg.Pool, flushers: cfg.GroupCommit, maxBatch: cfg.GroupCommitMax, timeout: cfg.GroupCommitTimeout}
+	}
+	return s, nil
 }
 
 // Notify tells consumers that events were committed. AppendStreams calls
