@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/mastra-admin/mastra-admin/domain"
@@ -156,33 +155,3 @@ func (p *Provider) inside(real string) bool {
 	return false
 }
 
-// openDir opens path and returns the real path of what it opened, with
-// symlinks resolved, after checking on the open descriptor that it is a
-// folder (opening a folder needs the permission to list it). On Linux the
-// real path is read from the descriptor itself, so the folder checked is
-// the folder named, in four system calls; elsewhere symlinks are resolved
-// by walking the path. The error says what is wrong, to follow the path.
-func openDir(path string) (string, error) {
-	f, err := os.Open(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "", errors.New("does not exist")
-	case errors.Is(err, fs.ErrPermission):
-		return "", errors.New("is not readable")
-	case err != nil:
-		return "", errors.New("cannot be opened")
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || !info.IsDir() {
-		return "", errors.New("is not a directory")
-	}
-	if real, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(f.Fd()))); err == nil && filepath.IsAbs(real) {
-		return real, nil
-	}
-	real, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return "", errors.New("cannot be resolved")
-	}
-	return real, nil
-}
