@@ -93,6 +93,9 @@ func (c *consumer) run(ctx context.Context) {
 			continue // more may be waiting
 		case n > 0:
 			c.waiting = 0
+			if n < size/4 && c.s.cfg.Linger > 0 && !c.sleep(ctx, c.s.cfg.Linger, nil) {
+				return
+			}
 			continue
 		case c.turns.otherMayHaveWork():
 			continue // the other side's turn before waiting

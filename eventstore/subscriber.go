@@ -31,6 +31,13 @@ type SubscriberConfig struct {
 	RetryInterval time.Duration
 	// AckDeadline cancels the context of an event not acked in time.
 	AckDeadline time.Duration
+	// Linger is the pause before reading again after a batch that was
+	// less than a quarter full: under a steady stream of appends, the
+	// next batch then takes what arrived meanwhile, instead of one
+	// transaction per few events. A consumer that was idle reads at once
+	// when woken, so the first event after a pause is not delayed.
+	// 0 means 5 ms; negative means no pause.
+	Linger time.Duration
 	// FlushRetries is how often a batch whose deferred writes fail is
 	// retried, event by event, before the consumer parks on the event.
 	FlushRetries int
@@ -54,6 +61,9 @@ func (c *SubscriberConfig) setDefaults() {
 	}
 	if c.FlushRetries == 0 {
 		c.FlushRetries = 5
+	}
+	if c.Linger == 0 {
+		c.Linger = 5 * time.Millisecond
 	}
 	if c.Logger == nil {
 		c.Logger = logrus.NewEntry(logrus.New())

@@ -26,6 +26,7 @@ type harness struct {
 	db     *pgtest.DB
 	parker *eventstore.Parker
 	log    *logrus.Entry
+	linger time.Duration // 0: no pause between batches
 }
 
 func newHarness(t *testing.T) *harness {
@@ -35,7 +36,7 @@ func newHarness(t *testing.T) *harness {
 	require.NoError(t, err)
 	l := logrus.New()
 	l.SetLevel(logrus.WarnLevel)
-	return &harness{t: t, store: s, db: db, parker: eventstore.NewParker(db.Pool), log: logrus.NewEntry(l)}
+	return &harness{t: t, store: s, db: db, parker: eventstore.NewParker(db.Pool), log: logrus.NewEntry(l), linger: -1}
 }
 
 // recordHandler writes each event it sees into applied, through the
@@ -81,7 +82,7 @@ func (h *harness) run(ctx context.Context, batch int, hook func(string), consume
 	go n.Run(ctx)
 	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{
 		Store: h.store, Notifier: n, Logger: h.log, Parker: h.parker, BatchSize: batch,
-		PollInterval: 200 * time.Millisecond, RetryInterval: 50 * time.Millisecond,
+		PollInterval: 200 * time.Millisecond, RetryInterval: 50 * time.Millisecond, Linger: h.linger,
 	})
 	require.NoError(h.t, err)
 	if hook != nil {
@@ -276,4 +277,34 @@ func TestHandlerFailingForTheDatabaseIsRetriedNotParked(t *testing.T) {
 	parks, err := eventstore.Parks(context.Background(), h.db.Pool)
 	require.NoError(t, err)
 	assert.Empty(t, parks)
+}
+
+// TestLingerGathersASteadyStreamIntoFewerBatches: after a batch that was
+// far from full the consumer pauses, so the appends made meanwhile come in
+// one batch; woken from idle, it reads at once.
+func TestLingerGathersASteadyStreamIntoFewerBatches(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.linger = time.Second
+	var batches atomic.Int32
+	_, stop := h.run(context.Background(), 100, func(string) { batches.Add(1) }, consumerSpec{name: "a"})
+	defer stop()
+	h.appendN(1)
+	h.waitApplied("a", 1)
+	require.Equal(t, int32(1), batches.Load())
+	h.appendN(5) // while the consumer lingers
+	h.waitApplied("a", 6)
+	assert.Equal(t, int32(2), batches.Load(), "the five appends came in one batch")
+}
+
+// TestLingerDoesNotDelayTheFirstEventAfterIdle: with a pause of an hour,
+// an event appended to an idle consumer is still delivered.
+func TestLingerDoesNotDelayTheFirstEventAfterIdle(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.linger = time.Hour
+	_, stop := h.run(context.Background(), 100, nil, consumerSpec{name: "a"})
+	defer stop()
+	h.appendN(1)
+	h.waitApplied("a", 1)
 }
