@@ -26,7 +26,11 @@ type Config struct {
 	License    license.License    // zero: the community license
 	Cipher     Cipher             // nil: env vars are unavailable
 	// PublicURL is the base of links in emails (invite acceptance).
-	PublicURL   string
+	PublicURL string
+	// ProxyURL is the edge router's base URL (default
+	// http://localhost:3100): a deployment's publicUrl is its subdomain
+	// under that host.
+	ProxyURL    string
 	Consistency Consistency // nil: queries do not wait for the caller's writes
 	Clock       Clock
 	IDs         IDs
@@ -55,6 +59,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.License.Tier == "" {
 		c.License = license.CommunityLicense()
+	}
+	if c.ProxyURL == "" {
+		c.ProxyURL = "http://localhost:3100"
 	}
 	if c.CredentialTTL == 0 {
 		c.CredentialTTL = 5 * time.Second

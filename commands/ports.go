@@ -10,6 +10,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/domain/audit"
+	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
@@ -122,6 +123,9 @@ type ReadModel interface {
 	ProjectForMember(ctx context.Context, id, userID uuid.UUID) (project.View, domain.Role, bool, error)
 	ProjectsOf(ctx context.Context, teamID uuid.UUID) ([]project.View, error)
 	ProjectEnv(ctx context.Context, projectID uuid.UUID) ([]project.SealedEnv, error)
+	DeploymentForMember(ctx context.Context, id, userID uuid.UUID) (deployment.Record, domain.Role, bool, error)
+	DeploymentsOf(ctx context.Context, projectID uuid.UUID) ([]deployment.Record, error)
+	DeploymentEnv(ctx context.Context, deploymentID uuid.UUID) ([]project.SealedEnv, error)
 	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
 }

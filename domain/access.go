@@ -17,18 +17,22 @@ const (
 	ActionProjectWrite Action = "project.write"
 	// ActionProjectDelete covers deleting projects.
 	ActionProjectDelete Action = "project.delete"
+	// ActionDeploymentWrite covers creating, changing and deleting
+	// deployments and their env overrides.
+	ActionDeploymentWrite Action = "deployment.write"
 )
 
 // minimumRole is the policy: the weakest role allowed each action.
 var minimumRole = map[Action]Role{
-	ActionTeamRead:      RoleViewer,
-	ActionMembersRead:   RoleViewer,
-	ActionTeamUpdate:    RoleAdmin,
-	ActionAuditRead:     RoleAdmin,
-	ActionMembersManage: RoleAdmin,
-	ActionProjectWrite:  RoleDeveloper,
-	ActionProjectDelete: RoleAdmin,
-	ActionTeamDelete:    RoleOwner,
+	ActionTeamRead:        RoleViewer,
+	ActionMembersRead:     RoleViewer,
+	ActionTeamUpdate:      RoleAdmin,
+	ActionAuditRead:       RoleAdmin,
+	ActionMembersManage:   RoleAdmin,
+	ActionProjectWrite:    RoleDeveloper,
+	ActionProjectDelete:   RoleAdmin,
+	ActionTeamDelete:      RoleOwner,
+	ActionDeploymentWrite: RoleDeveloper,
 }
 
 // Can reports whether a member with role may do action. Unknown actions

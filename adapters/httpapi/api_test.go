@@ -234,7 +234,7 @@ func TestHealthReadinessMetricsAndRoutes(t *testing.T) {
 	res = e.do(t, "GET", "/readyz", "", nil)
 	require.Equal(t, http.StatusOK, res.status, string(res.body))
 	assert.Equal(t, "ready", res.json(t)["status"])
-	assert.Len(t, res.json(t)["consumers"], 4)
+	assert.Len(t, res.json(t)["consumers"], len(e.Projections), "one per read model")
 	res = e.do(t, "GET", "/metrics", "", nil)
 	assert.Equal(t, http.StatusOK, res.status)
 	assert.Contains(t, string(res.body), "mastra_admin_http_requests_total")

@@ -17,6 +17,10 @@ func FuzzDecodeJSON(f *testing.F) {
 	for _, seed := range []string{
 		`{"name":"Acme"}`, `{"name":"Acme","slug":"acme"}`, `{"name":1}`, `{"email":"a@b.c","role":"viewer"}`,
 		`{"role":"admin"}`, `{"name":"ci","expiresAt":"2030-01-01T00:00:00Z"}`, `{"name":"x","expiresAt":"soon"}`,
+		`{"name":"Agent","sourceType":"local","sourceConfig":{"path":"/srv/agent"},"defaultBranch":"main"}`,
+		`{"name":"Agent","sourceConfig":"x"}`, `{"defaultBranch":null}`, `{"value":"v","secret":true}`, `{"value":7}`,
+		`{"type":"preview","branch":"feature/x","slug":"pr-1","expiresAt":"2030-01-01T00:00:00Z"}`, `{"type":"production"}`,
+		`{"type":"preview","expiresAt":1}`,
 		`[]`, `null`, `{"a":{"b":[1,2,{"c":null}]}}`, `{"name":"x"} {"name":"y"}`, `{"name":"\u0000"}`, ``, `{`, `"str"`,
 	} {
 		f.Add([]byte(seed))
@@ -24,7 +28,9 @@ func FuzzDecodeJSON(f *testing.F) {
 	targets := []func() any{
 		func() any { return &commands.CreateTeamInput{} }, func() any { return &commands.UpdateTeamInput{} },
 		func() any { return &commands.InviteInput{} }, func() any { return &roleInput{} },
-		func() any { return &commands.TokenInput{} },
+		func() any { return &commands.TokenInput{} }, func() any { return &commands.ProjectInput{} },
+		func() any { return &commands.UpdateProjectInput{} }, func() any { return &commands.EnvInput{} },
+		func() any { return &commands.DeploymentInput{} },
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, target := range targets {

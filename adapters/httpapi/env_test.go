@@ -82,6 +82,16 @@ func TestEnvVarsSecretsNeverLeak(t *testing.T) {
 	res = do("GET", "/api/projects/"+id+"/env", "")
 	assert.Len(t, res.json(t)["env"], 1)
 
+	// A deployment's override of the secret, and of a plain variable.
+	res = do("POST", "/api/projects/"+id+"/deployments", `{"type":"staging"}`)
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	dep := res.json(t)["id"].(string)
+	res = do("PUT", "/api/deployments/"+dep+"/env/OPENAI_API_KEY", `{"value":"`+plaintext+`-staging","secret":true}`)
+	require.Equal(t, http.StatusOK, res.status, string(res.body))
+	assert.Nil(t, res.json(t)["value"], "a secret override's value is not echoed")
+	res = do("GET", "/api/deployments/"+dep+"/env", "")
+	require.Equal(t, http.StatusOK, res.status, string(res.body))
+
 	e.CaughtUp(t)
 	var inEvents int
 	require.NoError(t, e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM events WHERE payload::text LIKE '%' || $1 || '%'

@@ -9,6 +9,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/adapters/auditchain"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain/audit"
+	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
@@ -54,6 +55,13 @@ var operations = []operation{
 	{method: "GET", path: "/api/projects/{projectId}/env", summary: "Env vars; secret values are never shown", response: list{"env": []project.EnvView{}}, status: 200},
 	{method: "PUT", path: "/api/projects/{projectId}/env/{key}", summary: "Set an env var (stored encrypted)", request: commands.EnvInput{}, response: project.EnvView{}, status: 200},
 	{method: "DELETE", path: "/api/projects/{projectId}/env/{key}", summary: "Remove an env var", status: 204},
+	{method: "POST", path: "/api/projects/{projectId}/deployments", summary: "Create a deployment: production (one per project), staging or preview", request: commands.DeploymentInput{}, response: deployment.View{}, status: 201},
+	{method: "GET", path: "/api/projects/{projectId}/deployments", summary: "A project's deployments", response: list{"deployments": []deployment.View{}}, status: 200},
+	{method: "GET", path: "/api/deployments/{deploymentId}", summary: "One deployment with status, currentBuildId and publicUrl", response: deployment.View{}, status: 200},
+	{method: "DELETE", path: "/api/deployments/{deploymentId}", summary: "Delete a deployment", status: 204},
+	{method: "GET", path: "/api/deployments/{deploymentId}/env", summary: "Effective env: the project's vars with this deployment's overrides; secret values are never shown", response: list{"env": []deployment.EnvView{}}, status: 200},
+	{method: "PUT", path: "/api/deployments/{deploymentId}/env/{key}", summary: "Override an env var for this deployment (stored encrypted)", request: commands.EnvInput{}, response: deployment.EnvView{}, status: 200},
+	{method: "DELETE", path: "/api/deployments/{deploymentId}/env/{key}", summary: "Remove an override; the project's value applies again", status: 204},
 	{method: "GET", path: "/api/audit", summary: "Audit entries (team-scoped for team admins): teamId, after, since, limit", response: list{"entries": []audit.Entry{}, "next": 0}, status: 200},
 	{method: "GET", path: "/api/audit/export", summary: "Hash-chained audit export: JSONL, or CSV with format=csv", response: auditchain.Entry{}, status: 200},
 	{method: "GET", path: "/api/events", summary: "Raw event feed (platform admins): after, stream, type, limit", response: list{"events": []commands.RawEvent{}, "next": 0}, status: 200},

@@ -16,7 +16,7 @@ import (
 // fixture is a team with one member of each role, a further developer to
 // act on, and a pending invite.
 type fixture struct {
-	team, target, invite, project string
+	team, target, invite, project, deployment string
 }
 
 // actors of the matrix, weakest first; "outsider" belongs to no team and
@@ -50,6 +50,13 @@ var rbacRoutes = []struct {
 	{"GET", "/api/projects/{project}/env", "", "viewer", 200},
 	{"PUT", "/api/projects/{project}/env/NEW_VAR", `{"value":"v"}`, "developer", 200},
 	{"DELETE", "/api/projects/{project}/env/FIXTURE_VAR", "", "developer", 204},
+	{"POST", "/api/projects/{project}/deployments", `{"type":"preview","branch":"feature/x"}`, "developer", 201},
+	{"GET", "/api/projects/{project}/deployments", "", "viewer", 200},
+	{"GET", "/api/deployments/{deployment}", "", "viewer", 200},
+	{"DELETE", "/api/deployments/{deployment}", "", "developer", 204},
+	{"GET", "/api/deployments/{deployment}/env", "", "viewer", 200},
+	{"PUT", "/api/deployments/{deployment}/env/NEW_VAR", `{"value":"v"}`, "developer", 200},
+	{"DELETE", "/api/deployments/{deployment}/env/FIXTURE_VAR", "", "developer", 204},
 }
 
 func TestRBACMatrix(t *testing.T) {
@@ -85,13 +92,19 @@ func TestRBACMatrix(t *testing.T) {
 		f.project = res.json(t)["id"].(string)
 		res = e.do(t, "PUT", "/api/projects/"+f.project+"/env/FIXTURE_VAR", tokens["owner"], strings.NewReader(`{"value":"v","secret":true}`))
 		require.Equal(t, http.StatusOK, res.status, string(res.body))
+		res = e.do(t, "POST", "/api/projects/"+f.project+"/deployments", tokens["owner"], strings.NewReader(`{"type":"production"}`))
+		require.Equal(t, http.StatusCreated, res.status, string(res.body))
+		f.deployment = res.json(t)["id"].(string)
+		res = e.do(t, "PUT", "/api/deployments/"+f.deployment+"/env/FIXTURE_VAR", tokens["owner"], strings.NewReader(`{"value":"d","secret":true}`))
+		require.Equal(t, http.StatusOK, res.status, string(res.body))
 		e.CaughtUp(t) // the actors are other clients than the owner who set this up
 		return f
 	}
 	for _, route := range rbacRoutes {
 		for _, actor := range actors {
 			f := newFixture()
-			path := strings.NewReplacer("{team}", f.team, "{target}", f.target, "{invite}", f.invite, "{project}", f.project).Replace(route.path)
+			path := strings.NewReplacer("{team}", f.team, "{target}", f.target, "{invite}", f.invite, "{project}", f.project,
+				"{deployment}", f.deployment).Replace(route.path)
 			body := strings.ReplaceAll(route.body, "{new-project}", sourceBody("New", mathPath))
 			res := e.do(t, route.method, path, tokens[actor], strings.NewReader(body))
 			want := route.ok

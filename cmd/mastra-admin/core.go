@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sirupsen/logrus"
@@ -49,7 +50,7 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		pool.Close()
 		return nil, nil, fmt.Errorf("encryption key: %w", err)
 	}
-	cc := commands.Config{PublicURL: "http://" + cfg.Addr, Sources: sources, License: lic,
+	cc := commands.Config{PublicURL: "http://" + cfg.Addr, ProxyURL: proxyURL(cfg.ProxyAddr), Sources: sources, License: lic,
 		Cipher: crypto.NewEnvelope(pool, master)}
 	if cfg.SupabaseJWTSecret.IsSet() {
 		cc.Identities = append(cc.Identities, auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())})
@@ -85,4 +86,19 @@ func (a *app) withCore(cmd *cobra.Command, run func(ctx context.Context, cfg con
 	}
 	defer pool.Close()
 	return run(ctx, cfg, c)
+}
+
+// proxyURL is the edge router's base URL for deployments' public URLs: a
+// listen address on all interfaces or on loopback is reached as localhost,
+// whose subdomains resolve to loopback.
+func proxyURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:3100"
+	}
+	switch host {
+	case "", "0.0.0.0", "::", "127.0.0.1", "::1":
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -64,7 +64,7 @@ type App struct {
 
 // Projections returns every projection of MastraAdmin.
 func Projections() []projections.Projection {
-	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Projects{}, projections.Audit{}}
+	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Projects{}, projections.Deployments{}, projections.Audit{}}
 }
 
 // New wires an App; Run starts its consumers.

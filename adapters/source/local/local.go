@@ -154,4 +154,3 @@ func (p *Provider) inside(real string) bool {
 	}
 	return false
 }
-

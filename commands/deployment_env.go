@@ -1,0 +1,115 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/deployment"
+	"github.com/mastra-admin/mastra-admin/domain/project"
+)
+
+// overrideName is the name a deployment's override is sealed under with
+// its project's data key: bound to the deployment, so that a ciphertext
+// copied to another deployment or to the project does not open.
+func overrideName(deploymentID uuid.UUID, key string) string {
+	return "deployment/" + deploymentID.String() + "/" + key
+}
+
+// SetDeploymentEnv encrypts and records a deployment's override of an env
+// var (developers and up). The value reaches only the cipher.
+func (a *Admin) SetDeploymentEnv(ctx context.Context, p Principal, id uuid.UUID, key string, in EnvInput) (deployment.EnvView, error) {
+	c, err := a.cipher()
+	if err != nil {
+		return deployment.EnvView{}, err
+	}
+	if err := project.ValidateEnv(key, []byte(in.Value)); err != nil {
+		return deployment.EnvView{}, err
+	}
+	var view deployment.EnvView
+	err = a.changeDeployment(ctx, p, id, func(d deployment.Deployment) ([]domain.Event, []Claim, error) {
+		nonce, ct, err := c.Seal(ctx, d.ProjectID, overrideName(d.ID, key), []byte(in.Value))
+		if err != nil {
+			return nil, nil, fmt.Errorf("encrypt env override %s: %w", key, err)
+		}
+		now := a.cfg.Clock.Now()
+		evs, err := deployment.SetEnv{Key: key, Secret: in.Secret, Nonce: nonce, Ciphertext: ct, By: p.UserID, At: now}.Decide(d)
+		view = deployment.EnvView{Key: key, Secret: in.Secret, Source: "deployment", UpdatedBy: p.UserID, UpdatedAt: now}
+		if !in.Secret {
+			v := in.Value
+			view.Value = &v
+		}
+		return evs, nil, err
+	})
+	return view, err
+}
+
+// RemoveDeploymentEnv removes a deployment's override (developers and up):
+// the project's value, if any, applies again.
+func (a *Admin) RemoveDeploymentEnv(ctx context.Context, p Principal, id uuid.UUID, key string) error {
+	return a.changeDeployment(ctx, p, id, func(d deployment.Deployment) ([]domain.Event, []Claim, error) {
+		evs, err := deployment.RemoveEnv{Key: key, By: p.UserID, At: a.cfg.Clock.Now()}.Decide(d)
+		return evs, nil, err
+	})
+}
+
+// DeploymentEnv returns a deployment's effective environment: the
+// project's env vars with the deployment's overrides in their place, each
+// saying where it comes from. Secret values are never shown.
+func (a *Admin) DeploymentEnv(ctx context.Context, p Principal, id uuid.UUID) ([]deployment.EnvView, error) {
+	r, err := a.deploymentRecord(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := a.cipher()
+	if err != nil {
+		return nil, err
+	}
+	projectEnv, err := a.cfg.Reads.ProjectEnv(ctx, r.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	overrides, err := a.cfg.Reads.DeploymentEnv(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]deployment.EnvView{}
+	for _, s := range projectEnv {
+		v, err := a.openEnv(ctx, c, r.ProjectID, s.Key, s, "project")
+		if err != nil {
+			return nil, err
+		}
+		byKey[s.Key] = v
+	}
+	for _, s := range overrides {
+		v, err := a.openEnv(ctx, c, r.ProjectID, overrideName(id, s.Key), s, "deployment")
+		if err != nil {
+			return nil, err
+		}
+		byKey[s.Key] = v
+	}
+	out := make([]deployment.EnvView, 0, len(byKey))
+	for _, v := range byKey {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}
+
+// openEnv shows a sealed variable: its value unless it is a secret.
+func (a *Admin) openEnv(ctx context.Context, c Cipher, projectID uuid.UUID, name string, s project.SealedEnv, source string) (deployment.EnvView, error) {
+	v := deployment.EnvView{Key: s.Key, Secret: s.Secret, Source: source, UpdatedBy: s.UpdatedBy, UpdatedAt: s.UpdatedAt}
+	if s.Secret {
+		return v, nil
+	}
+	plain, err := c.Open(ctx, projectID, name, s.Nonce, s.Ciphertext)
+	if err != nil {
+		return v, fmt.Errorf("decrypt env var %s: %w", s.Key, err)
+	}
+	text := string(plain)
+	v.Value = &text
+	return v, nil
+}

@@ -1,0 +1,176 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/deployment"
+	"github.com/mastra-admin/mastra-admin/domain/project"
+)
+
+// DeploymentInput is the body of POST /api/projects/{projectId}/deployments.
+type DeploymentInput struct {
+	Type      deployment.Type `json:"type"`
+	Branch    string          `json:"branch,omitempty"`
+	Slug      string          `json:"slug,omitempty"`
+	ExpiresAt *time.Time      `json:"expiresAt,omitempty"`
+}
+
+// CreateDeployment creates a deployment of a project (developers and up).
+// Its slug is unique in the project, and a project has one production
+// deployment at most.
+func (a *Admin) CreateDeployment(ctx context.Context, p Principal, projectID uuid.UUID, in DeploymentInput) (deployment.View, error) {
+	if _, err := a.licensed("deployments", "", 0); err != nil {
+		return deployment.View{}, err
+	}
+	var view deployment.View
+	var created deployment.Created
+	_, err := a.execute(ctx, p, func() (write, error) {
+		pr, version, guard, err := a.projectFor(ctx, p, projectID, domain.ActionDeploymentWrite)
+		if err != nil {
+			return write{}, err
+		}
+		id, now := a.cfg.IDs.New(), a.cfg.Clock.Now()
+		evs, err := deployment.Create{DeploymentID: id, Project: pr, Type: in.Type, Branch: in.Branch, Slug: in.Slug,
+			ExpiresAt: in.ExpiresAt, By: p.UserID, At: now}.Decide(deployment.Deployment{})
+		if err != nil {
+			return write{}, err
+		}
+		created = evs[0].(deployment.Created)
+		view = a.deploymentView(deployment.Record{View: deployment.View{ID: id, ProjectID: pr.ID, TeamID: pr.TeamID,
+			Type: created.Type, Branch: created.Branch, Slug: created.Slug, Status: deployment.StatusPending,
+			ExpiresAt: created.ExpiresAt, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}, ProjectSlug: pr.Slug})
+		claims := []Claim{{Scope: deployment.SlugScope(pr.ID), Value: created.Slug, Owner: id, At: now}}
+		if created.Type == deployment.Production {
+			claims = append(claims, Claim{Scope: deployment.ProductionScope(pr.ID), Value: deployment.ProductionClaim, Owner: id, At: now})
+		}
+		return write{claims: claims, guards: []Guard{guard, {StreamID: project.StreamID(pr.ID), Version: version}},
+			appends: []Append{{StreamID: deployment.StreamID(id), Expected: NoStream, Events: a.events(evs...)}}}, nil
+	})
+	if errors.Is(err, ErrClaimTaken) {
+		if created.Type == deployment.Production {
+			if _, held, cerr := a.cfg.Store.ClaimOwner(ctx, deployment.ProductionScope(projectID), deployment.ProductionClaim); cerr == nil && held {
+				return deployment.View{}, domain.Errorf(domain.KindConflict, "project %s already has a production deployment", projectID)
+			}
+		}
+		return deployment.View{}, domain.Errorf(domain.KindConflict, "deployment slug %q is taken in this project", created.Slug)
+	}
+	return view, err
+}
+
+// projectFor loads a live project and checks the caller may do action in
+// its team; it returns the project, its version and a guard on the team.
+// Outsiders get not_found.
+func (a *Admin) projectFor(ctx context.Context, p Principal, id uuid.UUID, action domain.Action) (project.Project, int64, Guard, error) {
+	pr, version, err := load(ctx, a.cfg.Store, project.StreamID(id), project.Evolve)
+	if err != nil {
+		return pr, 0, Guard{}, err
+	}
+	if !pr.Live() {
+		return pr, 0, Guard{}, errNotFound("project", id)
+	}
+	_, guard, err := a.authorizeTeamGuarded(ctx, p, pr.TeamID, action)
+	if errors.Is(err, domain.ErrNotFound) {
+		return pr, 0, Guard{}, errNotFound("project", id)
+	}
+	return pr, version, guard, err
+}
+
+// GetDeployment returns a deployment the caller can see.
+func (a *Admin) GetDeployment(ctx context.Context, p Principal, id uuid.UUID) (deployment.View, error) {
+	r, err := a.deploymentRecord(ctx, p, id)
+	if err != nil {
+		return deployment.View{}, err
+	}
+	return a.deploymentView(r), nil
+}
+
+func (a *Admin) deploymentRecord(ctx context.Context, p Principal, id uuid.UUID) (deployment.Record, error) {
+	if err := a.fresh(ctx, p); err != nil {
+		return deployment.Record{}, err
+	}
+	r, role, ok, err := a.cfg.Reads.DeploymentForMember(ctx, id, p.UserID)
+	if err != nil {
+		return deployment.Record{}, fmt.Errorf("read deployment: %w", err)
+	}
+	if !ok || !(p.PlatformAdmin || domain.Can(role, domain.ActionTeamRead)) {
+		return deployment.Record{}, errNotFound("deployment", id)
+	}
+	return r, nil
+}
+
+// ListDeployments returns a project's deployments.
+func (a *Admin) ListDeployments(ctx context.Context, p Principal, projectID uuid.UUID) ([]deployment.View, error) {
+	if _, err := a.GetProject(ctx, p, projectID); err != nil {
+		return nil, err
+	}
+	records, err := a.cfg.Reads.DeploymentsOf(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]deployment.View, len(records))
+	for i, r := range records {
+		out[i] = a.deploymentView(r)
+	}
+	return out, nil
+}
+
+// DeleteDeployment deletes a deployment (developers and up) and frees its
+// slug, and the project's production place if it held it.
+func (a *Admin) DeleteDeployment(ctx context.Context, p Principal, id uuid.UUID) error {
+	return a.changeDeployment(ctx, p, id, func(d deployment.Deployment) ([]domain.Event, []Claim, error) {
+		evs, err := deployment.Delete{By: p.UserID, At: a.cfg.Clock.Now()}.Decide(d)
+		claims := []Claim{{Scope: deployment.SlugScope(d.ProjectID), Value: d.Slug, Owner: d.ID, Release: true}}
+		if d.Type == deployment.Production {
+			claims = append(claims, Claim{Scope: deployment.ProductionScope(d.ProjectID), Value: deployment.ProductionClaim, Owner: d.ID, Release: true})
+		}
+		return evs, claims, err
+	})
+}
+
+// changeDeployment loads a deployment, checks that its project is live and
+// the caller may change deployments in its team, and records what decide
+// returns. Outsiders get not_found.
+func (a *Admin) changeDeployment(ctx context.Context, p Principal, id uuid.UUID,
+	decide func(deployment.Deployment) ([]domain.Event, []Claim, error)) error {
+	_, err := a.execute(ctx, p, func() (write, error) {
+		d, version, err := load(ctx, a.cfg.Store, deployment.StreamID(id), deployment.Evolve)
+		if err != nil {
+			return write{}, err
+		}
+		if !d.Live() {
+			return write{}, errNotFound("deployment", id)
+		}
+		_, _, guard, err := a.projectFor(ctx, p, d.ProjectID, domain.ActionDeploymentWrite)
+		if errors.Is(err, domain.ErrNotFound) {
+			return write{}, errNotFound("deployment", id)
+		}
+		if err != nil {
+			return write{}, err
+		}
+		evs, claims, err := decide(d)
+		if err != nil || len(evs) == 0 {
+			return write{}, err
+		}
+		return write{claims: claims, guards: []Guard{guard},
+			appends: []Append{{StreamID: deployment.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
+	})
+	return err
+}
+
+// deploymentView adds what is derived: the subdomain and public URL.
+func (a *Admin) deploymentView(r deployment.Record) deployment.View {
+	v := r.View
+	v.Subdomain = deployment.Subdomain(v.Type, v.Slug, r.ProjectSlug)
+	if u, err := url.Parse(a.cfg.ProxyURL); err == nil && u.Host != "" {
+		u.Host = v.Subdomain + "." + u.Host
+		v.PublicURL = u.String()
+	}
+	return v
+}

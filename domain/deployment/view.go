@@ -1,0 +1,44 @@
+package deployment
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// View is a deployment as the API shows it.
+type View struct {
+	ID             uuid.UUID  `json:"id"`
+	ProjectID      uuid.UUID  `json:"projectId"`
+	TeamID         uuid.UUID  `json:"teamId"`
+	Type           Type       `json:"type"`
+	Branch         string     `json:"branch"`
+	Slug           string     `json:"slug"`
+	Subdomain      string     `json:"subdomain"`
+	PublicURL      string     `json:"publicUrl"`
+	Status         Status     `json:"status"`
+	CurrentBuildID *uuid.UUID `json:"currentBuildId"`
+	ExpiresAt      *time.Time `json:"expiresAt,omitempty"`
+	CreatedBy      uuid.UUID  `json:"createdBy"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	UpdatedAt      time.Time  `json:"updatedAt"`
+}
+
+// Record is a deployment as read models keep it, with its project's slug
+// (for its subdomain).
+type Record struct {
+	View
+	ProjectSlug string
+}
+
+// EnvView is one variable of a deployment's effective environment: the
+// project's value, or the deployment's override of it. A secret's value
+// is never shown.
+type EnvView struct {
+	Key       string    `json:"key"`
+	Value     *string   `json:"value"` // nil for secrets
+	Secret    bool      `json:"secret"`
+	Source    string    `json:"source"` // "project" or "deployment"
+	UpdatedBy uuid.UUID `json:"updatedBy"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}

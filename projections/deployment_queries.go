@@ -1,0 +1,69 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/deployment"
+	"github.com/mastra-admin/mastra-admin/domain/project"
+)
+
+// deploymentColumns are read from deployments d joined with its live
+// project p.
+const deploymentColumns = `d.id, d.project_id, d.team_id, d.type, d.branch, d.slug, d.status, d.current_build_id,
+	d.expires_at, d.created_by, d.created_at, d.updated_at, p.slug`
+
+func scanDeployment(row pgx.Row, extra ...any) (deployment.Record, error) {
+	var r deployment.Record
+	var typ, status string
+	dest := append([]any{&r.ID, &r.ProjectID, &r.TeamID, &typ, &r.Branch, &r.Slug, &status, &r.CurrentBuildID,
+		&r.ExpiresAt, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &r.ProjectSlug}, extra...)
+	err := row.Scan(dest...)
+	r.Type, r.Status = deployment.Type(typ), deployment.Status(status)
+	return r, err
+}
+
+// DeploymentForMember returns a live deployment of a live project with the
+// role userID holds in its team ("" when none), in one query.
+func (q *Queries) DeploymentForMember(ctx context.Context, id, userID uuid.UUID) (deployment.Record, domain.Role, bool, error) {
+	var role *string
+	r, err := scanDeployment(q.db.QueryRow(ctx, `SELECT `+deploymentColumns+`, m.role
+		FROM deployments d JOIN projects p ON p.id = d.project_id AND p.deleted_at IS NULL
+		JOIN teams t ON t.id = d.team_id AND t.deleted_at IS NULL
+		LEFT JOIN team_members m ON m.team_id = d.team_id AND m.user_id = $2
+		WHERE d.id = $1 AND d.deleted_at IS NULL`, id, userID), &role)
+	var rl domain.Role
+	if role != nil {
+		rl = domain.Role(*role)
+	}
+	return r, rl, found(err), ignoreNoRows(err)
+}
+
+// DeploymentsOf returns a live project's live deployments by slug.
+func (q *Queries) DeploymentsOf(ctx context.Context, projectID uuid.UUID) ([]deployment.Record, error) {
+	rows, err := q.db.Query(ctx, `SELECT `+deploymentColumns+`
+		FROM deployments d JOIN projects p ON p.id = d.project_id AND p.deleted_at IS NULL
+		WHERE d.project_id = $1 AND d.deleted_at IS NULL ORDER BY d.slug`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("list deployments of %s: %w", projectID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (deployment.Record, error) { return scanDeployment(r) })
+}
+
+// DeploymentEnv returns a deployment's env overrides, sealed, by name.
+func (q *Queries) DeploymentEnv(ctx context.Context, deploymentID uuid.UUID) ([]project.SealedEnv, error) {
+	rows, err := q.db.Query(ctx, `SELECT key, secret, nonce, ciphertext, updated_by, updated_at FROM deployment_env
+		WHERE deployment_id = $1 ORDER BY key`, deploymentID)
+	if err != nil {
+		return nil, fmt.Errorf("list env overrides of %s: %w", deploymentID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (project.SealedEnv, error) {
+		var s project.SealedEnv
+		err := r.Scan(&s.Key, &s.Secret, &s.Nonce, &s.Ciphertext, &s.UpdatedBy, &s.UpdatedAt)
+		return s, err
+	})
+}
