@@ -27,6 +27,9 @@ func TestKeysRotate(t *testing.T) {
 	project := uuid.New()
 	nonce, ct, err := crypto.NewEnvelope(db.Pool, old).Seal(ctx, project, "API_KEY", []byte("s3cret"))
 	require.NoError(t, err)
+	override := "deployment/" + uuid.NewString() + "/API_KEY" // a deployment's override, same data key
+	oNonce, oCT, err := crypto.NewEnvelope(db.Pool, old).Seal(ctx, project, override, []byte("staging-s3cret"))
+	require.NoError(t, err)
 	var eventsBefore string
 	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT md5(string_agg(payload::text, '' ORDER BY global_position)) FROM events`).Scan(&eventsBefore))
 
@@ -41,6 +44,11 @@ func TestKeysRotate(t *testing.T) {
 	got, err := crypto.NewEnvelope(db.Pool, next).Open(ctx, project, "API_KEY", nonce, ct)
 	require.NoError(t, err)
 	assert.Equal(t, "s3cret", string(got))
+	got, err = crypto.NewEnvelope(db.Pool, next).Open(ctx, project, override, oNonce, oCT)
+	require.NoError(t, err)
+	assert.Equal(t, "staging-s3cret", string(got), "deployment overrides open after rotation too")
+	_, err = crypto.NewEnvelope(db.Pool, next).Open(ctx, project, "API_KEY", oNonce, oCT)
+	assert.Error(t, err, "an override's ciphertext does not open as the project's variable")
 	var eventsAfter string
 	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT md5(string_agg(payload::text, '' ORDER BY global_position)) FROM events`).Scan(&eventsAfter))
 	assert.Equal(t, eventsBefore, eventsAfter, "rotation touches no event")
