@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"sort"
 
 	"github.com/google/uuid"
@@ -31,17 +30,13 @@ func (a *Admin) SetDeploymentEnv(ctx context.Context, p Principal, id uuid.UUID,
 	}
 	var view deployment.EnvView
 	err = a.changeDeployment(ctx, p, id, func(d deployment.Deployment) ([]domain.Event, []Claim, error) {
-		nonce, ct, err := c.Seal(ctx, d.ProjectID, overrideName(d.ID, key), []byte(in.Value))
+		nonce, ct, shown, err := sealEnv(ctx, c, d.ProjectID, overrideName(d.ID, key), key, in)
 		if err != nil {
-			return nil, nil, fmt.Errorf("encrypt env override %s: %w", key, err)
+			return nil, nil, err
 		}
 		now := a.cfg.Clock.Now()
 		evs, err := deployment.SetEnv{Key: key, Secret: in.Secret, Nonce: nonce, Ciphertext: ct, By: p.UserID, At: now}.Decide(d)
-		view = deployment.EnvView{Key: key, Secret: in.Secret, Source: "deployment", UpdatedBy: p.UserID, UpdatedAt: now}
-		if !in.Secret {
-			v := in.Value
-			view.Value = &v
-		}
+		view = deployment.EnvView{Key: key, Value: shown, Secret: in.Secret, Source: "deployment", UpdatedBy: p.UserID, UpdatedAt: now}
 		return evs, nil, err
 	})
 	return view, err
@@ -77,19 +72,22 @@ func (a *Admin) DeploymentEnv(ctx context.Context, p Principal, id uuid.UUID) ([
 		return nil, err
 	}
 	byKey := map[string]deployment.EnvView{}
-	for _, s := range projectEnv {
-		v, err := a.openEnv(ctx, c, r.ProjectID, s.Key, s, "project")
-		if err != nil {
-			return nil, err
+	for _, layer := range []struct {
+		source string
+		vars   []project.SealedEnv
+		name   func(key string) string
+	}{
+		{"project", projectEnv, func(key string) string { return key }},
+		{"deployment", overrides, func(key string) string { return overrideName(id, key) }},
+	} {
+		for _, s := range layer.vars {
+			shown, err := openEnv(ctx, c, r.ProjectID, layer.name(s.Key), s)
+			if err != nil {
+				return nil, err
+			}
+			byKey[s.Key] = deployment.EnvView{Key: s.Key, Value: shown, Secret: s.Secret, Source: layer.source,
+				UpdatedBy: s.UpdatedBy, UpdatedAt: s.UpdatedAt}
 		}
-		byKey[s.Key] = v
-	}
-	for _, s := range overrides {
-		v, err := a.openEnv(ctx, c, r.ProjectID, overrideName(id, s.Key), s, "deployment")
-		if err != nil {
-			return nil, err
-		}
-		byKey[s.Key] = v
 	}
 	out := make([]deployment.EnvView, 0, len(byKey))
 	for _, v := range byKey {
@@ -97,19 +95,4 @@ func (a *Admin) DeploymentEnv(ctx context.Context, p Principal, id uuid.UUID) ([
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
-}
-
-// openEnv shows a sealed variable: its value unless it is a secret.
-func (a *Admin) openEnv(ctx context.Context, c Cipher, projectID uuid.UUID, name string, s project.SealedEnv, source string) (deployment.EnvView, error) {
-	v := deployment.EnvView{Key: s.Key, Secret: s.Secret, Source: source, UpdatedBy: s.UpdatedBy, UpdatedAt: s.UpdatedAt}
-	if s.Secret {
-		return v, nil
-	}
-	plain, err := c.Open(ctx, projectID, name, s.Nonce, s.Ciphertext)
-	if err != nil {
-		return v, fmt.Errorf("decrypt env var %s: %w", s.Key, err)
-	}
-	text := string(plain)
-	v.Value = &text
-	return v, nil
 }

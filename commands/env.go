@@ -35,17 +35,13 @@ func (a *Admin) SetEnvVar(ctx context.Context, p Principal, projectID uuid.UUID,
 	}
 	var view project.EnvView
 	err = a.changeProject(ctx, p, projectID, domain.ActionProjectWrite, func(pr project.Project) ([]domain.Event, []Claim, error) {
-		nonce, ct, err := c.Seal(ctx, pr.ID, key, []byte(in.Value))
+		nonce, ct, shown, err := sealEnv(ctx, c, pr.ID, key, key, in)
 		if err != nil {
-			return nil, nil, fmt.Errorf("encrypt env var %s: %w", key, err)
+			return nil, nil, err
 		}
 		now := a.cfg.Clock.Now()
 		evs, err := project.SetEnv{Key: key, Secret: in.Secret, Nonce: nonce, Ciphertext: ct, By: p.UserID, At: now}.Decide(pr)
-		view = project.EnvView{Key: key, Secret: in.Secret, UpdatedBy: p.UserID, UpdatedAt: now}
-		if !in.Secret {
-			v := in.Value
-			view.Value = &v
-		}
+		view = project.EnvView{Key: key, Value: shown, Secret: in.Secret, UpdatedBy: p.UserID, UpdatedAt: now}
 		return evs, nil, err
 	})
 	return view, err
@@ -75,16 +71,41 @@ func (a *Admin) ListEnv(ctx context.Context, p Principal, projectID uuid.UUID) (
 	}
 	out := make([]project.EnvView, 0, len(sealed))
 	for _, s := range sealed {
-		v := project.EnvView{Key: s.Key, Secret: s.Secret, UpdatedBy: s.UpdatedBy, UpdatedAt: s.UpdatedAt}
-		if !s.Secret {
-			plain, err := c.Open(ctx, projectID, s.Key, s.Nonce, s.Ciphertext)
-			if err != nil {
-				return nil, fmt.Errorf("decrypt env var %s: %w", s.Key, err)
-			}
-			text := string(plain)
-			v.Value = &text
+		shown, err := openEnv(ctx, c, projectID, s.Key, s)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, v)
+		out = append(out, project.EnvView{Key: s.Key, Value: shown, Secret: s.Secret, UpdatedBy: s.UpdatedBy, UpdatedAt: s.UpdatedAt})
 	}
 	return out, nil
+}
+
+// sealEnv encrypts a variable's value under name with its project's data
+// key, and returns what a response may show of it: the value, unless it is
+// a secret.
+func sealEnv(ctx context.Context, c Cipher, projectID uuid.UUID, name, key string, in EnvInput) (nonce, ct []byte, shown *string, err error) {
+	nonce, ct, err = c.Seal(ctx, projectID, name, []byte(in.Value))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("encrypt env var %s: %w", key, err)
+	}
+	if !in.Secret {
+		v := in.Value
+		shown = &v
+	}
+	return nonce, ct, shown, nil
+}
+
+// openEnv returns what a response may show of a sealed variable: its
+// value, decrypted under name, unless it is a secret (which is not even
+// decrypted).
+func openEnv(ctx context.Context, c Cipher, projectID uuid.UUID, name string, s project.SealedEnv) (*string, error) {
+	if s.Secret {
+		return nil, nil
+	}
+	plain, err := c.Open(ctx, projectID, name, s.Nonce, s.Ciphertext)
+	if err != nil {
+		return nil, fmt.Errorf("decrypt env var %s: %w", s.Key, err)
+	}
+	text := string(plain)
+	return &text, nil
 }

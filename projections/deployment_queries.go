@@ -56,14 +56,6 @@ func (q *Queries) DeploymentsOf(ctx context.Context, projectID uuid.UUID) ([]dep
 
 // DeploymentEnv returns a deployment's env overrides, sealed, by name.
 func (q *Queries) DeploymentEnv(ctx context.Context, deploymentID uuid.UUID) ([]project.SealedEnv, error) {
-	rows, err := q.db.Query(ctx, `SELECT key, secret, nonce, ciphertext, updated_by, updated_at FROM deployment_env
+	return q.sealedEnv(ctx, `SELECT key, secret, nonce, ciphertext, updated_by, updated_at FROM deployment_env
 		WHERE deployment_id = $1 ORDER BY key`, deploymentID)
-	if err != nil {
-		return nil, fmt.Errorf("list env overrides of %s: %w", deploymentID, err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (project.SealedEnv, error) {
-		var s project.SealedEnv
-		err := r.Scan(&s.Key, &s.Secret, &s.Nonce, &s.Ciphertext, &s.UpdatedBy, &s.UpdatedAt)
-		return s, err
-	})
 }

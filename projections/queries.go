@@ -252,10 +252,15 @@ func (q *Queries) ProjectForMember(ctx context.Context, id, userID uuid.UUID) (p
 
 // ProjectEnv returns a project's env vars, sealed, by name.
 func (q *Queries) ProjectEnv(ctx context.Context, projectID uuid.UUID) ([]project.SealedEnv, error) {
-	rows, err := q.db.Query(ctx, `SELECT key, secret, nonce, ciphertext, updated_by, updated_at FROM project_env
+	return q.sealedEnv(ctx, `SELECT key, secret, nonce, ciphertext, updated_by, updated_at FROM project_env
 		WHERE project_id = $1 ORDER BY key`, projectID)
+}
+
+// sealedEnv runs query, which selects sealed env vars by an id.
+func (q *Queries) sealedEnv(ctx context.Context, query string, id uuid.UUID) ([]project.SealedEnv, error) {
+	rows, err := q.db.Query(ctx, query, id)
 	if err != nil {
-		return nil, fmt.Errorf("list env of %s: %w", projectID, err)
+		return nil, fmt.Errorf("list env of %s: %w", id, err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (project.SealedEnv, error) {
 		var s project.SealedEnv

@@ -3,8 +3,6 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mastra-admin/mastra-admin/commands"
 )
 
@@ -81,36 +79,4 @@ func (s *Server) deploymentEnv(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"env": nonNil(env)})
-}
-
-func (s *Server) setDeploymentEnv(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "deploymentId")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	var in commands.EnvInput
-	if err := decodeJSON(r, &in); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	v, err := s.cfg.Admin.SetDeploymentEnv(r.Context(), principal(r), id, mux.Vars(r)["key"], in)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
-}
-
-func (s *Server) removeDeploymentEnv(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "deploymentId")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if err := s.cfg.Admin.RemoveDeploymentEnv(r.Context(), principal(r), id, mux.Vars(r)["key"]); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }

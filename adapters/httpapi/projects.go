@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
+
+	"github.com/google/uuid"
 
 	"github.com/gorilla/mux"
 
@@ -116,34 +119,41 @@ func (s *Server) listEnv(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"env": nonNil(env)})
 }
 
-func (s *Server) setEnv(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "projectId")
-	if err != nil {
-		writeError(w, r, err)
-		return
+// putEnv is PUT …/env/{key} of the resource named by param: projects' env
+// vars and deployments' overrides.
+func putEnv[V any](param string, set func(context.Context, commands.Principal, uuid.UUID, string, commands.EnvInput) (V, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, param)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		var in commands.EnvInput
+		if err := decodeJSON(r, &in); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		v, err := set(r.Context(), principal(r), id, mux.Vars(r)["key"], in)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
 	}
-	var in commands.EnvInput
-	if err := decodeJSON(r, &in); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	v, err := s.cfg.Admin.SetEnvVar(r.Context(), principal(r), id, mux.Vars(r)["key"], in)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
 }
 
-func (s *Server) removeEnv(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "projectId")
-	if err != nil {
-		writeError(w, r, err)
-		return
+// deleteEnv is DELETE …/env/{key} of the resource named by param.
+func deleteEnv(param string, remove func(context.Context, commands.Principal, uuid.UUID, string) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, param)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		if err := remove(r.Context(), principal(r), id, mux.Vars(r)["key"]); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	}
-	if err := s.cfg.Admin.RemoveEnvVar(r.Context(), principal(r), id, mux.Vars(r)["key"]); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
