@@ -52,7 +52,8 @@ func TestExpiredLicenseGraceThenRefusal(t *testing.T) {
 	clock := &movableClock{t: time.Now().UTC().Truncate(time.Microsecond)}
 	exp := clock.Now().Add(time.Hour)
 	lic := license.License{Tier: license.Team, Organization: "Acme", Features: []string{}, Limits: license.Limits{Teams: 100}, ExpiresAt: &exp}
-	e := startWithSources(t, t.TempDir(), func(c *app.Config) { c.Commands.License, c.Commands.Clock = lic, clock })
+	base := projectsDir(t)
+	e := startWithSources(t, base, func(c *app.Config) { c.Commands.License, c.Commands.Clock = lic, clock })
 	alice := e.token(t, "alice@example.com", false)
 
 	clock.advance(2 * time.Hour) // expired, in grace
@@ -62,6 +63,12 @@ func TestExpiredLicenseGraceThenRefusal(t *testing.T) {
 	res = e.do(t, "POST", "/api/teams", alice, strings.NewReader(`{"name":"In Grace"}`))
 	assert.Equal(t, http.StatusCreated, res.status, "grace: still allowed")
 	team := res.json(t)["id"].(string)
+	res = e.do(t, "POST", "/api/teams/"+team+"/projects", alice, strings.NewReader(sourceBody("Agent", base+"/math")))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	project := res.json(t)["id"].(string)
+	res = e.do(t, "POST", "/api/projects/"+project+"/deployments", alice, strings.NewReader(`{"type":"production"}`))
+	require.Equal(t, http.StatusCreated, res.status, "grace: new deployments too: %s", res.body)
+	deployment := res.json(t)["id"].(string)
 
 	clock.advance(license.Grace) // past grace
 	res = e.do(t, "GET", "/api/license", alice, nil)
@@ -70,6 +77,13 @@ func TestExpiredLicenseGraceThenRefusal(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, res.status)
 	assert.Equal(t, "license_required", res.errorCode(t))
 	assert.Contains(t, res.errorMessage(t), "renew")
+	res = e.do(t, "POST", "/api/projects/"+project+"/deployments", alice, strings.NewReader(`{"type":"staging"}`))
+	assert.Equal(t, http.StatusForbidden, res.status, "no new deployments past grace")
+	assert.Equal(t, "license_required", res.errorCode(t))
 	res = e.do(t, "GET", "/api/teams/"+team, alice, nil)
 	assert.Equal(t, http.StatusOK, res.status, "what exists keeps working")
+	res = e.do(t, "GET", "/api/deployments/"+deployment, alice, nil)
+	assert.Equal(t, http.StatusOK, res.status, "existing deployments stay")
+	res = e.do(t, "PUT", "/api/deployments/"+deployment+"/env/LOG_LEVEL", alice, strings.NewReader(`{"value":"debug"}`))
+	assert.Equal(t, http.StatusOK, res.status, "and can still be configured")
 }
