@@ -20,6 +20,11 @@ import (
 // value, a lost connection) commits nothing, and its appends are then run
 // one by one, as without a committer, so each gets its own outcome.
 //
+// A batch whose outcome is unknown (the connection broke while it
+// committed) is retried append by append too: event ids are unique, so an
+// append is recorded at most once, and one that did commit reports
+// ErrDuplicateEvent on its retry instead of being written twice.
+//
 // At most flushers batches are in flight at once; an append that finds
 // one free is sent at once, so a lone caller waits for nothing.
 type committer struct {
