@@ -22,8 +22,9 @@ import (
 //
 // A batch whose outcome is unknown (the connection broke while it
 // committed) is retried append by append too: event ids are unique, so an
-// append is recorded at most once, and one that did commit reports
-// ErrDuplicateEvent on its retry instead of being written twice.
+// append is recorded at most once, and one that did commit fails its
+// retry (its event id, or the value it claimed, is already recorded)
+// instead of being written twice.
 //
 // At most flushers batches are in flight at once; an append that finds
 // one free is sent at once, so a lone caller waits for nothing.
