@@ -124,8 +124,36 @@ func (a *Admin) ListDeployments(ctx context.Context, p Principal, projectID uuid
 // DeleteDeployment deletes a deployment (developers and up) and frees its
 // slug, and the project's production place if it held it.
 func (a *Admin) DeleteDeployment(ctx context.Context, p Principal, id uuid.UUID) error {
+	return a.deleteDeployment(ctx, p, id, "")
+}
+
+// ExpireDeployments deletes, as the system, the previews whose expiry has
+// passed, and returns how many it deleted. serve runs it every minute;
+// replicas may run it at once (a deployment deleted by another is
+// skipped).
+func (a *Admin) ExpireDeployments(ctx context.Context) (int, error) {
+	ids, err := a.cfg.Reads.ExpiredDeployments(ctx, a.cfg.Clock.Now(), 100)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		err := a.deleteDeployment(ctx, System, id, deployment.ReasonExpired)
+		switch {
+		case err == nil:
+			n++
+		case domain.KindOf(err) == domain.KindNotFound, domain.KindOf(err) == domain.KindConflict:
+			// deleted meanwhile, here or by another replica
+		default:
+			return n, fmt.Errorf("expire deployment %s: %w", id, err)
+		}
+	}
+	return n, nil
+}
+
+func (a *Admin) deleteDeployment(ctx context.Context, p Principal, id uuid.UUID, reason string) error {
 	return a.changeDeployment(ctx, p, id, func(d deployment.Deployment) ([]domain.Event, []Claim, error) {
-		evs, err := deployment.Delete{By: p.UserID, At: a.cfg.Clock.Now()}.Decide(d)
+		evs, err := deployment.Delete{Reason: reason, By: p.UserID, At: a.cfg.Clock.Now()}.Decide(d)
 		claims := []Claim{{Scope: deployment.SlugScope(d.ProjectID), Value: d.Slug, Owner: d.ID, Release: true}}
 		if d.Type == deployment.Production {
 			claims = append(claims, Claim{Scope: deployment.ProductionScope(d.ProjectID), Value: deployment.ProductionClaim, Owner: d.ID, Release: true})

@@ -126,6 +126,7 @@ type ReadModel interface {
 	DeploymentForMember(ctx context.Context, id, userID uuid.UUID) (deployment.Record, domain.Role, bool, error)
 	DeploymentsOf(ctx context.Context, projectID uuid.UUID) ([]deployment.Record, error)
 	DeploymentEnv(ctx context.Context, deploymentID uuid.UUID) ([]project.SealedEnv, error)
+	ExpiredDeployments(ctx context.Context, now time.Time, limit int) ([]uuid.UUID, error)
 	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
 }

@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -58,4 +59,15 @@ func (q *Queries) DeploymentsOf(ctx context.Context, projectID uuid.UUID) ([]dep
 func (q *Queries) DeploymentEnv(ctx context.Context, deploymentID uuid.UUID) ([]project.SealedEnv, error) {
 	return q.sealedEnv(ctx, `SELECT key, secret, nonce, ciphertext, updated_by, updated_at FROM deployment_env
 		WHERE deployment_id = $1 ORDER BY key`, deploymentID)
+}
+
+// ExpiredDeployments returns up to limit live deployments whose expiry is
+// at or before now, soonest first.
+func (q *Queries) ExpiredDeployments(ctx context.Context, now time.Time, limit int) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, `SELECT id FROM deployments WHERE deleted_at IS NULL AND expires_at <= $1
+		ORDER BY expires_at LIMIT $2`, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list expired deployments: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }

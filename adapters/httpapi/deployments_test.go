@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/projections/projectiontest"
 )
 
@@ -152,4 +155,58 @@ func TestDeploymentsEndToEnd(t *testing.T) {
 
 	e.CaughtUp(t)
 	projectiontest.AssertRebuildIdentical(t, e.Store, e.Projections...)
+}
+
+// TestPreviewsExpire: serve's sweep deletes a preview once its expiry has
+// passed, as the system and with the reason recorded, and leaves the
+// others.
+func TestPreviewsExpire(t *testing.T) {
+	t.Parallel()
+	clock := &movableClock{t: time.Now().UTC().Truncate(time.Microsecond)}
+	base := projectsDir(t)
+	e := startWithSources(t, base, func(c *app.Config) { c.Commands.Clock, c.ExpiryInterval = clock, 20*time.Millisecond })
+	alice := e.token(t, "alice@example.com", false)
+	do := func(method, path, body string) response {
+		return e.do(t, method, path, alice, strings.NewReader(body))
+	}
+	res := do("POST", "/api/teams", `{"name":"Acme"}`)
+	require.Equal(t, http.StatusCreated, res.status)
+	res = do("POST", "/api/teams/"+res.json(t)["id"].(string)+"/projects", sourceBody("Agent", base+"/math"))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	deployments := "/api/projects/" + res.json(t)["id"].(string) + "/deployments"
+	create := func(body string) string {
+		res := do("POST", deployments, body)
+		require.Equal(t, http.StatusCreated, res.status, string(res.body))
+		return res.json(t)["id"].(string)
+	}
+	soon := clock.Now().Add(time.Hour).Format(time.RFC3339Nano)
+	later := clock.Now().Add(48 * time.Hour).Format(time.RFC3339Nano)
+	expiring := create(`{"type":"preview","branch":"pr-1","expiresAt":"` + soon + `"}`)
+	lasting := create(`{"type":"preview","branch":"pr-2","expiresAt":"` + later + `"}`)
+	staging := create(`{"type":"staging"}`)
+
+	clock.advance(2 * time.Hour)
+	require.Eventually(t, func() bool {
+		return do("GET", "/api/deployments/"+expiring, "").status == http.StatusNotFound
+	}, 10*time.Second, 20*time.Millisecond, "the sweep deletes the expired preview")
+	assert.Equal(t, http.StatusOK, do("GET", "/api/deployments/"+lasting, "").status)
+	assert.Equal(t, http.StatusOK, do("GET", "/api/deployments/"+staging, "").status)
+
+	events, err := e.Store.ReadStream(context.Background(), "deployment-"+expiring, 0)
+	require.NoError(t, err)
+	last := events[len(events)-1]
+	assert.Equal(t, "deployment.DeploymentDeleted", last.Type)
+	assert.Equal(t, "system", last.Metadata.Actor)
+	assert.JSONEq(t, `"expired"`, string(mustField(t, last.Payload, "reason")))
+	create(`{"type":"preview","branch":"pr-1"}`) // its slug is free again
+	n, err := e.Admin.ExpireDeployments(context.Background())
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing else has expired")
+}
+
+func mustField(t *testing.T, payload []byte, name string) json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(payload, &m))
+	return m[name]
 }

@@ -120,8 +120,9 @@ func (cmd Create) Decide(d Deployment) ([]domain.Event, error) {
 
 // Delete is the command to delete a deployment.
 type Delete struct {
-	By uuid.UUID
-	At time.Time
+	Reason string // empty, or ReasonExpired
+	By     uuid.UUID
+	At     time.Time
 }
 
 // Decide returns the deletion.
@@ -130,7 +131,7 @@ func (cmd Delete) Decide(d Deployment) ([]domain.Event, error) {
 		return nil, domain.Errorf(domain.KindNotFound, "deployment %s not found", d.ID)
 	}
 	return []domain.Event{Deleted{DeploymentID: d.ID, ProjectID: d.ProjectID, TeamID: d.TeamID, Slug: d.Slug,
-		By: cmd.By, At: cmd.At}}, nil
+		Reason: cmd.Reason, By: cmd.By, At: cmd.At}}, nil
 }
 
 // SetEnv is the command to override an env var with a value the caller

@@ -21,15 +21,20 @@ type Created struct {
 	At           time.Time  `json:"at"`
 }
 
-// Deleted is recorded when a deployment is deleted.
+// Deleted is recorded when a deployment is deleted: by someone, or by the
+// expiry sweep (Reason "expired", By the nil UUID).
 type Deleted struct {
 	DeploymentID uuid.UUID `json:"deploymentId"`
 	ProjectID    uuid.UUID `json:"projectId"`
 	TeamID       uuid.UUID `json:"teamId"`
 	Slug         string    `json:"slug"`
+	Reason       string    `json:"reason,omitempty"`
 	By           uuid.UUID `json:"by"`
 	At           time.Time `json:"at"`
 }
+
+// ReasonExpired is the Reason of a preview deleted at its expiry.
+const ReasonExpired = "expired"
 
 // EnvOverrideSet is recorded when a deployment overrides an env var. Like a
 // project's env var it carries only the ciphertext, sealed with the

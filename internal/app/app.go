@@ -29,11 +29,17 @@ type Config struct {
 	Router eventstore.RouterConfig
 	// Commands overrides ports of the command service (clock, IDs, secrets) in tests.
 	Commands commands.Config
+	// ExpiryInterval is how often Run deletes the previews whose expiry
+	// has passed (0: every minute; negative: never).
+	ExpiryInterval time.Duration
 }
 
 func (c *Config) setDefaults() {
 	if c.ConsistencyTimeout == 0 {
 		c.ConsistencyTimeout = 5 * time.Second
+	}
+	if c.ExpiryInterval == 0 {
+		c.ExpiryInterval = time.Minute
 	}
 }
 
@@ -60,6 +66,7 @@ type App struct {
 	Admin       *commands.Admin
 	Projections []projections.Projection
 	log         *logrus.Entry
+	expiry      time.Duration // see Config.ExpiryInterval
 }
 
 // Projections returns every projection of MastraAdmin.
@@ -85,6 +92,7 @@ func New(cfg Config) (*App, error) {
 		Queries:     projections.NewQueries(cfg.Pool),
 		Projections: Projections(),
 		log:         cfg.Logger,
+		expiry:      cfg.ExpiryInterval,
 	}
 	waiter := projections.NewWaiter(cfg.Pool, cfg.ConsistencyTimeout, a.Projections...)
 	a.Waiter = waiter
@@ -118,12 +126,16 @@ func New(cfg Config) (*App, error) {
 	return a, nil
 }
 
-// Run runs the notifier and the consumers until ctx ends, then closes the
-// router, letting in-flight batches finish or roll back.
+// Run runs the notifier, the consumers and the expiry sweep until ctx
+// ends, then closes the router, letting in-flight batches finish or roll
+// back.
 func (a *App) Run(ctx context.Context) error {
 	nctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go a.Notifier.Run(nctx)
+	if a.expiry > 0 {
+		go a.sweepExpired(nctx, a.expiry)
+	}
 	if err := a.Router.Run(ctx); err != nil {
 		return fmt.Errorf("run consumers: %w", err)
 	}
@@ -138,3 +150,23 @@ func (a *App) Running() <-chan struct{} { return a.Router.Running() }
 
 // Close stops the consumers.
 func (a *App) Close() error { return a.Router.Close() }
+
+// sweepExpired deletes expired previews every interval until ctx ends.
+func (a *App) sweepExpired(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := a.Admin.ExpireDeployments(ctx)
+		if err != nil && ctx.Err() == nil {
+			a.log.WithError(err).Warn("expiry sweep failed; trying again at the next one")
+		}
+		if n > 0 {
+			a.log.WithField("deleted", n).Info("expired previews deleted")
+		}
+	}
+}

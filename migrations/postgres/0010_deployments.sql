@@ -17,6 +17,8 @@ CREATE TABLE deployments (
     deleted_at       TIMESTAMPTZ
 );
 CREATE UNIQUE INDEX deployments_live_slug ON deployments (project_id, slug) WHERE deleted_at IS NULL;
+-- live previews by expiry, for the expiry sweep
+CREATE INDEX deployments_expiry ON deployments (expires_at) WHERE deleted_at IS NULL AND expires_at IS NOT NULL;
 
 -- projection "deployments": env overrides, as ciphertext
 CREATE TABLE deployment_env (
