@@ -1,0 +1,22 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestProxyURLNamesLocalListenersLocalhost(t *testing.T) {
+	t.Parallel()
+	for addr, want := range map[string]string{
+		"127.0.0.1:3100": "http://localhost:3100",
+		"0.0.0.0:8080":   "http://localhost:8080",
+		"[::]:3100":      "http://localhost:3100",
+		":3100":          "http://localhost:3100",
+		"10.1.2.3:3100":  "http://10.1.2.3:3100",
+		"edge.corp:443":  "http://edge.corp:443",
+		"not an address": "http://localhost:3100",
+	} {
+		assert.Equal(t, want, proxyURL(addr), addr)
+	}
+}
