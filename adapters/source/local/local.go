@@ -22,6 +22,7 @@ const Type = "local"
 // Provider scans and validates local folders.
 type Provider struct {
 	bases []string // absolute, symlinks resolved; missing ones dropped
+	named []string // the same bases as configured (absolute, cleaned), and bases
 }
 
 // New returns a Provider over the base directories (relative ones are
@@ -41,6 +42,7 @@ func New(bases []string) (*Provider, error) {
 			return nil, fmt.Errorf("base %s: %w", b, err)
 		}
 		p.bases = append(p.bases, real)
+		p.named = append(p.named, filepath.Clean(abs), real)
 	}
 	return p, nil
 }
@@ -135,19 +137,27 @@ func (p *Provider) Validate(_ context.Context, sourceType string, raw json.RawMe
 	if !filepath.IsAbs(cfg.Path) {
 		return nil, domain.Errorf(domain.KindInvalid, "source path %q must be absolute", cfg.Path)
 	}
-	real, err := openDir(filepath.Clean(cfg.Path))
+	// A path not named under a base is refused before the file system is
+	// touched, so that the errors below tell nothing about the rest of the
+	// machine; the real path is checked again once symlinks are resolved.
+	clean := filepath.Clean(cfg.Path)
+	if !within(p.named, clean) {
+		return nil, domain.Errorf(domain.KindInvalid, "source path %q is outside the configured project directories", cfg.Path)
+	}
+	real, err := openDir(clean)
 	if err != nil {
 		return nil, domain.Errorf(domain.KindInvalid, "source path %q %s", cfg.Path, err)
 	}
-	if !p.inside(real) {
+	if !within(p.bases, real) {
 		return nil, domain.Errorf(domain.KindInvalid, "source path %q is outside the configured project directories", cfg.Path)
 	}
 	return json.Marshal(Config{Path: real})
 }
 
-func (p *Provider) inside(real string) bool {
-	for _, base := range p.bases {
-		rel, err := filepath.Rel(base, real)
+// within reports whether path is one of bases or below one.
+func within(bases []string, path string) bool {
+	for _, base := range bases {
+		rel, err := filepath.Rel(base, path)
 		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
 			return true
 		}

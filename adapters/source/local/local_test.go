@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -94,4 +95,26 @@ func TestValidateKeepsPathsInsideTheBases(t *testing.T) {
 	}
 	_, err = p.Validate(ctx, "github", cfg(filepath.Join(base, "math")))
 	assert.ErrorIs(t, err, domain.ErrInvalid, "other source types come later")
+}
+
+// TestValidateTellsNothingAboutPathsOutsideTheBases: whether a path
+// outside every base exists, is a file or a folder, the answer is the same.
+func TestValidateTellsNothingAboutPathsOutsideTheBases(t *testing.T) {
+	t.Parallel()
+	base, outside := tree(t)
+	p, err := local.New([]string{base})
+	require.NoError(t, err)
+	file := filepath.Join(outside, "note.txt")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
+	var messages []string
+	for _, path := range []string{outside, file, filepath.Join(outside, "missing"), "/proc/self", filepath.Join(base, "..", "x")} {
+		raw, _ := json.Marshal(map[string]string{"path": path})
+		_, err := p.Validate(context.Background(), "local", raw)
+		require.ErrorIs(t, err, domain.ErrInvalid, path)
+		messages = append(messages, strings.ReplaceAll(err.Error(), path, "PATH"))
+	}
+	for _, m := range messages {
+		assert.Equal(t, messages[0], m)
+	}
+	assert.Contains(t, messages[0], "outside the configured project directories")
 }
