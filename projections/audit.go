@@ -73,7 +73,32 @@ func auditRow(e eventstore.Event) []any {
 		actor = "system"
 	}
 	return []any{e.Position.GlobalPosition, e.ID, e.Type, e.StreamID, team, actor, e.Metadata.RequestID,
-		e.RecordedAt, summarize(e.Type, fields), []byte(e.Payload)}
+		e.RecordedAt, summarize(e.Type, fields), auditPayload(e.Payload, fields)}
+}
+
+// redactedKeys are payload fields the audit log does not keep: hashes of
+// credentials (API tokens, invite tokens) and sealed env values. Team
+// admins read and export the audit log; only platform admins read raw
+// events.
+var redactedKeys = []string{"secretHash", "tokenHash", "nonce", "ciphertext"}
+
+// auditPayload is the payload as the audit log keeps it: as recorded,
+// unless it holds a redacted field, which then reads "[redacted]".
+func auditPayload(raw []byte, fields map[string]any) []byte {
+	redact := false
+	for _, k := range redactedKeys {
+		if _, ok := fields[k]; ok {
+			fields[k], redact = "[redacted]", true
+		}
+	}
+	if !redact {
+		return raw
+	}
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return []byte(`{"redacted":true}`)
+	}
+	return out
 }
 
 // summaryKeys are payload fields worth showing in a one-line summary.

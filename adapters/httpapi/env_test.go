@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"net/http"
 	"strings"
@@ -93,10 +94,27 @@ func TestEnvVarsSecretsNeverLeak(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status, string(res.body))
 
 	e.CaughtUp(t)
+	// The plaintext, and its base64 at each alignment ([]byte fields are
+	// base64 in JSON), in no event and no audit row.
+	needles := []string{"THIS-MUST-NOT-LEAK"}
+	for pad := 0; pad < 3; pad++ {
+		enc := base64.StdEncoding.EncodeToString(append(make([]byte, pad), plaintext...))
+		needles = append(needles, enc[4:len(enc)-4])
+	}
 	var inEvents int
-	require.NoError(t, e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM events WHERE payload::text LIKE '%' || $1 || '%'
-		OR metadata::text LIKE '%' || $1 || '%'`, "THIS-MUST-NOT-LEAK").Scan(&inEvents))
+	require.NoError(t, e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM events, unnest($1::text[]) n
+		WHERE payload::text LIKE '%' || n || '%' OR metadata::text LIKE '%' || n || '%'`, needles).Scan(&inEvents))
 	assert.Zero(t, inEvents, "no event holds the secret")
+	var inAudit int
+	require.NoError(t, e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log, unnest($1::text[]) n
+		WHERE payload::text LIKE '%' || n || '%' OR summary LIKE '%' || n || '%'`, needles).Scan(&inAudit))
+	assert.Zero(t, inAudit, "no audit row holds the secret")
+	var kept, redacted int
+	require.NoError(t, e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE f.value <> '[redacted]'),
+		count(*) FILTER (WHERE f.value = '[redacted]') FROM audit_log, jsonb_each_text(payload) f WHERE f.key = ANY($1)`,
+		[]string{"secretHash", "tokenHash", "nonce", "ciphertext"}).Scan(&kept, &redacted))
+	assert.Zero(t, kept, "the audit log keeps no sealed value or credential hash")
+	assert.Positive(t, redacted, "the env var and token events are in the audit log, redacted")
 	for _, b := range bodies {
 		assert.NotContains(t, b, "THIS-MUST-NOT-LEAK", "no API response holds the secret")
 	}
