@@ -118,12 +118,51 @@ func TestRBACMatrix(t *testing.T) {
 		}
 	}
 
-	// Outside teams: the raw event feed is for platform admins only.
-	for _, actor := range actors {
-		want := http.StatusForbidden
-		if actor == "platform" {
-			want = http.StatusOK
+	// Routes outside any one team, from their own table.
+	for _, route := range accountRoutes {
+		for _, actor := range actors {
+			n++
+			path, body := route.path, strings.ReplaceAll(route.body, "{n}", fmt.Sprint(n))
+			switch {
+			case strings.Contains(path, "{own-token}"):
+				res := e.do(t, "POST", "/api/tokens", tokens[actor], strings.NewReader(`{"name":"spare"}`))
+				require.Equal(t, http.StatusCreated, res.status, string(res.body))
+				path = strings.ReplaceAll(path, "{own-token}", res.json(t)["id"].(string))
+			case strings.Contains(path, "{invite-token}"):
+				res := e.do(t, "POST", "/api/teams", tokens["target"], strings.NewReader(fmt.Sprintf(`{"name":"Inviting %d"}`, n)))
+				require.Equal(t, http.StatusCreated, res.status, string(res.body))
+				res = e.do(t, "POST", "/api/teams/"+res.json(t)["id"].(string)+"/invites", tokens["target"],
+					strings.NewReader(`{"email":"`+actor+`@example.com","role":"viewer"}`))
+				require.Equal(t, http.StatusCreated, res.status, string(res.body))
+				path = strings.ReplaceAll(path, "{invite-token}", mail.tokenFor(t, actor+"@example.com"))
+			}
+			want := route.ok
+			if route.platformOnly && actor != "platform" {
+				want = http.StatusForbidden
+			}
+			res := e.do(t, route.method, path, tokens[actor], strings.NewReader(body))
+			assert.Equal(t, want, res.status, "%s %s as %s: %s", route.method, route.path, actor, res.body)
 		}
-		assert.Equal(t, want, e.do(t, "GET", "/api/events", tokens[actor], nil).status, "GET /api/events as %s", actor)
 	}
+}
+
+// accountRoutes are the routes outside any one team: open to every
+// signed-in caller (each sees their own or their teams' data), or to
+// platform admins only.
+var accountRoutes = []struct {
+	method, path, body string
+	platformOnly       bool
+	ok                 int
+}{
+	{"GET", "/api/me", "", false, 200},
+	{"POST", "/api/teams", `{"name":"Own {n}"}`, false, 201},
+	{"GET", "/api/teams", "", false, 200},
+	{"POST", "/api/invites/{invite-token}/accept", "", false, 200},
+	{"GET", "/api/audit", "", false, 200},
+	{"GET", "/api/audit/export", "", false, 200},
+	{"GET", "/api/license", "", false, 200},
+	{"POST", "/api/tokens", `{"name":"ci {n}"}`, false, 201},
+	{"GET", "/api/tokens", "", false, 200},
+	{"DELETE", "/api/tokens/{own-token}", "", false, 204},
+	{"GET", "/api/events", "", true, 200},
 }
