@@ -197,3 +197,32 @@ func TestUpcasters(t *testing.T) {
 	assert.Equal(t, 2, events[0].SchemaVersion)
 	assert.JSONEq(t, `{"name":"acme","slug":"acme"}`, string(events[0].Payload))
 }
+
+// TestReadAllIsGapSafe: while a transaction that started earlier is open,
+// ReadAll does not return the events committed after it began, so a reader
+// that moves its position past them cannot skip the earlier one; once it
+// commits, both come, the earlier first.
+func TestReadAllIsGapSafe(t *testing.T) {
+	t.Parallel()
+	s, db := newStore(t)
+	ctx := context.Background()
+	early, err := db.Pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = early.Rollback(ctx) }()
+	_, err = s.AppendStreamsWith(ctx, early, eventstore.StreamAppend{StreamID: "early", Expected: eventstore.NoStream,
+		Events: []eventstore.EventData{ev("x.Happened", nil)}})
+	require.NoError(t, err)
+	_, err = s.Append(ctx, "late", eventstore.NoStream, ev("x.Happened", nil))
+	require.NoError(t, err)
+
+	got, err := s.ReadAll(ctx, eventstore.Position{}, 100)
+	require.NoError(t, err)
+	assert.Empty(t, got, "the later commit is held back while the earlier transaction is open")
+
+	require.NoError(t, early.Commit(ctx))
+	got, err = s.ReadAll(ctx, eventstore.Position{}, 100)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, "early", got[0].StreamID)
+	assert.Equal(t, "late", got[1].StreamID)
+}

@@ -64,12 +64,21 @@ func BuildAsOf(ctx context.Context, store *eventstore.Store, ps []Projection, as
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&total); err != nil {
 		return 0, fmt.Errorf("count events: %w", err)
 	}
+	// The store as it stands when the build starts bounds the read, so
+	// that appends made meanwhile cannot keep it going.
+	head, err := store.Last(ctx)
+	if err != nil {
+		return 0, err
+	}
 	var read, applied int64
 	var pos eventstore.Position
-	for {
+	for pos.Less(head) {
 		events, err := store.ReadAll(ctx, pos, opts.batch())
 		if err != nil {
 			return applied, err
+		}
+		for len(events) > 0 && head.Less(events[len(events)-1].Position) {
+			events = events[:len(events)-1]
 		}
 		if len(events) == 0 {
 			break
@@ -90,7 +99,7 @@ func BuildAsOf(ctx context.Context, store *eventstore.Store, ps []Projection, as
 			opts.Progress(read, max(total, read))
 		}
 	}
-	_, err := pool.Exec(ctx, fmt.Sprintf(`UPDATE %s.as_of SET events_applied = $1`, pgx.Identifier{schema}.Sanitize()), applied)
+	_, err = pool.Exec(ctx, fmt.Sprintf(`UPDATE %s.as_of SET events_applied = $1`, pgx.Identifier{schema}.Sanitize()), applied)
 	if err != nil {
 		return applied, fmt.Errorf("record as-of count: %w", err)
 	}

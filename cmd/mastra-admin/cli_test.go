@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,6 +54,14 @@ func TestOperatorWorkflow(t *testing.T) {
 	var users int
 	require.NoError(t, db.Pool.QueryRow(t.Context(), "SELECT count(*) FROM asof_"+db.Schema+".users").Scan(&users))
 	assert.Equal(t, 1, users)
+	var second time.Time // as of the second event's time: the user, not yet an admin
+	require.NoError(t, db.Pool.QueryRow(t.Context(), "SELECT recorded_at FROM events ORDER BY global_position OFFSET 1 LIMIT 1").Scan(&second))
+	asOfTime := runCLI(t, env, "replay", "--as-of", second.Format(time.RFC3339Nano), "--into", "asoft_"+db.Schema)
+	require.Equal(t, exitOK, asOfTime.code, asOfTime.stderr)
+	t.Cleanup(func() { _, _ = db.Pool.Exec(t.Context(), "DROP SCHEMA asoft_"+db.Schema+" CASCADE") })
+	var applied int
+	require.NoError(t, db.Pool.QueryRow(t.Context(), "SELECT events_applied FROM asoft_"+db.Schema+".as_of").Scan(&applied))
+	assert.Equal(t, 2, applied, "the events up to that time, and none after")
 
 	out := filepath.Join(dir, "audit.jsonl")
 	exp := runCLI(t, env, "audit", "export", "--out", out)
