@@ -27,6 +27,7 @@ type harness struct {
 	parker *eventstore.Parker
 	log    *logrus.Entry
 	linger time.Duration // 0: no pause between batches
+	poll   time.Duration // 0: 200 ms
 }
 
 func newHarness(t *testing.T) *harness {
@@ -80,9 +81,13 @@ func (h *harness) run(ctx context.Context, batch int, hook func(string), consume
 	n := eventstore.NewNotifier(h.db.Pool, h.log)
 	ctx, cancel := context.WithCancel(ctx)
 	go n.Run(ctx)
+	poll := h.poll
+	if poll == 0 {
+		poll = 200 * time.Millisecond
+	}
 	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{
 		Store: h.store, Notifier: n, Logger: h.log, Parker: h.parker, BatchSize: batch,
-		PollInterval: 200 * time.Millisecond, RetryInterval: 50 * time.Millisecond, Linger: h.linger,
+		PollInterval: poll, RetryInterval: 50 * time.Millisecond, Linger: h.linger,
 	})
 	require.NoError(h.t, err)
 	if hook != nil {
@@ -307,4 +312,22 @@ func TestLingerDoesNotDelayTheFirstEventAfterIdle(t *testing.T) {
 	defer stop()
 	h.appendN(1)
 	h.waitApplied("a", 1)
+}
+
+// TestNotifyWakesConsumersWithoutPolling: with a poll interval of an hour,
+// appends made through another store (as by another process: its NOTIFY
+// reaches this one's LISTEN) are still delivered.
+func TestNotifyWakesConsumersWithoutPolling(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.poll = time.Hour
+	_, stop := h.run(context.Background(), 100, nil, consumerSpec{name: "a"})
+	defer stop()
+	other, err := eventstore.New(eventstore.Config{Pool: h.db.Pool}) // no in-process notifier: it sends NOTIFY
+	require.NoError(t, err)
+	for i := 0; i < 3; i++ {
+		_, err := other.Append(context.Background(), fmt.Sprintf("n-%d", i), eventstore.NoStream, ev("x.Happened", nil))
+		require.NoError(t, err)
+		h.waitApplied("a", i+1)
+	}
 }
