@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -102,9 +103,16 @@ func RebuildClaims(ctx context.Context, store *eventstore.Store, opts Options) (
 		if _, err := tx.Exec(ctx, `DELETE FROM unique_claims`); err != nil {
 			return fmt.Errorf("empty unique_claims: %w", err)
 		}
-		target, err := store.Last(ctx)
-		if err != nil {
-			return err
+		// The target is the last event of a transaction older than this
+		// one: a younger one may have committed meanwhile, but the reads
+		// below never see it while this transaction is open, and it took
+		// no claim (the lock above makes those wait).
+		var target eventstore.Position
+		err := tx.QueryRow(ctx, `SELECT transaction_id, global_position FROM events
+			WHERE transaction_id < pg_current_xact_id()
+			ORDER BY transaction_id DESC, global_position DESC LIMIT 1`).Scan(&target.TransactionID, &target.GlobalPosition)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("read the last position: %w", err)
 		}
 		var total int64
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&total); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -95,38 +94,81 @@ func catchUpBatch(ctx context.Context, store *eventstore.Store, p Projection, si
 	return n, at, err
 }
 
-// Rebuild empties p's tables, moves its checkpoint to position zero and
-// catches up from there.
+// Rebuild empties p's tables and applies every event again, up to the
+// last one recorded when it starts, in one transaction that also moves p's
+// checkpoint: readers of a running server see the old read model until the
+// rebuilt one commits, never an empty or half-built one. The rows are
+// deleted, not truncated, so that readers are not locked out meanwhile.
+// A live consumer of p skips it while the rebuild holds its lock, and
+// applies what came after once it commits.
 func Rebuild(ctx context.Context, store *eventstore.Store, p Projection, opts Options) (int64, error) {
 	pool := store.Pool()
 	if err := eventstore.EnsureCheckpoint(ctx, pool, p.Name()); err != nil {
 		return 0, err
 	}
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	target, err := store.Last(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&total); err != nil {
+		return 0, fmt.Errorf("count events: %w", err)
+	}
+	var done int64
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := eventstore.LockCheckpoint(ctx, tx, p.Name()); err != nil {
 			return err
 		}
-		if err := truncate(ctx, tx, p.Tables()); err != nil {
+		if err := deleteRows(ctx, tx, p.Tables()); err != nil {
 			return err
 		}
-		return eventstore.SaveCheckpoint(ctx, tx, p.Name(), eventstore.Position{})
+		var at eventstore.Position
+		for at.Less(target) {
+			events, err := store.ReadAllWith(ctx, tx, at, opts.batch())
+			if err != nil {
+				return err
+			}
+			if len(events) == 0 {
+				// The target is committed but an older transaction still
+				// runs, so it is not visible yet: wait for it to end.
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(2 * time.Millisecond):
+				}
+				continue
+			}
+			n := len(events)
+			if todo := filter(p, events); len(todo) > 0 {
+				if err := p.Apply(ctx, tx, todo); err != nil {
+					return fmt.Errorf("projection %s apply batch ending at %d: %w", p.Name(), events[n-1].Position.GlobalPosition, err)
+				}
+			}
+			at = events[n-1].Position
+			done += int64(n)
+			if opts.Progress != nil {
+				opts.Progress(done, max(total, done))
+			}
+		}
+		return eventstore.SaveCheckpoint(ctx, tx, p.Name(), at)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("reset projection %s: %w", p.Name(), err)
+		return done, fmt.Errorf("rebuild projection %s: %w", p.Name(), err)
 	}
-	return CatchUp(ctx, store, p, opts)
+	return done, nil
 }
 
-func truncate(ctx context.Context, tx pgx.Tx, tables []string) error {
+// deleteRows empties tables inside tx, in reverse order (dependents
+// first), leaving the old rows visible to other transactions until tx
+// commits.
+func deleteRows(ctx context.Context, tx pgx.Tx, tables []string) error {
 	if len(tables) == 0 {
 		return errors.New("projection owns no tables")
 	}
-	ids := make([]string, len(tables))
-	for i, t := range tables {
-		ids[i] = pgx.Identifier{t}.Sanitize()
-	}
-	if _, err := tx.Exec(ctx, "TRUNCATE "+strings.Join(ids, ", ")); err != nil {
-		return fmt.Errorf("truncate %v: %w", tables, err)
+	for i := len(tables) - 1; i >= 0; i-- {
+		if _, err := tx.Exec(ctx, "DELETE FROM "+pgx.Identifier{tables[i]}.Sanitize()); err != nil {
+			return fmt.Errorf("empty %s: %w", tables[i], err)
+		}
 	}
 	return nil
 }
