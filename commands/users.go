@@ -165,10 +165,12 @@ func (a *Admin) authenticateJWT(ctx context.Context, bearer string, denied error
 		if err != nil {
 			continue
 		}
-		if f, ok := idp.(interface{ Feature() string }); ok && f.Feature() != "" {
-			if err := a.cfg.License.Require(f.Feature(), a.cfg.Clock.Now()); err != nil {
-				return Principal{}, err
-			}
+		// A sign-in is not a new resource: once the license has lapsed,
+		// people keep signing in to what they have (like running
+		// deployments keep running); only a license without the feature
+		// refuses it.
+		if f, ok := idp.(interface{ Feature() string }); ok && f.Feature() != "" && !a.cfg.License.Has(f.Feature()) {
+			return Principal{}, a.cfg.License.Require(f.Feature(), a.cfg.Clock.Now())
 		}
 		email, err := user.NormalizeEmail(id.Email)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/assert"
@@ -22,6 +23,7 @@ import (
 func TestOIDCSignInIsAnEnterpriseFeature(t *testing.T) {
 	t.Parallel()
 	iss := oidctest.NewIssuer(t)
+	lapsed := time.Now().Add(-license.Grace - 24*time.Hour)
 	for _, c := range []struct {
 		name   string
 		lic    license.License
@@ -29,6 +31,8 @@ func TestOIDCSignInIsAnEnterpriseFeature(t *testing.T) {
 	}{
 		{"enterprise with oidc", license.License{Tier: license.Enterprise, Features: []string{license.FeatureOIDC}}, http.StatusOK},
 		{"community", license.CommunityLicense(), http.StatusForbidden},
+		{"enterprise past its grace period", license.License{Tier: license.Enterprise, Features: []string{license.FeatureOIDC},
+			ExpiresAt: &lapsed}, http.StatusOK},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
