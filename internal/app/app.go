@@ -151,16 +151,19 @@ func (a *App) Running() <-chan struct{} { return a.Router.Running() }
 // Close stops the consumers.
 func (a *App) Close() error { return a.Router.Close() }
 
-// sweepExpired deletes expired previews every interval until ctx ends.
+// sweepExpired deletes expired previews, and warns about the license,
+// every interval until ctx ends.
 func (a *App) sweepExpired(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	lw := licenseWarner{state: a.Admin.License().State, last: time.Now()} // serve warned at start
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+		lw.check(a.log, a.Admin.License(), time.Now())
 		n, err := a.Admin.ExpireDeployments(ctx)
 		if err != nil && ctx.Err() == nil {
 			a.log.WithError(err).Warn("expiry sweep failed; trying again at the next one")
