@@ -131,7 +131,7 @@ func (a *Admin) RevokeInvite(ctx context.Context, p Principal, teamID, inviteID 
 		if err != nil {
 			return write{}, err
 		}
-		evs, err := team.RevokeInvite{InviteID: inviteID, By: p.UserID, At: a.cfg.Clock.Now()}.Decide(t)
+		evs, err := team.RevokeInvite{InviteID: inviteID, By: p.UserID, ByRole: a.roleIn(t, p), At: a.cfg.Clock.Now()}.Decide(t)
 		if err != nil {
 			return write{}, err
 		}

@@ -94,10 +94,13 @@ func (cmd AcceptInvite) Decide(t Team) ([]domain.Event, error) {
 	}, nil
 }
 
-// RevokeInvite is the command to withdraw a pending invite.
+// RevokeInvite is the command to withdraw a pending invite; only someone
+// who may give the invite's role may withdraw it (an admin cannot revoke
+// an invite to become owner).
 type RevokeInvite struct {
 	InviteID uuid.UUID
 	By       uuid.UUID
+	ByRole   domain.Role
 	At       time.Time
 }
 
@@ -106,6 +109,9 @@ func (cmd RevokeInvite) Decide(t Team) ([]domain.Event, error) {
 	i, ok := t.Invites[cmd.InviteID]
 	if !t.Live() || !ok {
 		return nil, domain.Errorf(domain.KindNotFound, "invite %s not found", cmd.InviteID)
+	}
+	if !canGrant(cmd.ByRole, i.Role) {
+		return nil, domain.Errorf(domain.KindPermissionDenied, "a team %s may not revoke an invite to become %s", cmd.ByRole, i.Role)
 	}
 	if !i.Pending(cmd.At) {
 		return nil, domain.Errorf(domain.KindConflict, "invite %s is no longer pending", cmd.InviteID)
