@@ -35,9 +35,17 @@ type JWKS struct {
 	Client *http.Client
 	Now    func() time.Time
 
-	mu sync.Mutex
-	kf keyfunc.Keyfunc
+	mu       sync.Mutex
+	kf       keyfunc.Keyfunc
+	loading  bool      // a discovery is under way (outside mu)
+	failedAt time.Time // the last discovery that failed, and why
+	failErr  error
 }
+
+// retryAfter is how long a failed discovery is not tried again: tokens in
+// the meantime are refused at once instead of each waiting on the
+// unreachable provider.
+const retryAfter = 15 * time.Second
 
 // NewOIDC is a generic OIDC provider: SSO, an enterprise feature.
 func NewOIDC(ctx context.Context, issuer, clientID string) *JWKS {
@@ -86,13 +94,46 @@ func (j *JWKS) Verify(ctx context.Context, token string) (commands.Identity, err
 	return commands.Identity{Provider: j.Provider, Subject: claims.Subject, Email: claims.Email}, nil
 }
 
-// keys discovers (once it works) and returns the key set.
+// keys discovers (once it works) and returns the key set. One caller
+// discovers at a time, without holding the lock; the others, and every
+// caller for retryAfter after a failure, are refused at once.
 func (j *JWKS) keys(ctx context.Context) (keyfunc.Keyfunc, error) {
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.kf != nil {
+	switch {
+	case j.kf != nil:
+		defer j.mu.Unlock()
 		return j.kf, nil
+	case j.loading:
+		j.mu.Unlock()
+		return nil, fmt.Errorf("the %s provider's keys are being loaded", j.Provider)
+	case j.failErr != nil && j.now().Sub(j.failedAt) < retryAfter:
+		defer j.mu.Unlock()
+		return nil, j.failErr
 	}
+	j.loading = true
+	j.mu.Unlock()
+
+	kf, err := j.load(ctx)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.loading = false
+	if err != nil {
+		j.failedAt, j.failErr = j.now(), err
+		return nil, err
+	}
+	j.kf, j.failErr = kf, nil
+	return kf, nil
+}
+
+func (j *JWKS) now() time.Time {
+	if j.Now != nil {
+		return j.Now()
+	}
+	return time.Now()
+}
+
+// load finds the key set's URL (by discovery when not given) and fetches it.
+func (j *JWKS) load(ctx context.Context) (keyfunc.Keyfunc, error) {
 	url := j.JWKSURL
 	if url == "" {
 		var err error
@@ -108,7 +149,6 @@ func (j *JWKS) keys(ctx context.Context) (keyfunc.Keyfunc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load JWK Set %s: %w", url, err)
 	}
-	j.kf = kf
 	return kf, nil
 }
 

@@ -50,3 +50,62 @@ func TestOIDCVerify(t *testing.T) {
 	_, err = down.Verify(ctx, iss.Sign(t, iss.Key, nil))
 	assert.ErrorIs(t, err, auth.ErrInvalidToken, "an unreachable issuer verifies nothing")
 }
+
+// TestOIDCDiscoveryFailureIsNotRetriedOnEveryToken: while the issuer is
+// down, one discovery is tried per retry period and tokens in between are
+// refused at once; once it is back, sign-ins work.
+func TestOIDCDiscoveryFailureIsNotRetriedOnEveryToken(t *testing.T) {
+	t.Parallel()
+	iss := oidctest.NewIssuer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	now := time.Now()
+	v := auth.NewOIDC(ctx, iss.URL, "mastra-admin")
+	v.Now = func() time.Time { return now }
+	iss.Down.Store(true)
+	for i := 0; i < 5; i++ {
+		_, err := v.Verify(ctx, iss.Sign(t, iss.Key, nil))
+		assert.ErrorIs(t, err, auth.ErrInvalidToken)
+	}
+	assert.Equal(t, int32(1), iss.Discoveries.Load(), "one discovery for five tokens")
+
+	iss.Down.Store(false)
+	_, err := v.Verify(ctx, iss.Sign(t, iss.Key, nil))
+	assert.Error(t, err, "still within the retry period")
+	now = now.Add(time.Minute)
+	id, err := v.Verify(ctx, iss.Sign(t, iss.Key, nil))
+	require.NoError(t, err, "retried after the period, and the issuer is back")
+	assert.Equal(t, "lin@example.com", id.Email)
+	assert.Equal(t, int32(2), iss.Discoveries.Load())
+}
+
+// TestSupabaseJWKSVerify: a Supabase project's asymmetric tokens, checked
+// against the project's JWK Set, issuer and audience.
+func TestSupabaseJWKSVerify(t *testing.T) {
+	t.Parallel()
+	iss := oidctest.NewIssuer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	v := auth.NewSupabaseJWKS(ctx, iss.URL)
+	assert.Empty(t, v.Feature(), "Supabase sign-in needs no license feature")
+	supabase := func(c jwt.MapClaims) { c["iss"], c["aud"] = iss.URL+"/auth/v1", "authenticated" }
+	id, err := v.Verify(ctx, iss.Sign(t, iss.Key, supabase))
+	require.NoError(t, err)
+	assert.Equal(t, "lin@example.com", id.Email)
+	assert.Equal(t, "supabase", id.Provider)
+
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	for name, tok := range map[string]string{
+		"another key":  iss.Sign(t, other, supabase),
+		"not supabase": iss.Sign(t, iss.Key, nil),
+		"expired": iss.Sign(t, iss.Key, func(c jwt.MapClaims) {
+			supabase(c)
+			c["exp"] = time.Now().Add(-time.Hour).Unix()
+		}),
+	} {
+		_, err := v.Verify(ctx, tok)
+		assert.ErrorIs(t, err, auth.ErrInvalidToken, name)
+	}
+	assert.Zero(t, iss.Discoveries.Load(), "the key set is at a known address: no discovery")
+}
