@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -178,7 +179,7 @@ func (c *consumer) lockAndRead(ctx context.Context, conn *pgx.Conn, names []stri
 	if err != nil {
 		return nil, nil, fmt.Errorf("read events for %s: %w", c.name, err)
 	}
-	events, err := c.s.cfg.Store.scanEvents(rows)
+	events, err := c.s.cfg.Store.scanEventsKeeping(rows, true)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read events for %s: %w", c.name, err)
 	}
@@ -194,6 +195,11 @@ func (c *consumer) lockAndRead(ctx context.Context, conn *pgx.Conn, names []stri
 // deliver sends one event for targets and waits for its ack. A nack
 // abandons the batch, or parks consumers when the Parker says so.
 func (c *consumer) deliver(ctx context.Context, tx Tx, e Event, deferred *pgx.Batch, targets []string) error {
+	if e.UpcastErr != nil && !strings.Contains(c.name, groupSeparator) {
+		// A single consumer's handler cannot tell the event is not in the
+		// shape it expects: park without calling it.
+		return &parkError{event: e, reason: e.UpcastErr, consumers: targets}
+	}
 	msg := ToMessage(e)
 	msgCtx, cancel := context.WithTimeout(ctx, c.s.cfg.AckDeadline)
 	defer cancel()

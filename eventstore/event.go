@@ -55,6 +55,12 @@ type Event struct {
 	Payload       json.RawMessage
 	Metadata      Metadata
 	RecordedAt    time.Time
+	// UpcastErr is set on an event a consumer read whose upcaster failed:
+	// its Payload and SchemaVersion are then as stored. A single consumer
+	// parks on it without its handler being called; in a group, each
+	// member that handles the type must fail on it (projections do), so
+	// only those park. Other reads fail on such an event instead.
+	UpcastErr error
 }
 
 // ExpectedVersion is what an append expects a stream's version to be: the

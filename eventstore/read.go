@@ -111,6 +111,13 @@ func (s *Store) Head(ctx context.Context) (int64, error) {
 }
 
 func (s *Store) scanEvents(rows pgx.Rows) ([]Event, error) {
+	return s.scanEventsKeeping(rows, false)
+}
+
+// scanEventsKeeping scans events; with keepFailed, an event whose upcaster
+// fails is returned as stored with UpcastErr set, instead of failing the
+// read (see Event.UpcastErr).
+func (s *Store) scanEventsKeeping(rows pgx.Rows, keepFailed bool) ([]Event, error) {
 	defer rows.Close()
 	var out []Event
 	for rows.Next() {
@@ -120,8 +127,11 @@ func (s *Store) scanEvents(rows pgx.Rows) ([]Event, error) {
 			return nil, fmt.Errorf("scan event: %w", err)
 		}
 		up, err := s.upcasters.Upcast(e)
-		if err != nil {
+		if err != nil && !keepFailed {
 			return nil, err
+		}
+		if err != nil {
+			up, up.UpcastErr = e, err
 		}
 		out = append(out, up)
 	}

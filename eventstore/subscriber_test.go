@@ -2,6 +2,7 @@ package eventstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sirupsen/logrus"
@@ -330,4 +332,38 @@ func TestNotifyWakesConsumersWithoutPolling(t *testing.T) {
 		require.NoError(t, err)
 		h.waitApplied("a", i+1)
 	}
+}
+
+// TestEventThatCannotBeUpcastParksTheConsumer: an event whose upcaster
+// fails parks its consumer, visibly, without its handler seeing the
+// payload in the old shape; it is not retried forever.
+func TestEventThatCannotBeUpcastParksTheConsumer(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	up := eventstore.NewUpcasters()
+	up.Register("x.Old", 1, func(json.RawMessage) (json.RawMessage, error) { return nil, errors.New("no field v2 can come from") })
+	store, err := eventstore.New(eventstore.Config{Pool: h.db.Pool, Upcasters: up})
+	require.NoError(t, err)
+	h.store = store
+	ctx := context.Background()
+	var positions []int64
+	for _, typ := range []string{"x.Happened", "x.Old", "x.Happened"} {
+		e := ev(typ, nil)
+		e.SchemaVersion = 1
+		got, err := store.Append(ctx, "s-"+uuid.NewString(), eventstore.NoStream, e)
+		require.NoError(t, err)
+		positions = append(positions, got[0].Position.GlobalPosition)
+	}
+	_, stop := h.run(ctx, 10, nil, consumerSpec{name: "a"})
+	defer stop()
+	var parks []eventstore.Park
+	require.Eventually(t, func() bool {
+		parks, err = eventstore.Parks(ctx, h.db.Pool)
+		require.NoError(t, err)
+		return len(parks) == 1
+	}, 10*time.Second, 10*time.Millisecond)
+	assert.Equal(t, "a", parks[0].Consumer)
+	assert.Equal(t, positions[1], parks[0].GlobalPosition)
+	assert.Contains(t, parks[0].Error, "no field v2 can come from")
+	assert.Equal(t, positions[:1], h.applied("a"), "applied up to the event, and not the event itself")
 }

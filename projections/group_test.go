@@ -103,3 +103,67 @@ func TestLiveGroupParksOnlyTheFailingProjection(t *testing.T) {
 	assert.Equal(t, parks[0].GlobalPosition-1, brittleAt, "brittle stands just before its poison event")
 	assert.Equal(t, parks[1].GlobalPosition-1, panickyAt, "panicky stands just before its poison event")
 }
+
+// picky is a projection of some event types, recording which it applied.
+type picky struct {
+	name    string
+	types   []string
+	applied *[]string
+}
+
+func (p picky) Name() string      { return p.name }
+func (p picky) Handles() []string { return p.types }
+func (p picky) Tables() []string  { return nil }
+func (p picky) Apply(_ context.Context, _ eventstore.Tx, events []eventstore.Event) error {
+	for _, e := range events {
+		*p.applied = append(*p.applied, e.Type)
+	}
+	return nil
+}
+
+// TestLiveGroupParksOnlyTheProjectionsOfAnEventThatCannotBeUpcast: the
+// members that handle the event's type park on it; the others go on.
+func TestLiveGroupParksOnlyTheProjectionsOfAnEventThatCannotBeUpcast(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	l := logrus.New()
+	l.SetLevel(logrus.FatalLevel)
+	log := logrus.NewEntry(l)
+	up := eventstore.NewUpcasters()
+	up.Register("x.Old", 1, func(json.RawMessage) (json.RawMessage, error) { return nil, errors.New("cannot upgrade") })
+	store, err := eventstore.New(eventstore.Config{Pool: db.Pool, Upcasters: up})
+	require.NoError(t, err)
+	for _, typ := range []string{"x.One", "x.Old", "x.One"} {
+		_, err := store.Append(ctx, "s-1", eventstore.Any, eventstore.EventData{ID: uuid.Must(uuid.NewV7()), Type: typ,
+			SchemaVersion: 1, Payload: []byte(`{}`)})
+		require.NoError(t, err)
+	}
+	parker := eventstore.NewParker(db.Pool)
+	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: store, Logger: log, Parker: parker,
+		PollInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: log, Parker: parker, MaxRetries: 1, InitialInterval: time.Millisecond})
+	require.NoError(t, err)
+	var applied []string
+	projections.Register(r, sub, projections.Audit{}, picky{name: "ones", types: []string{"x.One"}, applied: &applied})
+	go func() { _ = r.Run(ctx) }()
+	<-r.Running()
+	defer r.Close()
+
+	var parks []eventstore.Park
+	require.Eventually(t, func() bool {
+		parks, err = eventstore.Parks(ctx, db.Pool)
+		require.NoError(t, err)
+		return len(parks) == 1
+	}, 10*time.Second, 10*time.Millisecond)
+	assert.Equal(t, "audit", parks[0].Consumer, "the audit log handles every type: it parks")
+	assert.Equal(t, "x.Old", parks[0].EventType)
+	assert.Contains(t, parks[0].Error, "cannot upgrade")
+	var onesAt int64
+	require.Eventually(t, func() bool {
+		require.NoError(t, db.Pool.QueryRow(ctx, `SELECT global_position FROM consumer_checkpoints WHERE consumer = 'ones'`).Scan(&onesAt))
+		return onesAt == 3
+	}, 10*time.Second, 10*time.Millisecond, "the other member goes on past the event")
+}

@@ -89,6 +89,9 @@ func applyLive(ctx context.Context, p Projection, e eventstore.Event) (err error
 	if !handles(p, e.Type) {
 		return nil
 	}
+	if e.UpcastErr != nil { // its payload is not in the shape p expects
+		return fmt.Errorf("projection %s cannot read %s at %d: %w", p.Name(), e.Type, e.Position.GlobalPosition, e.UpcastErr)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("projection %s panicked on %s at %d: %v", p.Name(), e.Type, e.Position.GlobalPosition, r)
