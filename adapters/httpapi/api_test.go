@@ -16,6 +16,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/adapters/httpapi"
 	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/eventstore"
 	"github.com/mastra-admin/mastra-admin/internal/apptest"
 )
 
@@ -244,4 +245,42 @@ func TestHealthReadinessMetricsAndRoutes(t *testing.T) {
 	assert.Equal(t, "not_found", res.errorCode(t))
 	res = e.do(t, "PUT", "/api/teams", e.token(t, "a@example.com", false), bytes.NewReader(nil))
 	assert.Equal(t, http.StatusMethodNotAllowed, res.status)
+}
+
+// TestRequestIdentifiersReachTheEvents: an event records the request id of
+// the request that caused it, and the correlation and causation ids it
+// was sent (the correlation defaulting to the request id); ids that do not
+// look like ids are not taken.
+func TestRequestIdentifiersReachTheEvents(t *testing.T) {
+	t.Parallel()
+	e := start(t)
+	alice := e.token(t, "alice@example.com", false)
+	create := func(name string, headers map[string]string) (string, eventstore.Metadata) {
+		req, err := http.NewRequest("POST", e.srv.URL+"/api/teams", strings.NewReader(`{"name":"`+name+`"}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+alice)
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var team struct{ ID string }
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&team))
+		require.Equal(t, http.StatusCreated, res.StatusCode)
+		events, err := e.Store.ReadStream(context.Background(), "team-"+team.ID, 0)
+		require.NoError(t, err)
+		require.NotEmpty(t, events)
+		return res.Header.Get("X-Request-ID"), events[0].Metadata
+	}
+	_, meta := create("Traced", map[string]string{"X-Request-ID": "req-1", "X-Correlation-ID": "flow-7", "X-Causation-ID": "evt-3"})
+	assert.Equal(t, "req-1", meta.RequestID)
+	assert.Equal(t, "flow-7", meta.CorrelationID)
+	assert.Equal(t, "evt-3", meta.CausationID)
+	assert.NotEmpty(t, meta.Actor)
+
+	id, meta := create("Untraced", map[string]string{"X-Correlation-ID": "not an id", "X-Causation-ID": strings.Repeat("x", 65)})
+	assert.Equal(t, id, meta.RequestID, "the id the response gave")
+	assert.Equal(t, id, meta.CorrelationID, "the correlation defaults to the request")
+	assert.Empty(t, meta.CausationID)
 }

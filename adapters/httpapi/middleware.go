@@ -71,8 +71,18 @@ func recorderFrom(ctx context.Context) *recorder {
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 
+// saneID returns an incoming id header if it looks like an id, else "".
+func saneID(v string) string {
+	if requestIDPattern.MatchString(v) {
+		return v
+	}
+	return ""
+}
+
 // accessLog gives each request an id (a sane incoming X-Request-ID is
-// kept), recovers panics into a plain 500, logs one line per request and
+// kept; a sane X-Correlation-ID and X-Causation-ID go into the metadata of
+// the events the request records, the correlation defaulting to the
+// request id), recovers panics into a plain 500, logs one line per request and
 // counts it in the metrics.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -84,7 +94,8 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-ID", id)
 		rec := &recorder{ResponseWriter: w, requestID: id}
 		ctx := context.WithValue(r.Context(), recorderKey, rec)
-		ctx = commands.WithRequest(ctx, commands.RequestInfo{RequestID: id})
+		ctx = commands.WithRequest(ctx, commands.RequestInfo{RequestID: id,
+			CorrelationID: saneID(r.Header.Get("X-Correlation-ID")), CausationID: saneID(r.Header.Get("X-Causation-ID"))})
 		var after commands.Position
 		var tokenErr error
 		if tok := r.Header.Get(ConsistencyHeader); tok != "" {

@@ -37,6 +37,19 @@ func TestOperatorWorkflow(t *testing.T) {
 	var first map[string]any
 	require.NoError(t, json.Unmarshal([]byte(lines[0]), &first))
 	assert.Equal(t, "user.UserRegistered", first["type"])
+	requestIDs := map[string]int{}
+	for _, line := range lines {
+		var ev struct {
+			Metadata struct {
+				RequestID, CorrelationID string
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &ev))
+		assert.True(t, strings.HasPrefix(ev.Metadata.RequestID, "cli-"), "CLI events carry the invocation's request id: %s", line)
+		assert.Equal(t, ev.Metadata.RequestID, ev.Metadata.CorrelationID)
+		requestIDs[ev.Metadata.RequestID]++
+	}
+	assert.Len(t, requestIDs, 2, "two invocations: one for the user, grant and first token, one for the second token")
 	assert.NotContains(t, list.stdout, strings.TrimSpace(tok.stdout)[13:], "no token secret in any event")
 
 	filtered := runCLI(t, env, "events", "tail", "-n", "1", "--type", "user.APITokenIssued")

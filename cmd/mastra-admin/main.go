@@ -8,6 +8,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/commands"
 )
 
 // Exit statuses of the contract.
@@ -30,6 +34,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup fu
 	a := newApp(lookup, stdout, stderr)
 	root := newRootCmd(a)
 	root.SetArgs(args)
+	// Events recorded by one invocation share a request id.
+	ctx = commands.WithRequest(ctx, commands.RequestInfo{RequestID: "cli-" + uuid.Must(uuid.NewV7()).String()})
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
