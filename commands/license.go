@@ -2,8 +2,6 @@ package commands
 
 import (
 	"errors"
-	"fmt"
-	"time"
 
 	"github.com/mastra-admin/mastra-admin/domain/license"
 )
@@ -17,16 +15,8 @@ type LicenseView struct {
 
 // License describes the license in force.
 func (a *Admin) License() LicenseView {
-	l := a.cfg.License
-	v := LicenseView{License: l, State: l.StateAt(a.cfg.Clock.Now())}
-	switch v.State {
-	case license.InGrace:
-		v.Warning = fmt.Sprintf("the license expired on %s; new resources are refused after %s",
-			l.ExpiresAt.Format(time.DateOnly), l.ExpiresAt.Add(license.Grace).Format(time.DateOnly))
-	case license.Lapsed:
-		v.Warning = "the license expired and its grace period is over: running deployments keep running, new resources are refused"
-	}
-	return v
+	l, now := a.cfg.License, a.cfg.Clock.Now()
+	return LicenseView{License: l, State: l.StateAt(now), Warning: l.WarningAt(now)}
 }
 
 // licensed checks the license before one more resource of kind is made,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,11 +37,8 @@ func loadLicense(cfg config.Config, log *logrus.Entry) (license.License, error) 
 	if err != nil {
 		return license.License{}, fmt.Errorf("MASTRA_ADMIN_LICENSE_KEY: %w", err)
 	}
-	switch l.StateAt(time.Now()) {
-	case license.InGrace:
-		log.WithField("expires_at", l.ExpiresAt).Warn("the license has expired; new resources will be refused after the 14-day grace period")
-	case license.Lapsed:
-		log.WithField("expires_at", l.ExpiresAt).Warn("the license expired and its grace period is over: new resources are refused")
+	if w := l.WarningAt(time.Now()); w != "" {
+		log.WithFields(logrus.Fields{"expires_at": l.ExpiresAt, "license_state": l.StateAt(time.Now())}).Warn(w)
 	}
 	return l, nil
 }
@@ -58,10 +56,12 @@ func newLicenseCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			now := time.Now()
 			out := struct {
 				license.License
-				State license.State `json:"state"`
-			}{l, l.StateAt(time.Now())}
+				State   license.State `json:"state"`
+				Warning string        `json:"warning,omitempty"`
+			}{l, l.StateAt(now), l.WarningAt(now)}
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			enc.SetIndent("", "  ")
 			return enc.Encode(out)
@@ -84,6 +84,9 @@ func newLicenseIssueCmd() *cobra.Command {
 			if keyFile == "" || tier == "" {
 				return usageErrorf("--private-key and --tier are required")
 			}
+			if license.Tier(tier) == license.Community {
+				return usageErrorf("community is the tier without a key: issue a team or enterprise key")
+			}
 			raw, err := os.ReadFile(keyFile)
 			if err != nil {
 				return fmt.Errorf("read private key: %w", err)
@@ -97,6 +100,11 @@ func newLicenseIssueCmd() *cobra.Command {
 				IssuedAt: time.Now().UTC().Truncate(time.Second)}
 			if features != "" {
 				l.Features = strings.Split(features, ",")
+				for _, f := range l.Features {
+					if !slices.Contains(license.KnownFeatures, f) {
+						return usageErrorf("--features: %q is not a feature; use %s", f, strings.Join(license.KnownFeatures, ", "))
+					}
+				}
 			}
 			switch {
 			case expires != "" && days > 0:

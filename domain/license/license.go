@@ -1,6 +1,7 @@
 package license
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -24,6 +25,9 @@ const (
 	FeatureS3         = "s3"
 	FeatureCloudflare = "cloudflare"
 )
+
+// KnownFeatures lists every feature a license may grant.
+var KnownFeatures = []string{FeatureOIDC, FeatureKubernetes, FeatureS3, FeatureCloudflare}
 
 // Grace is how long an expired license keeps allowing new resources.
 const Grace = 14 * 24 * time.Hour
@@ -70,6 +74,19 @@ func (l License) StateAt(now time.Time) State {
 		return InGrace
 	}
 	return Lapsed
+}
+
+// WarningAt is what to tell operators about the license at now: nothing
+// while it is active.
+func (l License) WarningAt(now time.Time) string {
+	switch l.StateAt(now) {
+	case InGrace:
+		return fmt.Sprintf("the license expired on %s; new resources are refused after %s",
+			l.ExpiresAt.Format(time.DateOnly), l.ExpiresAt.Add(Grace).Format(time.DateOnly))
+	case Lapsed:
+		return "the license expired and its grace period is over: running deployments keep running, new resources are refused"
+	}
+	return ""
 }
 
 // Validate checks a decoded license.
