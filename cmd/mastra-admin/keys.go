@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,23 +16,35 @@ import (
 
 func newKeysCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "keys", Short: "Manage the env var encryption key"}
-	var newKey string
+	var newKey, newKeyFile string
 	rotate := &cobra.Command{
-		Use:   "rotate [--new-key BASE64]",
+		Use:   "rotate [--new-key-file FILE | --new-key BASE64]",
 		Short: "Re-wrap every project's data key under a new master key",
 		Long: `Re-wrap every project's data key under a new master key; events are not
 touched. With the key in the data directory (the default), a new key is
 made and replaces it. With MASTRA_ADMIN_ENCRYPTION_KEY set, pass the new key
-with --new-key, then set the variable to it. Restart every mastra-admin
-process afterwards.`,
+in a file with --new-key-file (or, where the command line is not seen by
+others, with --new-key), then set the variable to it. Restart every
+mastra-admin process afterwards.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if newKeyFile != "" {
+				if newKey != "" {
+					return usageErrorf("--new-key and --new-key-file exclude each other")
+				}
+				raw, err := os.ReadFile(newKeyFile)
+				if err != nil {
+					return fmt.Errorf("read the new key: %w", err)
+				}
+				newKey = strings.TrimSpace(string(raw))
+			}
 			return a.withCore(cmd, func(ctx context.Context, cfg config.Config, c *core.App) error {
 				return rotateKeys(ctx, cmd, cfg, c, newKey)
 			})
 		},
 	}
-	rotate.Flags().StringVar(&newKey, "new-key", "", "the new master key, base64 (needed when MASTRA_ADMIN_ENCRYPTION_KEY is set)")
+	rotate.Flags().StringVar(&newKeyFile, "new-key-file", "", "file holding the new master key, base64 (needed when MASTRA_ADMIN_ENCRYPTION_KEY is set)")
+	rotate.Flags().StringVar(&newKey, "new-key", "", "the new master key, base64 (visible to other users in the process list: prefer --new-key-file)")
 	cmd.AddCommand(rotate)
 	return cmd
 }
