@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mastra-admin/mastra-admin/adapters/crypto"
+	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/internal/pgtest"
 )
 
@@ -59,6 +60,16 @@ func TestEnvelopeSealOpenAndBinding(t *testing.T) {
 	n, err = crypto.Rotate(ctx, db.Pool, m, other)
 	require.NoError(t, err)
 	assert.Zero(t, n, "rotating again changes nothing")
+
+	// A process still running with the old key after the rotation: it
+	// keeps the data keys it had, and makes no new one under the old key.
+	_, _, err = e.Seal(ctx, p1, "STILL", []byte("works"))
+	assert.NoError(t, err, "a data key it already held is unchanged by the rotation")
+	_, _, err = e.Seal(ctx, uuid.New(), "NEW", []byte("x"))
+	assert.ErrorIs(t, err, crypto.ErrStaleMasterKey)
+	assert.Equal(t, domain.KindUnavailable, domain.KindOf(err), "a 503 with what to do, not a 500")
+	_, _, err = crypto.NewEnvelope(db.Pool, other).Seal(ctx, uuid.New(), "NEW", []byte("x"))
+	assert.NoError(t, err, "the current key makes new data keys")
 }
 
 func TestMasterKeyFile(t *testing.T) {

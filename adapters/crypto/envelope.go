@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/eventstore"
 )
 
@@ -94,13 +95,30 @@ func (e *Envelope) createDataKey(ctx context.Context, project uuid.UUID) error {
 		return err
 	}
 	// Two writers at once: the first key stays, the other is dropped unused.
-	_, err = e.db.Exec(ctx, `INSERT INTO project_data_keys (project_id, master_key_id, wrapped_key) VALUES ($1, $2, $3)
+	// A key is not stored under a master key that others were rotated
+	// away from (a process still running with the old key after "keys
+	// rotate"): the project could not be read once it restarts.
+	tag, err := e.db.Exec(ctx, `INSERT INTO project_data_keys (project_id, master_key_id, wrapped_key)
+		SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM project_data_keys WHERE master_key_id <> $2)
 		ON CONFLICT (project_id) DO NOTHING`, project, e.master.ID, wrapped)
 	if err != nil {
 		return fmt.Errorf("store data key of project %s: %w", project, err)
 	}
+	if tag.RowsAffected() == 0 {
+		var other string
+		err := e.db.QueryRow(ctx, `SELECT master_key_id FROM project_data_keys WHERE master_key_id <> $1 LIMIT 1`, e.master.ID).Scan(&other)
+		if err == nil {
+			return fmt.Errorf("%w: %w", ErrStaleMasterKey, domain.Errorf(domain.KindUnavailable,
+				"data keys are under master key %s and this server has %s (the key was rotated): restart it with the current key",
+				other, e.master.ID))
+		}
+	}
 	return nil
 }
+
+// ErrStaleMasterKey means this process's master key is not the one the
+// data keys are wrapped with.
+var ErrStaleMasterKey = errors.New("crypto: stale master key")
 
 func wrap(m MasterKey, key []byte, project uuid.UUID) ([]byte, error) {
 	nonce, ct, err := seal(m.key, key, keyAD(project))
@@ -129,6 +147,10 @@ func Rotate(ctx context.Context, db interface {
 }, old, next MasterKey) (int, error) {
 	n := 0
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		// New data keys wait for the rotation, then see it.
+		if _, err := tx.Exec(ctx, `LOCK TABLE project_data_keys IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("lock data keys: %w", err)
+		}
 		rows, err := tx.Query(ctx, `SELECT project_id, master_key_id, wrapped_key FROM project_data_keys ORDER BY project_id FOR UPDATE`)
 		if err != nil {
 			return fmt.Errorf("read data keys: %w", err)
