@@ -182,9 +182,15 @@ func TestOutsidersSeeNotFoundAndPlatformAdminsSeeAll(t *testing.T) {
 	assert.Len(t, all, 1)
 }
 
-type fixedClock struct{ t time.Time }
+// fixedClock is a clock a test sets; the app's goroutines read it.
+type fixedClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
-func (c *fixedClock) Now() time.Time { return c.t }
+func (c *fixedClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *fixedClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 func TestTokensAuthenticate(t *testing.T) {
 	t.Parallel()
@@ -206,16 +212,16 @@ func TestTokensAuthenticate(t *testing.T) {
 		assert.ErrorIs(t, err, domain.ErrUnauthenticated, bad)
 	}
 
-	exp := clock.t.Add(time.Hour)
+	exp := clock.Now().Add(time.Hour)
 	short, err := env.Admin.CreateToken(ctx, alice, alice.UserID, "short", &exp)
 	require.NoError(t, err)
 	_, err = env.Admin.Authenticate(ctx, short.Token)
 	require.NoError(t, err, "valid until its expiry")
-	clock.t = exp
+	clock.set(exp)
 	_, err = env.Admin.Authenticate(ctx, short.Token)
 	assert.ErrorIs(t, err, domain.ErrUnauthenticated, "expired")
 
-	past := clock.t.Add(-time.Minute)
+	past := clock.Now().Add(-time.Minute)
 	_, err = env.Admin.CreateToken(ctx, alice, alice.UserID, "past", &past)
 	assert.ErrorIs(t, err, domain.ErrInvalid)
 	bob := principal(t, env, "bob@example.com", false)

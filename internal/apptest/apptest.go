@@ -37,6 +37,7 @@ func Start(t testing.TB, tune ...func(*app.Config)) *Env {
 	cfg.Commands.Cipher = crypto.NewEnvelope(db.Pool, master)
 	cfg.Subscriber.PollInterval = 200 * time.Millisecond
 	cfg.Router.InitialInterval = time.Millisecond
+	cfg.ExpiryInterval = -1 // no housekeeping unless a test asks for it
 	for _, f := range tune {
 		f(&cfg)
 	}
