@@ -48,7 +48,7 @@ func TestRebuildKeepsTheOldReadModelVisibleUntilItCommits(t *testing.T) {
 		}})
 	require.NoError(t, err)
 	assert.Equal(t, int64(n), done)
-	require.Len(t, seen, n/10)
+	require.GreaterOrEqual(t, len(seen), n/10) // more when the server-wide horizon cuts a batch short
 	for _, c := range seen {
 		assert.Equal(t, n, c, "readers see the old read model, whole")
 	}
