@@ -43,9 +43,6 @@ func TestLiveGroupParksOnlyTheFailingProjection(t *testing.T) {
 	db := pgtest.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	l := logrus.New()
-	l.SetLevel(logrus.FatalLevel)
-	log := logrus.NewEntry(l)
 	store, err := eventstore.New(eventstore.Config{Pool: db.Pool})
 	require.NoError(t, err)
 	var types []string
@@ -56,17 +53,8 @@ func TestLiveGroupParksOnlyTheFailingProjection(t *testing.T) {
 		types = append(types, typ)
 	}
 
-	parker := eventstore.NewParker(db.Pool)
-	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: store, Logger: log, Parker: parker,
-		PollInterval: 50 * time.Millisecond})
-	require.NoError(t, err)
-	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: log, Parker: parker, MaxRetries: 1, InitialInterval: time.Millisecond})
-	require.NoError(t, err)
-	projections.Register(r, sub, projections.Audit{}, brittle{name: "brittle", failOn: "x.Breaks"},
+	runGroup(ctx, t, db, store, projections.Audit{}, brittle{name: "brittle", failOn: "x.Breaks"},
 		brittle{name: "panicky", failOn: "x.Panics", panics: true})
-	go func() { _ = r.Run(ctx) }()
-	<-r.Running()
-	defer r.Close()
 
 	var parks []eventstore.Park
 	require.Eventually(t, func() bool {
@@ -128,9 +116,6 @@ func TestLiveGroupParksOnlyTheProjectionsOfAnEventThatCannotBeUpcast(t *testing.
 	db := pgtest.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	l := logrus.New()
-	l.SetLevel(logrus.FatalLevel)
-	log := logrus.NewEntry(l)
 	up := eventstore.NewUpcasters()
 	up.Register("x.Old", 1, func(json.RawMessage) (json.RawMessage, error) { return nil, errors.New("cannot upgrade") })
 	store, err := eventstore.New(eventstore.Config{Pool: db.Pool, Upcasters: up})
@@ -140,17 +125,8 @@ func TestLiveGroupParksOnlyTheProjectionsOfAnEventThatCannotBeUpcast(t *testing.
 			SchemaVersion: 1, Payload: []byte(`{}`)})
 		require.NoError(t, err)
 	}
-	parker := eventstore.NewParker(db.Pool)
-	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: store, Logger: log, Parker: parker,
-		PollInterval: 50 * time.Millisecond})
-	require.NoError(t, err)
-	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: log, Parker: parker, MaxRetries: 1, InitialInterval: time.Millisecond})
-	require.NoError(t, err)
 	var applied []string
-	projections.Register(r, sub, projections.Audit{}, picky{name: "ones", types: []string{"x.One"}, applied: &applied})
-	go func() { _ = r.Run(ctx) }()
-	<-r.Running()
-	defer r.Close()
+	runGroup(ctx, t, db, store, projections.Audit{}, picky{name: "ones", types: []string{"x.One"}, applied: &applied})
 
 	var parks []eventstore.Park
 	require.Eventually(t, func() bool {
@@ -166,4 +142,22 @@ func TestLiveGroupParksOnlyTheProjectionsOfAnEventThatCannotBeUpcast(t *testing.
 		require.NoError(t, db.Pool.QueryRow(ctx, `SELECT global_position FROM consumer_checkpoints WHERE consumer = 'ones'`).Scan(&onesAt))
 		return onesAt == 3
 	}, 10*time.Second, 10*time.Millisecond, "the other member goes on past the event")
+}
+
+// runGroup runs ps as the live consumer group until the test ends.
+func runGroup(ctx context.Context, t *testing.T, db *pgtest.DB, store *eventstore.Store, ps ...projections.Projection) {
+	t.Helper()
+	l := logrus.New()
+	l.SetLevel(logrus.FatalLevel)
+	log := logrus.NewEntry(l)
+	parker := eventstore.NewParker(db.Pool)
+	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: store, Logger: log, Parker: parker,
+		PollInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	r, err := eventstore.NewRouter(eventstore.RouterConfig{Logger: log, Parker: parker, MaxRetries: 1, InitialInterval: time.Millisecond})
+	require.NoError(t, err)
+	projections.Register(r, sub, ps...)
+	go func() { _ = r.Run(ctx) }()
+	<-r.Running()
+	t.Cleanup(func() { _ = r.Close() })
 }
