@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -16,6 +17,9 @@ import (
 type InviteInput struct {
 	Email string `json:"email"`
 	Role  string `json:"role"`
+	// ExpiresAt is when the invite stops working (default: in 7 days; at
+	// most 30 days ahead).
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
 // InvitePrefix starts every invite token.
@@ -48,8 +52,12 @@ func (a *Admin) InviteMember(ctx context.Context, p Principal, teamID uuid.UUID,
 			return write{}, err
 		}
 		now := a.cfg.Clock.Now()
+		expires := now.Add(team.InviteTTL)
+		if in.ExpiresAt != nil {
+			expires = in.ExpiresAt.UTC()
+		}
 		cmd := team.InviteMember{InviteID: a.cfg.IDs.New(), Email: email, ExistingUser: existing, Role: role,
-			TokenHash: user.HashSecret(token), ExpiresAt: now.Add(team.InviteTTL), By: p.UserID, ByRole: a.roleIn(t, p), At: now}
+			TokenHash: user.HashSecret(token), ExpiresAt: expires, By: p.UserID, ByRole: a.roleIn(t, p), At: now}
 		evs, err := cmd.Decide(t)
 		if err != nil {
 			return write{}, err

@@ -115,9 +115,25 @@ func TestInviteFlowOverHTTP(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, res.status)
 	assert.Contains(t, res.errorMessage(t), "revoked")
 
+	// An invite's expiry: 7 days unless given, at most 30 days ahead.
+	for name, at := range map[string]time.Time{"past": clock.Now().Add(-time.Minute), "too far": clock.Now().Add(31 * 24 * time.Hour)} {
+		res = e.do(t, "POST", "/api/teams/"+team+"/invites", alice,
+			strings.NewReader(`{"email":"erin@example.com","role":"viewer","expiresAt":"`+at.Format(time.RFC3339)+`"}`))
+		assert.Equal(t, http.StatusBadRequest, res.status, "%s: %s", name, res.body)
+	}
+	res = e.do(t, "POST", "/api/teams/"+team+"/invites", alice, strings.NewReader(`{"email":"erin@example.com","role":"viewer","expiresAt":"`+
+		clock.Now().Add(24*time.Hour).Format(time.RFC3339)+`"}`))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	erinExpires, err := time.Parse(time.RFC3339, res.json(t)["expiresAt"].(string))
+	require.NoError(t, err)
+	assert.WithinDuration(t, clock.Now().Add(24*time.Hour), erinExpires, time.Second)
+
 	// An expired invite cannot be accepted.
 	res = e.do(t, "POST", "/api/teams/"+team+"/invites", alice, strings.NewReader(`{"email":"dave@example.com","role":"admin"}`))
 	require.Equal(t, http.StatusCreated, res.status)
+	daveExpires, err := time.Parse(time.RFC3339, res.json(t)["expiresAt"].(string))
+	require.NoError(t, err)
+	assert.WithinDuration(t, clock.Now().Add(7*24*time.Hour), daveExpires, time.Second, "7 days by default")
 	clock.advance(7*24*time.Hour + time.Second)
 	res = e.do(t, "POST", "/api/invites/"+mail.tokenFor(t, "dave@example.com")+"/accept", dave, nil)
 	assert.Equal(t, http.StatusConflict, res.status)
@@ -127,7 +143,8 @@ func TestInviteFlowOverHTTP(t *testing.T) {
 		m := inv.(map[string]any)
 		statuses[m["email"].(string)] = m["status"].(string)
 	}
-	assert.Equal(t, map[string]string{"bob@example.com": "accepted", "carol@example.com": "revoked", "dave@example.com": "expired"}, statuses)
+	assert.Equal(t, map[string]string{"bob@example.com": "accepted", "carol@example.com": "revoked", "dave@example.com": "expired",
+		"erin@example.com": "expired"}, statuses)
 
 	// Roles and the last owner.
 	bobID, aliceID := me(bob), me(alice)

@@ -83,6 +83,9 @@ func (MemberRemoved) EventType() string { return TypeMemberRemoved }
 // InviteTTL is how long an invite stays valid unless a command says otherwise.
 const InviteTTL = 7 * 24 * time.Hour
 
+// MaxInviteTTL bounds how far ahead an invite's expiry may be set.
+const MaxInviteTTL = 30 * 24 * time.Hour
+
 // Invite is a pending, accepted or revoked invitation.
 type Invite struct {
 	ID        uuid.UUID

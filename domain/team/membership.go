@@ -57,6 +57,9 @@ func (cmd InviteMember) Decide(t Team) ([]domain.Event, error) {
 	if !cmd.ExpiresAt.After(cmd.At) {
 		return nil, domain.Errorf(domain.KindInvalid, "invite expiry must be in the future")
 	}
+	if cmd.ExpiresAt.After(cmd.At.Add(MaxInviteTTL)) {
+		return nil, domain.Errorf(domain.KindInvalid, "invite expiry may be at most 30 days ahead")
+	}
 	return []domain.Event{InviteCreated{InviteID: cmd.InviteID, TeamID: t.ID, Email: cmd.Email, Role: cmd.Role,
 		TokenHash: cmd.TokenHash, ExpiresAt: cmd.ExpiresAt, By: cmd.By, At: cmd.At}}, nil
 }
