@@ -44,24 +44,39 @@ func (a *Admin) CreateDeployment(ctx context.Context, p Principal, projectID uui
 		}
 		created = evs[0].(deployment.Created)
 		view = a.deploymentView(deployment.Record{View: deployment.View{ID: id, ProjectID: pr.ID, TeamID: pr.TeamID,
-			Type: created.Type, Branch: created.Branch, Slug: created.Slug, Status: deployment.StatusPending,
-			ExpiresAt: created.ExpiresAt, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}, ProjectSlug: pr.Slug})
-		claims := []Claim{{Scope: deployment.SlugScope(pr.ID), Value: created.Slug, Owner: id, At: now}}
-		if created.Type == deployment.Production {
-			claims = append(claims, Claim{Scope: deployment.ProductionScope(pr.ID), Value: deployment.ProductionClaim, Owner: id, At: now})
+			Type: created.Type, Branch: created.Branch, Slug: created.Slug, Subdomain: created.Subdomain,
+			Status: deployment.StatusPending, ExpiresAt: created.ExpiresAt, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}})
+		var claims []Claim
+		for _, c := range deployment.ClaimsOf(pr.ID, created.Type, created.Slug, created.Subdomain) {
+			claims = append(claims, Claim{Scope: c.Scope, Value: c.Value, Owner: id, At: now})
 		}
 		return write{claims: claims, guards: []Guard{guard, {StreamID: project.StreamID(pr.ID), Version: version}},
 			appends: []Append{{StreamID: deployment.StreamID(id), Expected: NoStream, Events: a.events(evs...)}}}, nil
 	})
 	if errors.Is(err, ErrClaimTaken) {
-		if created.Type == deployment.Production {
-			if _, held, cerr := a.cfg.Store.ClaimOwner(ctx, deployment.ProductionScope(projectID), deployment.ProductionClaim); cerr == nil && held {
-				return deployment.View{}, domain.Errorf(domain.KindConflict, "project %s already has a production deployment", projectID)
-			}
-		}
-		return deployment.View{}, domain.Errorf(domain.KindConflict, "deployment slug %q is taken in this project", created.Slug)
+		return deployment.View{}, a.deploymentConflict(ctx, created)
 	}
 	return view, err
+}
+
+// deploymentConflict says which of a new deployment's claims is held.
+func (a *Admin) deploymentConflict(ctx context.Context, c deployment.Created) error {
+	held := func(scope, value string) bool {
+		_, ok, err := a.cfg.Store.ClaimOwner(ctx, scope, value)
+		return err == nil && ok
+	}
+	switch {
+	case c.Type == deployment.Production && held(deployment.ProductionScope(c.ProjectID), deployment.ProductionClaim):
+		return domain.Errorf(domain.KindConflict, "project %s already has a production deployment", c.ProjectID)
+	case held(deployment.SlugScope(c.ProjectID), c.Slug):
+		return domain.Errorf(domain.KindConflict, "deployment slug %q is taken in this project", c.Slug)
+	case c.Type == deployment.Production:
+		return domain.Errorf(domain.KindConflict,
+			"subdomain %q is already used by another team's project of the same slug; a production deployment is served at its project's slug, so this project needs another slug", c.Subdomain)
+	default:
+		return domain.Errorf(domain.KindConflict,
+			"subdomain %q is already used by another team's project of the same slug; give this deployment another slug", c.Subdomain)
+	}
 }
 
 // projectFor loads a live project and checks the caller may do action in
@@ -154,9 +169,9 @@ func (a *Admin) ExpireDeployments(ctx context.Context) (int, error) {
 func (a *Admin) deleteDeployment(ctx context.Context, p Principal, id uuid.UUID, reason string) error {
 	return a.changeDeployment(ctx, p, id, func(d deployment.Deployment) ([]domain.Event, []Claim, error) {
 		evs, err := deployment.Delete{Reason: reason, By: p.UserID, At: a.cfg.Clock.Now()}.Decide(d)
-		claims := []Claim{{Scope: deployment.SlugScope(d.ProjectID), Value: d.Slug, Owner: d.ID, Release: true}}
-		if d.Type == deployment.Production {
-			claims = append(claims, Claim{Scope: deployment.ProductionScope(d.ProjectID), Value: deployment.ProductionClaim, Owner: d.ID, Release: true})
+		var claims []Claim
+		for _, c := range deployment.ClaimsOf(d.ProjectID, d.Type, d.Slug, d.Subdomain) {
+			claims = append(claims, Claim{Scope: c.Scope, Value: c.Value, Owner: d.ID, Release: true})
 		}
 		return evs, claims, err
 	})
@@ -192,10 +207,9 @@ func (a *Admin) changeDeployment(ctx context.Context, p Principal, id uuid.UUID,
 	return err
 }
 
-// deploymentView adds what is derived: the subdomain and public URL.
+// deploymentView adds what is derived: the public URL.
 func (a *Admin) deploymentView(r deployment.Record) deployment.View {
 	v := r.View
-	v.Subdomain = deployment.Subdomain(v.Type, v.Slug, r.ProjectSlug)
 	if u, err := url.Parse(a.cfg.ProxyURL); err == nil && u.Host != "" {
 		u.Host = v.Subdomain + "." + u.Host
 		v.PublicURL = u.String()

@@ -8,14 +8,15 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
 	"github.com/mastra-admin/mastra-admin/eventstore"
 )
 
-// Claims derives unique_claims (team slugs and user emails) from the
-// events. Commands write claims themselves, in the same statement as their
+// Claims derives unique_claims (team, project and deployment slugs, user
+// emails, production places and subdomains) from the events. Commands write claims themselves, in the same statement as their
 // events, so Claims never runs as a live consumer: RebuildClaims restores
 // the table from the events, for recovery and for checking.
 type Claims struct{}
@@ -29,7 +30,7 @@ func (Claims) Tables() []string { return []string{"unique_claims"} }
 // Handles implements Projection.
 func (Claims) Handles() []string {
 	return []string{team.TypeCreated, team.TypeSlugChanged, team.TypeDeleted, user.TypeRegistered,
-		project.TypeCreated, project.TypeDeleted}
+		project.TypeCreated, project.TypeDeleted, deployment.TypeCreated, deployment.TypeDeleted}
 }
 
 // Apply implements Projection.
@@ -85,6 +86,22 @@ func (Claims) Queue(b *pgx.Batch, e eventstore.Event) error {
 			return err
 		}
 		b.Queue(free, project.SlugScope(v.TeamID), v.Slug, v.ProjectID)
+	case deployment.TypeCreated:
+		v, err := decode[deployment.Created](e)
+		if err != nil {
+			return err
+		}
+		for _, c := range deployment.ClaimsOf(v.ProjectID, v.Type, v.Slug, v.Subdomain) {
+			b.Queue(take, c.Scope, c.Value, v.DeploymentID, v.At)
+		}
+	case deployment.TypeDeleted:
+		v, err := decode[deployment.Deleted](e)
+		if err != nil {
+			return err
+		}
+		for _, c := range deployment.ClaimsOf(v.ProjectID, v.Type, v.Slug, v.Subdomain) {
+			b.Queue(free, c.Scope, c.Value, v.DeploymentID)
+		}
 	default:
 		return fmt.Errorf("claims projection: unexpected %s", e.Type)
 	}

@@ -15,14 +15,14 @@ import (
 
 // deploymentColumns are read from deployments d joined with its live
 // project p.
-const deploymentColumns = `d.id, d.project_id, d.team_id, d.type, d.branch, d.slug, d.status, d.current_build_id,
-	d.expires_at, d.created_by, d.created_at, d.updated_at, p.slug`
+const deploymentColumns = `d.id, d.project_id, d.team_id, d.type, d.branch, d.slug, d.subdomain, d.status,
+	d.current_build_id, d.expires_at, d.created_by, d.created_at, d.updated_at`
 
 func scanDeployment(row pgx.Row, extra ...any) (deployment.Record, error) {
 	var r deployment.Record
 	var typ, status string
-	dest := append([]any{&r.ID, &r.ProjectID, &r.TeamID, &typ, &r.Branch, &r.Slug, &status, &r.CurrentBuildID,
-		&r.ExpiresAt, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &r.ProjectSlug}, extra...)
+	dest := append([]any{&r.ID, &r.ProjectID, &r.TeamID, &typ, &r.Branch, &r.Slug, &r.Subdomain, &status,
+		&r.CurrentBuildID, &r.ExpiresAt, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt}, extra...)
 	err := row.Scan(dest...)
 	r.Type, r.Status = deployment.Type(typ), deployment.Status(status)
 	return r, err
@@ -61,11 +61,14 @@ func (q *Queries) DeploymentEnv(ctx context.Context, deploymentID uuid.UUID) ([]
 		WHERE deployment_id = $1 ORDER BY key`, deploymentID)
 }
 
-// ExpiredDeployments returns up to limit live deployments whose expiry is
-// at or before now, soonest first.
+// ExpiredDeployments returns up to limit live deployments of live projects
+// whose expiry is at or before now, soonest first. (A deleted project's
+// deployments are gone with it: they are not swept.)
 func (q *Queries) ExpiredDeployments(ctx context.Context, now time.Time, limit int) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, `SELECT id FROM deployments WHERE deleted_at IS NULL AND expires_at <= $1
-		ORDER BY expires_at LIMIT $2`, now, limit)
+	rows, err := q.db.Query(ctx, `SELECT d.id FROM deployments d
+		JOIN projects p ON p.id = d.project_id AND p.deleted_at IS NULL
+		JOIN teams t ON t.id = d.team_id AND t.deleted_at IS NULL
+		WHERE d.deleted_at IS NULL AND d.expires_at <= $1 ORDER BY d.expires_at LIMIT $2`, now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list expired deployments: %w", err)
 	}

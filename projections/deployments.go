@@ -43,9 +43,9 @@ func (Deployments) Queue(b *pgx.Batch, e eventstore.Event) error {
 		if err != nil {
 			return err
 		}
-		b.Queue(`INSERT INTO deployments (id, project_id, team_id, type, branch, slug, expires_at, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`, v.DeploymentID, v.ProjectID, v.TeamID, string(v.Type), v.Branch,
-			v.Slug, v.ExpiresAt, v.By, v.At)
+		b.Queue(`INSERT INTO deployments (id, project_id, team_id, type, branch, slug, subdomain, expires_at, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`, v.DeploymentID, v.ProjectID, v.TeamID, string(v.Type), v.Branch,
+			v.Slug, v.Subdomain, v.ExpiresAt, v.By, v.At)
 	case deployment.TypeDeleted:
 		v, err := decode[deployment.Deleted](e)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mastra-admin/mastra-admin/internal/app"
+	"github.com/mastra-admin/mastra-admin/projections"
 	"github.com/mastra-admin/mastra-admin/projections/projectiontest"
 )
 
@@ -141,6 +142,21 @@ func TestDeploymentsEndToEnd(t *testing.T) {
 	res = do("POST", deployments, `{"type":"production","branch":"release"}`)
 	require.Equal(t, http.StatusCreated, res.status, string(res.body))
 
+	// Subdomains are unique across teams: the edge router knows no teams.
+	bob := e.token(t, "bob@example.com", false)
+	res = e.do(t, "POST", "/api/teams", bob, strings.NewReader(`{"name":"Other"}`))
+	require.Equal(t, http.StatusCreated, res.status)
+	res = e.do(t, "POST", "/api/teams/"+res.json(t)["id"].(string)+"/projects", bob, strings.NewReader(sourceBody("Job Agent", base+"/math")))
+	require.Equal(t, http.StatusCreated, res.status, "project slugs are unique per team only: %s", res.body)
+	otherDeployments := "/api/projects/" + res.json(t)["id"].(string) + "/deployments"
+	res = e.do(t, "POST", otherDeployments, bob, strings.NewReader(`{"type":"production"}`))
+	assert.Equal(t, http.StatusConflict, res.status, "job-agent is taken as a subdomain")
+	assert.Contains(t, res.errorMessage(t), "this project needs another slug")
+	res = e.do(t, "POST", otherDeployments, bob, strings.NewReader(`{"type":"staging"}`))
+	assert.Equal(t, http.StatusConflict, res.status, "staging--job-agent too")
+	res = e.do(t, "POST", otherDeployments, bob, strings.NewReader(`{"type":"staging","slug":"staging-b"}`))
+	assert.Equal(t, http.StatusCreated, res.status, string(res.body))
+
 	res = do("GET", "/api/audit?teamId="+team, "")
 	require.Equal(t, http.StatusOK, res.status)
 	assert.Contains(t, string(res.body), "deployment.DeploymentCreated", "deployments are audited with their team")
@@ -155,6 +171,11 @@ func TestDeploymentsEndToEnd(t *testing.T) {
 
 	e.CaughtUp(t)
 	projectiontest.AssertRebuildIdentical(t, e.Store, e.Projections...)
+	claims := projectiontest.Dump(t, e.DB.Pool, e.DB.Schema, "unique_claims")
+	_, err := projections.RebuildClaims(context.Background(), e.Store, projections.Options{BatchSize: 5})
+	require.NoError(t, err)
+	assert.Equal(t, claims, projectiontest.Dump(t, e.DB.Pool, e.DB.Schema, "unique_claims"),
+		"the claims rebuilt from the events are the ones the commands took, deployments' included")
 }
 
 // TestPreviewsExpire: serve's sweep deletes a preview once its expiry has
@@ -171,7 +192,8 @@ func TestPreviewsExpire(t *testing.T) {
 	}
 	res := do("POST", "/api/teams", `{"name":"Acme"}`)
 	require.Equal(t, http.StatusCreated, res.status)
-	res = do("POST", "/api/teams/"+res.json(t)["id"].(string)+"/projects", sourceBody("Agent", base+"/math"))
+	team := res.json(t)["id"].(string)
+	res = do("POST", "/api/teams/"+team+"/projects", sourceBody("Agent", base+"/math"))
 	require.Equal(t, http.StatusCreated, res.status, string(res.body))
 	deployments := "/api/projects/" + res.json(t)["id"].(string) + "/deployments"
 	create := func(body string) string {
@@ -199,6 +221,20 @@ func TestPreviewsExpire(t *testing.T) {
 	assert.Equal(t, "system", last.Metadata.Actor)
 	assert.JSONEq(t, `"expired"`, string(mustField(t, last.Payload, "reason")))
 	create(`{"type":"preview","branch":"pr-1"}`) // its slug is free again
+
+	// A deleted project's previews are gone with it: the sweep skips them.
+	res = do("POST", "/api/teams/"+team+"/projects", sourceBody("Gone", base+"/math"))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	gone := res.json(t)["id"].(string)
+	res = do("POST", "/api/projects/"+gone+"/deployments", `{"type":"preview","branch":"x","expiresAt":"`+
+		clock.Now().Add(time.Minute).Format(time.RFC3339Nano)+`"}`)
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	require.Equal(t, http.StatusNoContent, do("DELETE", "/api/projects/"+gone, "").status)
+	clock.advance(time.Hour)
+	e.CaughtUp(t)
+	ids, err := e.Queries.ExpiredDeployments(context.Background(), clock.Now(), 100)
+	require.NoError(t, err)
+	assert.Empty(t, ids, "no expired preview of a live project is left, and the deleted project's is not listed")
 	n, err := e.Admin.ExpireDeployments(context.Background())
 	require.NoError(t, err)
 	assert.Zero(t, n, "nothing else has expired")

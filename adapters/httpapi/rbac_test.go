@@ -87,7 +87,7 @@ func TestRBACMatrix(t *testing.T) {
 		res = e.do(t, "POST", "/api/teams/"+f.team+"/invites", tokens["owner"], strings.NewReader(`{"email":"pending@example.com","role":"viewer"}`))
 		require.Equal(t, http.StatusCreated, res.status, string(res.body))
 		f.invite = res.json(t)["id"].(string)
-		res = e.do(t, "POST", "/api/teams/"+f.team+"/projects", tokens["owner"], strings.NewReader(sourceBody("Fixture", mathPath)))
+		res = e.do(t, "POST", "/api/teams/"+f.team+"/projects", tokens["owner"], strings.NewReader(sourceBody(fmt.Sprintf("Fixture %d", n), mathPath)))
 		require.Equal(t, http.StatusCreated, res.status, string(res.body))
 		f.project = res.json(t)["id"].(string)
 		res = e.do(t, "PUT", "/api/projects/"+f.project+"/env/FIXTURE_VAR", tokens["owner"], strings.NewReader(`{"value":"v","secret":true}`))

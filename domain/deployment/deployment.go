@@ -34,6 +34,7 @@ type Deployment struct {
 	TeamID    uuid.UUID
 	Type      Type
 	Slug      string
+	Subdomain string
 	Env       map[string]bool // names of the overridden env vars
 	Exists    bool
 	Deleted   bool
@@ -44,7 +45,7 @@ func Evolve(d Deployment, e domain.Event) (Deployment, error) {
 	switch e := e.(type) {
 	case Created:
 		d = Deployment{ID: e.DeploymentID, ProjectID: e.ProjectID, TeamID: e.TeamID, Type: e.Type, Slug: e.Slug,
-			Env: map[string]bool{}, Exists: true}
+			Subdomain: e.Subdomain, Env: map[string]bool{}, Exists: true}
 	case Deleted:
 		d.Deleted = true
 	case EnvOverrideSet:
@@ -104,6 +105,10 @@ func (cmd Create) Decide(d Deployment) ([]domain.Event, error) {
 	if err := domain.ValidateSlug("deployment", slug); err != nil {
 		return nil, err
 	}
+	sub := Subdomain(cmd.Type, slug, cmd.Project.Slug)
+	if len(sub) > 63 {
+		return nil, domain.Errorf(domain.KindInvalid, "subdomain %q is longer than a DNS label (63); use a shorter slug", sub)
+	}
 	if cmd.ExpiresAt != nil {
 		if cmd.Type != Preview {
 			return nil, domain.Errorf(domain.KindInvalid, "only preview deployments expire; %s ones do not", cmd.Type)
@@ -115,7 +120,7 @@ func (cmd Create) Decide(d Deployment) ([]domain.Event, error) {
 		cmd.ExpiresAt = &at
 	}
 	return []domain.Event{Created{DeploymentID: cmd.DeploymentID, ProjectID: cmd.Project.ID, TeamID: cmd.Project.TeamID,
-		Type: cmd.Type, Branch: branch, Slug: slug, ExpiresAt: cmd.ExpiresAt, By: cmd.By, At: cmd.At}}, nil
+		Type: cmd.Type, Branch: branch, Slug: slug, Subdomain: sub, ExpiresAt: cmd.ExpiresAt, By: cmd.By, At: cmd.At}}, nil
 }
 
 // Delete is the command to delete a deployment.
@@ -130,8 +135,8 @@ func (cmd Delete) Decide(d Deployment) ([]domain.Event, error) {
 	if !d.Live() {
 		return nil, domain.Errorf(domain.KindNotFound, "deployment %s not found", d.ID)
 	}
-	return []domain.Event{Deleted{DeploymentID: d.ID, ProjectID: d.ProjectID, TeamID: d.TeamID, Slug: d.Slug,
-		Reason: cmd.Reason, By: cmd.By, At: cmd.At}}, nil
+	return []domain.Event{Deleted{DeploymentID: d.ID, ProjectID: d.ProjectID, TeamID: d.TeamID, Type: d.Type, Slug: d.Slug,
+		Subdomain: d.Subdomain, Reason: cmd.Reason, By: cmd.By, At: cmd.At}}, nil
 }
 
 // SetEnv is the command to override an env var with a value the caller

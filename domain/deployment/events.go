@@ -16,6 +16,7 @@ type Created struct {
 	Type         Type       `json:"type"`
 	Branch       string     `json:"branch"`
 	Slug         string     `json:"slug"`
+	Subdomain    string     `json:"subdomain"`
 	ExpiresAt    *time.Time `json:"expiresAt,omitempty"`
 	By           uuid.UUID  `json:"by"`
 	At           time.Time  `json:"at"`
@@ -27,7 +28,9 @@ type Deleted struct {
 	DeploymentID uuid.UUID `json:"deploymentId"`
 	ProjectID    uuid.UUID `json:"projectId"`
 	TeamID       uuid.UUID `json:"teamId"`
+	Type         Type      `json:"type"`
 	Slug         string    `json:"slug"`
+	Subdomain    string    `json:"subdomain"`
 	Reason       string    `json:"reason,omitempty"`
 	By           uuid.UUID `json:"by"`
 	At           time.Time `json:"at"`
@@ -98,3 +101,20 @@ func ProductionScope(project uuid.UUID) string { return "deployment-production:"
 
 // ProductionClaim is the value claimed in ProductionScope.
 const ProductionClaim = "production"
+
+// SubdomainScope is the uniqueness scope of subdomains, across all teams:
+// the edge router tells deployments apart by them alone.
+const SubdomainScope = "deployment-subdomain"
+
+// Claim is a unique value a deployment holds while it lives.
+type Claim struct{ Scope, Value string }
+
+// ClaimsOf lists what a deployment holds: its slug in its project, its
+// project's production place (production only), and its subdomain.
+func ClaimsOf(project uuid.UUID, t Type, slug, subdomain string) []Claim {
+	out := []Claim{{SlugScope(project), slug}, {SubdomainScope, subdomain}}
+	if t == Production {
+		out = append(out, Claim{ProductionScope(project), ProductionClaim})
+	}
+	return out
+}

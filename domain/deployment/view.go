@@ -24,11 +24,10 @@ type View struct {
 	UpdatedAt      time.Time  `json:"updatedAt"`
 }
 
-// Record is a deployment as read models keep it, with its project's slug
-// (for its subdomain).
+// Record is a deployment as read models keep it; the API adds its public
+// URL.
 type Record struct {
 	View
-	ProjectSlug string
 }
 
 // EnvView is one variable of a deployment's effective environment: the

@@ -8,6 +8,7 @@ CREATE TABLE deployments (
     type             TEXT        NOT NULL,
     branch           TEXT        NOT NULL,
     slug             TEXT        NOT NULL,
+    subdomain        TEXT        NOT NULL,
     status           TEXT        NOT NULL DEFAULT 'pending',
     current_build_id UUID,
     expires_at       TIMESTAMPTZ,
