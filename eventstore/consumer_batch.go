@@ -197,7 +197,12 @@ func (c *consumer) lockAndRead(ctx context.Context, conn *pgx.Conn, names []stri
 func (c *consumer) deliver(ctx context.Context, tx Tx, e Event, deferred *pgx.Batch, targets []string) error {
 	if e.UpcastErr != nil && !strings.Contains(c.name, groupSeparator) {
 		// A single consumer's handler cannot tell the event is not in the
-		// shape it expects: park without calling it.
+		// shape it expects: park without calling it (without a Parker, the
+		// batch is tried again later, as after a nack).
+		if c.s.cfg.Parker == nil {
+			c.log.WithError(e.UpcastErr).WithField("position", e.Position.GlobalPosition).Error("event cannot be upcast; no parker: retrying")
+			return errBatchAbandoned
+		}
 		return &parkError{event: e, reason: e.UpcastErr, consumers: targets}
 	}
 	msg := ToMessage(e)

@@ -81,7 +81,14 @@ func BuildAsOf(ctx context.Context, store *eventstore.Store, ps []Projection, as
 			events = events[:len(events)-1]
 		}
 		if len(events) == 0 {
-			break
+			// Before the head, but not visible yet: an older transaction
+			// somewhere on the server still runs. Wait for it to end.
+			select {
+			case <-ctx.Done():
+				return applied, ctx.Err()
+			case <-time.After(2 * time.Millisecond):
+			}
+			continue
 		}
 		pos = events[len(events)-1].Position
 		read += int64(len(events))
