@@ -37,8 +37,8 @@ type JWKS struct {
 
 	mu       sync.Mutex
 	kf       keyfunc.Keyfunc
-	loading  bool      // a discovery is under way (outside mu)
-	failedAt time.Time // the last discovery that failed, and why
+	loading  chan struct{} // closed when the discovery under way (outside mu) ends
+	failedAt time.Time     // the last discovery that failed, and why
 	failErr  error
 }
 
@@ -95,28 +95,39 @@ func (j *JWKS) Verify(ctx context.Context, token string) (commands.Identity, err
 }
 
 // keys discovers (once it works) and returns the key set. One caller
-// discovers at a time, without holding the lock; the others, and every
-// caller for retryAfter after a failure, are refused at once.
+// discovers at a time, without holding the lock and under a context of its
+// own (a caller that goes away does not fail it); the others wait for it.
+// For retryAfter after a failure, callers are refused at once.
 func (j *JWKS) keys(ctx context.Context) (keyfunc.Keyfunc, error) {
 	j.mu.Lock()
 	switch {
 	case j.kf != nil:
 		defer j.mu.Unlock()
 		return j.kf, nil
-	case j.loading:
+	case j.loading != nil:
+		wait := j.loading
 		j.mu.Unlock()
-		return nil, fmt.Errorf("the %s provider's keys are being loaded", j.Provider)
+		select {
+		case <-wait:
+			return j.keys(ctx)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	case j.failErr != nil && j.now().Sub(j.failedAt) < retryAfter:
 		defer j.mu.Unlock()
 		return nil, j.failErr
 	}
-	j.loading = true
+	done := make(chan struct{})
+	j.loading = done
 	j.mu.Unlock()
 
-	kf, err := j.load(ctx)
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), discoveryTimeout)
+	kf, err := j.load(lctx)
+	cancel()
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.loading = false
+	j.loading = nil
+	close(done)
 	if err != nil {
 		j.failedAt, j.failErr = j.now(), err
 		return nil, err
@@ -124,6 +135,9 @@ func (j *JWKS) keys(ctx context.Context) (keyfunc.Keyfunc, error) {
 	j.kf, j.failErr = kf, nil
 	return kf, nil
 }
+
+// discoveryTimeout bounds one discovery and key set fetch.
+const discoveryTimeout = 10 * time.Second
 
 func (j *JWKS) now() time.Time {
 	if j.Now != nil {

@@ -109,3 +109,19 @@ func TestSupabaseJWKSVerify(t *testing.T) {
 	}
 	assert.Zero(t, iss.Discoveries.Load(), "the key set is at a known address: no discovery")
 }
+
+// TestOIDCDiscoveryOutlivesAnAbandonedRequest: a request that goes away
+// during the first discovery does not make the provider fail for others.
+func TestOIDCDiscoveryOutlivesAnAbandonedRequest(t *testing.T) {
+	t.Parallel()
+	iss := oidctest.NewIssuer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	v := auth.NewOIDC(ctx, iss.URL, "mastra-admin")
+	gone, leave := context.WithCancel(context.Background())
+	leave()
+	_, _ = v.Verify(gone, iss.Sign(t, iss.Key, nil))
+	id, err := v.Verify(ctx, iss.Sign(t, iss.Key, nil))
+	require.NoError(t, err, "the next sign-in works")
+	assert.Equal(t, "lin@example.com", id.Email)
+}
