@@ -119,14 +119,8 @@ func createAsOfSchema(ctx context.Context, pool *pgxpool.Pool, source, schema st
 		if _, err := tx.Exec(ctx, `CREATE SCHEMA `+s); err != nil {
 			return fmt.Errorf("create schema %s (it must not exist yet): %w", schema, err)
 		}
-		for _, p := range ps {
-			for _, t := range p.Tables() {
-				q := fmt.Sprintf(`CREATE TABLE %s.%s (LIKE %s.%s INCLUDING ALL)`, s, pgx.Identifier{t}.Sanitize(),
-					pgx.Identifier{source}.Sanitize(), pgx.Identifier{t}.Sanitize())
-				if _, err := tx.Exec(ctx, q); err != nil {
-					return fmt.Errorf("copy table %s into %s: %w", t, schema, err)
-				}
-			}
+		if err := copyTables(ctx, tx, source, schema, ps); err != nil {
+			return err
 		}
 		var at any
 		if !asOf.Time.IsZero() {
@@ -143,21 +137,41 @@ func createAsOfSchema(ctx context.Context, pool *pgxpool.Pool, source, schema st
 	})
 }
 
+// copyTables creates the projections' tables, empty, in schema, like
+// those of source.
+func copyTables(ctx context.Context, tx pgx.Tx, source, schema string, ps []Projection) error {
+	for _, p := range ps {
+		for _, t := range p.Tables() {
+			q := fmt.Sprintf(`CREATE TABLE %s.%s (LIKE %s.%s INCLUDING ALL)`, pgx.Identifier{schema}.Sanitize(),
+				pgx.Identifier{t}.Sanitize(), pgx.Identifier{source}.Sanitize(), pgx.Identifier{t}.Sanitize())
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return fmt.Errorf("copy table %s into %s: %w", t, schema, err)
+			}
+		}
+	}
+	return nil
+}
+
 func applyInSchema(ctx context.Context, store *eventstore.Store, schema string, ps []Projection, events []eventstore.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	return pgx.BeginFunc(ctx, store.Pool(), func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('search_path', $1, true)`, pgx.Identifier{schema}.Sanitize()); err != nil {
-			return fmt.Errorf("switch to schema %s: %w", schema, err)
-		}
-		for _, p := range ps {
-			if todo := filter(p, events); len(todo) > 0 {
-				if err := p.Apply(ctx, tx, todo); err != nil {
-					return fmt.Errorf("projection %s as-of apply: %w", p.Name(), err)
-				}
+	return pgx.BeginFunc(ctx, store.Pool(), func(tx pgx.Tx) error { return applyInSchemaTx(ctx, tx, schema, ps, events) })
+}
+
+// applyInSchemaTx applies events to the projections' tables in schema,
+// inside tx; the schema stays in the search path until tx ends or the
+// caller switches back.
+func applyInSchemaTx(ctx context.Context, tx pgx.Tx, schema string, ps []Projection, events []eventstore.Event) error {
+	if _, err := tx.Exec(ctx, `SELECT set_config('search_path', $1, true)`, pgx.Identifier{schema}.Sanitize()); err != nil {
+		return fmt.Errorf("switch to schema %s: %w", schema, err)
+	}
+	for _, p := range ps {
+		if todo := filter(p, events); len(todo) > 0 {
+			if err := p.Apply(ctx, tx, todo); err != nil {
+				return fmt.Errorf("projection %s apply in %s: %w", p.Name(), schema, err)
 			}
 		}
-		return nil
-	})
+	}
+	return nil
 }

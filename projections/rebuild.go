@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mastra-admin/mastra-admin/eventstore"
@@ -94,83 +96,141 @@ func catchUpBatch(ctx context.Context, store *eventstore.Store, p Projection, si
 	return n, at, err
 }
 
-// Rebuild empties p's tables and applies every event again, up to the
-// last one recorded when it starts, in one transaction that also moves p's
-// checkpoint: readers of a running server see the old read model until the
-// rebuilt one commits, never an empty or half-built one. The rows are
-// deleted, not truncated, so that readers are not locked out meanwhile.
-// A live consumer of p skips it while the rebuild holds its lock, and
-// applies what came after once it commits.
+// Rebuild builds p's read model again from position 0 and puts it in
+// place of the live one, which readers of a running server keep seeing,
+// whole, until then.
+//
+// The new read model is built in a schema of its own, batch by batch in
+// short transactions (a transaction held open for the whole rebuild would
+// hold back every gap-safe reader on the server), up to the head of the
+// store. Then one transaction takes p's consumer lock (the live consumer
+// waits), applies what came since, replaces the live rows with the new
+// ones and moves the checkpoint. Only that last step holds back readers,
+// for as long as copying the rows takes.
 func Rebuild(ctx context.Context, store *eventstore.Store, p Projection, opts Options) (int64, error) {
 	pool := store.Pool()
 	if err := eventstore.EnsureCheckpoint(ctx, pool, p.Name()); err != nil {
 		return 0, err
 	}
-	target, err := store.Last(ctx)
-	if err != nil {
-		return 0, err
+	if len(p.Tables()) == 0 {
+		return 0, errors.New("projection owns no tables")
 	}
-	var total int64
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&total); err != nil {
-		return 0, fmt.Errorf("count events: %w", err)
+	var source string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&source); err != nil {
+		return 0, fmt.Errorf("read current schema: %w", err)
 	}
-	var done int64
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := eventstore.LockCheckpoint(ctx, tx, p.Name()); err != nil {
-			return err
+	shadow := "rebuild_" + strings.ReplaceAll(p.Name(), "-", "_") + "_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16]
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `CREATE SCHEMA `+pgx.Identifier{shadow}.Sanitize()); err != nil {
+			return fmt.Errorf("create schema %s: %w", shadow, err)
 		}
-		if err := deleteRows(ctx, tx, p.Tables()); err != nil {
-			return err
-		}
-		var at eventstore.Position
-		for at.Less(target) {
-			events, err := store.ReadAllWith(ctx, tx, at, opts.batch())
-			if err != nil {
-				return err
-			}
-			if len(events) == 0 {
-				// The target is committed but an older transaction still
-				// runs, so it is not visible yet: wait for it to end.
-				select {
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-time.After(2 * time.Millisecond):
-				}
-				continue
-			}
-			n := len(events)
-			if todo := filter(p, events); len(todo) > 0 {
-				if err := p.Apply(ctx, tx, todo); err != nil {
-					return fmt.Errorf("projection %s apply batch ending at %d: %w", p.Name(), events[n-1].Position.GlobalPosition, err)
-				}
-			}
-			at = events[n-1].Position
-			done += int64(n)
-			if opts.Progress != nil {
-				opts.Progress(done, max(total, done))
-			}
-		}
-		return eventstore.SaveCheckpoint(ctx, tx, p.Name(), at)
+		return copyTables(ctx, tx, source, shadow, []Projection{p})
 	})
+	if err != nil {
+		return 0, fmt.Errorf("rebuild projection %s: %w", p.Name(), err)
+	}
+	defer func() {
+		_, _ = pool.Exec(context.WithoutCancel(ctx), `DROP SCHEMA IF EXISTS `+pgx.Identifier{shadow}.Sanitize()+` CASCADE`)
+	}()
+	done, at, err := buildShadow(ctx, store, p, shadow, opts)
+	if err != nil {
+		return done, fmt.Errorf("rebuild projection %s: %w", p.Name(), err)
+	}
+	n, err := swapIn(ctx, store, p, source, shadow, at, opts.batch())
+	done += n
 	if err != nil {
 		return done, fmt.Errorf("rebuild projection %s: %w", p.Name(), err)
 	}
 	return done, nil
 }
 
-// deleteRows empties tables inside tx, in reverse order (dependents
-// first), leaving the old rows visible to other transactions until tx
-// commits.
-func deleteRows(ctx context.Context, tx pgx.Tx, tables []string) error {
-	if len(tables) == 0 {
-		return errors.New("projection owns no tables")
+// buildShadow applies every event up to the head of the store to p's
+// tables in schema shadow, one batch per transaction, and returns the
+// number of events read and the position reached.
+func buildShadow(ctx context.Context, store *eventstore.Store, p Projection, shadow string, opts Options) (int64, eventstore.Position, error) {
+	var at eventstore.Position
+	target, err := store.Last(ctx)
+	if err != nil {
+		return 0, at, err
 	}
-	for i := len(tables) - 1; i >= 0; i-- {
-		if _, err := tx.Exec(ctx, "DELETE FROM "+pgx.Identifier{tables[i]}.Sanitize()); err != nil {
-			return fmt.Errorf("empty %s: %w", tables[i], err)
+	var total int64
+	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&total); err != nil {
+		return 0, at, fmt.Errorf("count events: %w", err)
+	}
+	var done int64
+	for {
+		events, err := store.ReadAll(ctx, at, opts.batch())
+		if err != nil {
+			return done, at, err
+		}
+		if len(events) == 0 {
+			if !at.Less(target) {
+				return done, at, nil // caught up; what comes next is applied in the swap
+			}
+			// The target is committed but an older transaction still
+			// runs, so it is not visible yet: wait for it to end.
+			select {
+			case <-ctx.Done():
+				return done, at, ctx.Err()
+			case <-time.After(2 * time.Millisecond):
+			}
+			continue
+		}
+		if err := applyInSchema(ctx, store, shadow, []Projection{p}, events); err != nil {
+			return done, at, err
+		}
+		at = events[len(events)-1].Position
+		done += int64(len(events))
+		if opts.Progress != nil {
+			opts.Progress(done, max(total, done))
 		}
 	}
-	return nil
+}
+
+// swapIn catches the shadow tables up from at under p's consumer lock,
+// replaces the live rows with theirs and saves the checkpoint, in one
+// transaction; it returns the number of events it applied.
+func swapIn(ctx context.Context, store *eventstore.Store, p Projection, source, shadow string, at eventstore.Position, batch int) (int64, error) {
+	var done int64
+	err := pgx.BeginFunc(ctx, store.Pool(), func(tx pgx.Tx) error {
+		if _, err := eventstore.LockCheckpoint(ctx, tx, p.Name()); err != nil {
+			return err
+		}
+		for {
+			// Once this transaction has written, it sees only events of
+			// older transactions: the rest are the live consumer's, after
+			// the checkpoint saved below.
+			events, err := store.ReadAllWith(ctx, tx, at, batch)
+			if err != nil {
+				return err
+			}
+			if len(events) == 0 {
+				break
+			}
+			if err := applyInSchemaTx(ctx, tx, shadow, []Projection{p}, events); err != nil {
+				return err
+			}
+			at = events[len(events)-1].Position
+			done += int64(len(events))
+		}
+		if _, err := tx.Exec(ctx, `SELECT set_config('search_path', $1, true)`, pgx.Identifier{source}.Sanitize()); err != nil {
+			return fmt.Errorf("switch back to schema %s: %w", source, err)
+		}
+		tables := p.Tables()
+		for i := len(tables) - 1; i >= 0; i-- { // dependents first
+			if _, err := tx.Exec(ctx, "DELETE FROM "+pgx.Identifier{source, tables[i]}.Sanitize()); err != nil {
+				return fmt.Errorf("empty %s: %w", tables[i], err)
+			}
+		}
+		for _, t := range tables {
+			q := fmt.Sprintf("INSERT INTO %s SELECT * FROM %s", pgx.Identifier{source, t}.Sanitize(), pgx.Identifier{shadow, t}.Sanitize())
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return fmt.Errorf("put the rebuilt %s in place: %w", t, err)
+			}
+		}
+		return eventstore.SaveCheckpoint(ctx, tx, p.Name(), at)
+	})
+	return done, err
 }
 
 // remaining estimates how many events a consumer has not read yet.

@@ -20,11 +20,11 @@ func newReplayCmd(a *app) *cobra.Command {
 		Use:   "replay --projection NAME|all | --as-of TIME|POSITION --into SCHEMA",
 		Short: "Rebuild read models, or build them as of a past moment",
 		Long: `With --projection, rebuild the named read model (or all of them, including
-the write-side uniqueness claims) from position 0: its rows are deleted and
-every event up to the last one recorded is applied again, in one
-transaction with its checkpoint. A running server keeps serving the old
-read model until the rebuilt one commits; its consumer of the same
-projection waits meanwhile and then applies what came after.
+the write-side uniqueness claims) from position 0: it is built again in a
+schema of its own, then put in place of the live one, with its
+checkpoint, in one transaction. A running server keeps serving the old
+read model, whole, until then; its consumer of the same projection waits
+only for that last step, and other read models are not held back.
 
 With --as-of and --into, build the read models as they were at a past
 moment (an RFC 3339 time, or a global event position) into a new schema,
