@@ -2,9 +2,7 @@ package projections
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -108,59 +106,10 @@ func (Claims) Queue(b *pgx.Batch, e eventstore.Event) error {
 	return nil
 }
 
-// RebuildClaims empties unique_claims and derives it again from every
-// event, in one transaction that holds an exclusive lock on the table:
-// commands that take or free a claim wait, so uniqueness holds throughout.
+// RebuildClaims derives unique_claims again from every event: built
+// aside, then put in place in one transaction that holds an exclusive lock
+// on the table, so that commands taking or freeing a claim wait for it and
+// uniqueness holds throughout.
 func RebuildClaims(ctx context.Context, store *eventstore.Store, opts Options) (int64, error) {
-	var read int64
-	err := pgx.BeginFunc(ctx, store.Pool(), func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `LOCK TABLE unique_claims IN EXCLUSIVE MODE`); err != nil {
-			return fmt.Errorf("lock unique_claims: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM unique_claims`); err != nil {
-			return fmt.Errorf("empty unique_claims: %w", err)
-		}
-		// The target is the last event of a transaction older than this
-		// one: a younger one may have committed meanwhile, but the reads
-		// below never see it while this transaction is open, and it took
-		// no claim (the lock above makes those wait).
-		var target eventstore.Position
-		err := tx.QueryRow(ctx, `SELECT transaction_id, global_position FROM events
-			WHERE transaction_id < pg_current_xact_id()
-			ORDER BY transaction_id DESC, global_position DESC LIMIT 1`).Scan(&target.TransactionID, &target.GlobalPosition)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("read the last position: %w", err)
-		}
-		var total int64
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&total); err != nil {
-			return fmt.Errorf("count events: %w", err)
-		}
-		var pos eventstore.Position
-		for pos.Less(target) {
-			events, err := store.ReadAll(ctx, pos, opts.batch())
-			if err != nil {
-				return err
-			}
-			if len(events) == 0 { // the target's transaction is still finishing
-				select {
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-time.After(2 * time.Millisecond):
-				}
-				continue
-			}
-			pos = events[len(events)-1].Position
-			read += int64(len(events))
-			if todo := filter(Claims{}, events); len(todo) > 0 {
-				if err := (Claims{}).Apply(ctx, tx, todo); err != nil {
-					return fmt.Errorf("rebuild claims up to %d: %w", pos.GlobalPosition, err)
-				}
-			}
-			if opts.Progress != nil {
-				opts.Progress(read, max(total, read))
-			}
-		}
-		return nil
-	})
-	return read, err
+	return rebuildVia(ctx, store, Claims{}, opts, swap{lock: `LOCK TABLE unique_claims IN EXCLUSIVE MODE`})
 }

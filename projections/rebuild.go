@@ -108,10 +108,22 @@ func catchUpBatch(ctx context.Context, store *eventstore.Store, p Projection, si
 // ones and moves the checkpoint. Only that last step holds back readers,
 // for as long as copying the rows takes.
 func Rebuild(ctx context.Context, store *eventstore.Store, p Projection, opts Options) (int64, error) {
-	pool := store.Pool()
-	if err := eventstore.EnsureCheckpoint(ctx, pool, p.Name()); err != nil {
+	if err := eventstore.EnsureCheckpoint(ctx, store.Pool(), p.Name()); err != nil {
 		return 0, err
 	}
+	return rebuildVia(ctx, store, p, opts, swap{checkpoint: true})
+}
+
+// swap says how a rebuilt read model is put in place: under its
+// consumer's lock with its checkpoint (a projection), and after a lock
+// statement (the claims, which commands write directly).
+type swap struct {
+	checkpoint bool
+	lock       string
+}
+
+func rebuildVia(ctx context.Context, store *eventstore.Store, p Projection, opts Options, sw swap) (int64, error) {
+	pool := store.Pool()
 	if len(p.Tables()) == 0 {
 		return 0, errors.New("projection owns no tables")
 	}
@@ -127,19 +139,19 @@ func Rebuild(ctx context.Context, store *eventstore.Store, p Projection, opts Op
 		return copyTables(ctx, tx, source, shadow, []Projection{p})
 	})
 	if err != nil {
-		return 0, fmt.Errorf("rebuild projection %s: %w", p.Name(), err)
+		return 0, fmt.Errorf("rebuild %s: %w", p.Name(), err)
 	}
 	defer func() {
 		_, _ = pool.Exec(context.WithoutCancel(ctx), `DROP SCHEMA IF EXISTS `+pgx.Identifier{shadow}.Sanitize()+` CASCADE`)
 	}()
 	done, at, err := buildShadow(ctx, store, p, shadow, opts)
 	if err != nil {
-		return done, fmt.Errorf("rebuild projection %s: %w", p.Name(), err)
+		return done, fmt.Errorf("rebuild %s: %w", p.Name(), err)
 	}
-	n, err := swapIn(ctx, store, p, source, shadow, at, opts.batch())
+	n, err := swapIn(ctx, store, p, source, shadow, at, opts.batch(), sw)
 	done += n
 	if err != nil {
-		return done, fmt.Errorf("rebuild projection %s: %w", p.Name(), err)
+		return done, fmt.Errorf("rebuild %s: %w", p.Name(), err)
 	}
 	return done, nil
 }
@@ -187,25 +199,46 @@ func buildShadow(ctx context.Context, store *eventstore.Store, p Projection, sha
 	}
 }
 
-// swapIn catches the shadow tables up from at under p's consumer lock,
-// replaces the live rows with theirs and saves the checkpoint, in one
+// swapIn catches the shadow tables up from at, replaces the live rows
+// with theirs and (for a projection) saves the checkpoint, in one
 // transaction; it returns the number of events it applied.
-func swapIn(ctx context.Context, store *eventstore.Store, p Projection, source, shadow string, at eventstore.Position, batch int) (int64, error) {
+func swapIn(ctx context.Context, store *eventstore.Store, p Projection, source, shadow string, at eventstore.Position,
+	batch int, sw swap) (int64, error) {
 	var done int64
 	err := pgx.BeginFunc(ctx, store.Pool(), func(tx pgx.Tx) error {
-		if _, err := eventstore.LockCheckpoint(ctx, tx, p.Name()); err != nil {
-			return err
+		if sw.checkpoint {
+			if _, err := eventstore.LockCheckpoint(ctx, tx, p.Name()); err != nil {
+				return err
+			}
 		}
-		for {
-			// Once this transaction has written, it sees only events of
-			// older transactions: the rest are the live consumer's, after
-			// the checkpoint saved below.
+		if sw.lock != "" {
+			if _, err := tx.Exec(ctx, sw.lock); err != nil {
+				return fmt.Errorf("lock %s: %w", p.Name(), err)
+			}
+		}
+		// The target is the last event of a transaction older than this
+		// one: those younger are never visible to it, and come after the
+		// checkpoint (or, for the claims, took none: the lock above makes
+		// those wait).
+		var target eventstore.Position
+		err := tx.QueryRow(ctx, `SELECT transaction_id, global_position FROM events
+			WHERE transaction_id < pg_current_xact_id()
+			ORDER BY transaction_id DESC, global_position DESC LIMIT 1`).Scan(&target.TransactionID, &target.GlobalPosition)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("read the last position: %w", err)
+		}
+		for at.Less(target) {
 			events, err := store.ReadAllWith(ctx, tx, at, batch)
 			if err != nil {
 				return err
 			}
-			if len(events) == 0 {
-				break
+			if len(events) == 0 { // an older transaction is still finishing
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(2 * time.Millisecond):
+				}
+				continue
 			}
 			if err := applyInSchemaTx(ctx, tx, shadow, []Projection{p}, events); err != nil {
 				return err
@@ -227,6 +260,9 @@ func swapIn(ctx context.Context, store *eventstore.Store, p Projection, source, 
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return fmt.Errorf("put the rebuilt %s in place: %w", t, err)
 			}
+		}
+		if !sw.checkpoint {
+			return nil
 		}
 		return eventstore.SaveCheckpoint(ctx, tx, p.Name(), at)
 	})
