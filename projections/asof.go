@@ -160,10 +160,12 @@ func applyInSchema(ctx context.Context, store *eventstore.Store, schema string, 
 }
 
 // applyInSchemaTx applies events to the projections' tables in schema,
-// inside tx; the schema stays in the search path until tx ends or the
-// caller switches back.
+// inside tx, and then puts tx's search path back as it was.
 func applyInSchemaTx(ctx context.Context, tx pgx.Tx, schema string, ps []Projection, events []eventstore.Event) error {
-	if _, err := tx.Exec(ctx, `SELECT set_config('search_path', $1, true)`, pgx.Identifier{schema}.Sanitize()); err != nil {
+	var prev string
+	err := tx.QueryRow(ctx, `SELECT current_setting('search_path'), set_config('search_path', $1, true)`,
+		pgx.Identifier{schema}.Sanitize()).Scan(&prev, new(string))
+	if err != nil {
 		return fmt.Errorf("switch to schema %s: %w", schema, err)
 	}
 	for _, p := range ps {
@@ -172,6 +174,9 @@ func applyInSchemaTx(ctx context.Context, tx pgx.Tx, schema string, ps []Project
 				return fmt.Errorf("projection %s apply in %s: %w", p.Name(), schema, err)
 			}
 		}
+	}
+	if _, err := tx.Exec(ctx, `SELECT set_config('search_path', $1, true)`, prev); err != nil {
+		return fmt.Errorf("switch back from schema %s: %w", schema, err)
 	}
 	return nil
 }

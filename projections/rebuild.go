@@ -148,13 +148,29 @@ func rebuildVia(ctx context.Context, store *eventstore.Store, p Projection, opts
 	if err != nil {
 		return done, fmt.Errorf("rebuild %s: %w", p.Name(), err)
 	}
-	n, err := swapIn(ctx, store, p, source, shadow, at, opts.batch(), sw)
-	done += n
-	if err != nil {
-		return done, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	for attempt := 1; ; attempt++ {
+		n, err := swapIn(ctx, store, p, source, shadow, at, opts.batch(), sw)
+		if errors.Is(err, errSwapWait) && attempt < swapAttempts {
+			continue // rolled back: what held it up can finish; try again
+		}
+		done += n
+		if err != nil {
+			return done, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+		}
+		return done, nil
 	}
-	return done, nil
 }
+
+// swapWait bounds how long the swap, holding its locks, waits for older
+// transactions to end: one of them may itself wait for those locks (a
+// command taking a claim), so the swap rolls back and tries again rather
+// than wait for it forever. swapAttempts bounds the tries.
+const (
+	swapWait     = 2 * time.Second
+	swapAttempts = 20
+)
+
+var errSwapWait = errors.New("older transactions did not end while the swap waited")
 
 // buildShadow applies every event up to the head of the store to p's
 // tables in schema shadow, one batch per transaction, and returns the
@@ -227,12 +243,16 @@ func swapIn(ctx context.Context, store *eventstore.Store, p Projection, source, 
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("read the last position: %w", err)
 		}
+		started := time.Now()
 		for at.Less(target) {
 			events, err := store.ReadAllWith(ctx, tx, at, batch)
 			if err != nil {
 				return err
 			}
 			if len(events) == 0 { // an older transaction is still finishing
+				if time.Since(started) > swapWait {
+					return errSwapWait
+				}
 				select {
 				case <-ctx.Done():
 					return ctx.Err()
@@ -245,9 +265,6 @@ func swapIn(ctx context.Context, store *eventstore.Store, p Projection, source, 
 			}
 			at = events[len(events)-1].Position
 			done += int64(len(events))
-		}
-		if _, err := tx.Exec(ctx, `SELECT set_config('search_path', $1, true)`, pgx.Identifier{source}.Sanitize()); err != nil {
-			return fmt.Errorf("switch back to schema %s: %w", source, err)
 		}
 		tables := p.Tables()
 		for i := len(tables) - 1; i >= 0; i-- { // dependents first
