@@ -12,6 +12,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
+	"github.com/mastra-admin/mastra-admin/domain/team"
 )
 
 // DeploymentInput is the body of POST /api/projects/{projectId}/deployments.
@@ -72,10 +73,10 @@ func (a *Admin) deploymentConflict(ctx context.Context, c deployment.Created) er
 		return domain.Errorf(domain.KindConflict, "deployment slug %q is taken in this project", c.Slug)
 	case c.Type == deployment.Production:
 		return domain.Errorf(domain.KindConflict,
-			"subdomain %q is already used by another team's project of the same slug; a production deployment is served at its project's slug, so this project needs another slug", c.Subdomain)
+			"subdomain %q is already used by a deployment of a project with the same slug (in another team, or deleted within the last minute); a production deployment is served at its project's slug", c.Subdomain)
 	default:
 		return domain.Errorf(domain.KindConflict,
-			"subdomain %q is already used by another team's project of the same slug; give this deployment another slug", c.Subdomain)
+			"subdomain %q is already used by a deployment of a project with the same slug (in another team, or deleted within the last minute); give this deployment another slug", c.Subdomain)
 	}
 }
 
@@ -143,27 +144,72 @@ func (a *Admin) DeleteDeployment(ctx context.Context, p Principal, id uuid.UUID)
 }
 
 // ExpireDeployments deletes, as the system, the previews whose expiry has
-// passed, and returns how many it deleted. serve runs it every minute;
-// replicas may run it at once (a deployment deleted by another is
-// skipped).
+// passed and the deployments whose project or team was deleted (freeing
+// their slugs and subdomains), and returns how many it deleted. serve runs
+// it every minute; replicas may run it at once (a deployment deleted by
+// another is skipped).
 func (a *Admin) ExpireDeployments(ctx context.Context) (int, error) {
-	ids, err := a.cfg.Reads.ExpiredDeployments(ctx, a.cfg.Clock.Now(), 100)
+	expired, err := a.cfg.Reads.ExpiredDeployments(ctx, a.cfg.Clock.Now(), 100)
+	if err != nil {
+		return 0, err
+	}
+	orphans, err := a.cfg.Reads.OrphanedDeployments(ctx, 100)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, id := range ids {
-		err := a.deleteDeployment(ctx, System, id, deployment.ReasonExpired)
-		switch {
-		case err == nil:
-			n++
-		case domain.KindOf(err) == domain.KindNotFound, domain.KindOf(err) == domain.KindConflict:
-			// deleted meanwhile, here or by another replica
-		default:
-			return n, fmt.Errorf("expire deployment %s: %w", id, err)
+	for _, job := range []struct {
+		ids    []uuid.UUID
+		delete func(uuid.UUID) error
+	}{
+		{expired, func(id uuid.UUID) error { return a.deleteDeployment(ctx, System, id, deployment.ReasonExpired) }},
+		{orphans, func(id uuid.UUID) error { return a.deleteOrphan(ctx, id) }},
+	} {
+		for _, id := range job.ids {
+			err := job.delete(id)
+			switch {
+			case err == nil:
+				n++
+			case domain.KindOf(err) == domain.KindNotFound, domain.KindOf(err) == domain.KindConflict:
+				// deleted meanwhile, here or by another replica
+			default:
+				return n, fmt.Errorf("sweep deployment %s: %w", id, err)
+			}
 		}
 	}
 	return n, nil
+}
+
+// deleteOrphan deletes, as the system, a deployment whose project or team
+// is deleted (no one can reach it any more to delete it).
+func (a *Admin) deleteOrphan(ctx context.Context, id uuid.UUID) error {
+	_, err := a.execute(ctx, System, func() (write, error) {
+		d, version, err := load(ctx, a.cfg.Store, deployment.StreamID(id), deployment.Evolve)
+		if err != nil {
+			return write{}, err
+		}
+		pr, _, err := load(ctx, a.cfg.Store, project.StreamID(d.ProjectID), project.Evolve)
+		if err != nil {
+			return write{}, err
+		}
+		t, _, err := load(ctx, a.cfg.Store, team.StreamID(d.TeamID), team.Evolve)
+		if err != nil {
+			return write{}, err
+		}
+		if pr.Live() && t.Live() {
+			return write{}, domain.Errorf(domain.KindConflict, "deployment %s still has its project", id)
+		}
+		evs, err := deployment.Delete{Reason: deployment.ReasonOrphaned, At: a.cfg.Clock.Now()}.Decide(d)
+		if err != nil {
+			return write{}, err
+		}
+		var claims []Claim
+		for _, c := range deployment.ClaimsOf(d.ProjectID, d.Type, d.Slug, d.Subdomain) {
+			claims = append(claims, Claim{Scope: c.Scope, Value: c.Value, Owner: d.ID, Release: true})
+		}
+		return write{claims: claims, appends: []Append{{StreamID: deployment.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
+	})
+	return err
 }
 
 func (a *Admin) deleteDeployment(ctx context.Context, p Principal, id uuid.UUID, reason string) error {

@@ -127,6 +127,7 @@ type ReadModel interface {
 	DeploymentsOf(ctx context.Context, projectID uuid.UUID) ([]deployment.Record, error)
 	DeploymentEnv(ctx context.Context, deploymentID uuid.UUID) ([]project.SealedEnv, error)
 	ExpiredDeployments(ctx context.Context, now time.Time, limit int) ([]uuid.UUID, error)
+	OrphanedDeployments(ctx context.Context, limit int) ([]uuid.UUID, error)
 	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
 }

@@ -74,3 +74,16 @@ func (q *Queries) ExpiredDeployments(ctx context.Context, now time.Time, limit i
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
+
+// OrphanedDeployments returns up to limit live deployments whose project
+// or team is deleted.
+func (q *Queries) OrphanedDeployments(ctx context.Context, limit int) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, `SELECT d.id FROM deployments d
+		LEFT JOIN projects p ON p.id = d.project_id LEFT JOIN teams t ON t.id = d.team_id
+		WHERE d.deleted_at IS NULL AND (p.id IS NULL OR p.deleted_at IS NOT NULL OR t.id IS NULL OR t.deleted_at IS NOT NULL)
+		ORDER BY d.id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list orphaned deployments: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}

@@ -151,7 +151,7 @@ func TestDeploymentsEndToEnd(t *testing.T) {
 	otherDeployments := "/api/projects/" + res.json(t)["id"].(string) + "/deployments"
 	res = e.do(t, "POST", otherDeployments, bob, strings.NewReader(`{"type":"production"}`))
 	assert.Equal(t, http.StatusConflict, res.status, "job-agent is taken as a subdomain")
-	assert.Contains(t, res.errorMessage(t), "this project needs another slug")
+	assert.Contains(t, res.errorMessage(t), "a production deployment is served at its project's slug")
 	res = e.do(t, "POST", otherDeployments, bob, strings.NewReader(`{"type":"staging"}`))
 	assert.Equal(t, http.StatusConflict, res.status, "staging--job-agent too")
 	res = e.do(t, "POST", otherDeployments, bob, strings.NewReader(`{"type":"staging","slug":"staging-b"}`))
@@ -235,6 +235,25 @@ func TestPreviewsExpire(t *testing.T) {
 	ids, err := e.Queries.ExpiredDeployments(context.Background(), clock.Now(), 100)
 	require.NoError(t, err)
 	assert.Empty(t, ids, "no expired preview of a live project is left, and the deleted project's is not listed")
+
+	// A deleted project's deployments are swept too, freeing their
+	// subdomains: the same project made again gets its production URL.
+	res = do("POST", "/api/teams/"+team+"/projects", sourceBody("Again", base+"/math"))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	again := res.json(t)["id"].(string)
+	res = do("POST", "/api/projects/"+again+"/deployments", `{"type":"production"}`)
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	orphan := res.json(t)["id"].(string)
+	require.Equal(t, http.StatusNoContent, do("DELETE", "/api/projects/"+again, "").status)
+	res = do("POST", "/api/teams/"+team+"/projects", sourceBody("Again", base+"/math"))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	remade := res.json(t)["id"].(string)
+	require.Eventually(t, func() bool {
+		return do("POST", "/api/projects/"+remade+"/deployments", `{"type":"production"}`).status == http.StatusCreated
+	}, 10*time.Second, 20*time.Millisecond, "the sweep frees the deleted project's subdomain")
+	events, err = e.Store.ReadStream(context.Background(), "deployment-"+orphan, 0)
+	require.NoError(t, err)
+	assert.JSONEq(t, `"project or team deleted"`, string(mustField(t, events[len(events)-1].Payload, "reason")))
 	n, err := e.Admin.ExpireDeployments(context.Background())
 	require.NoError(t, err)
 	assert.Zero(t, n, "nothing else has expired")

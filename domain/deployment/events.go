@@ -36,8 +36,11 @@ type Deleted struct {
 	At           time.Time `json:"at"`
 }
 
-// ReasonExpired is the Reason of a preview deleted at its expiry.
-const ReasonExpired = "expired"
+// Reasons of the deletions the system makes.
+const (
+	ReasonExpired  = "expired"                 // a preview at its expiry
+	ReasonOrphaned = "project or team deleted" // a deployment outliving its project
+)
 
 // EnvOverrideSet is recorded when a deployment overrides an env var. Like a
 // project's env var it carries only the ciphertext, sealed with the
