@@ -55,7 +55,7 @@ func (a *Admin) RemoveDeploymentEnv(ctx context.Context, p Principal, id uuid.UU
 // project's env vars with the deployment's overrides in their place, each
 // saying where it comes from. Secret values are never shown.
 func (a *Admin) DeploymentEnv(ctx context.Context, p Principal, id uuid.UUID) ([]deployment.EnvView, error) {
-	r, err := a.deploymentRecord(ctx, p, id)
+	r, err := a.deploymentOf(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}

@@ -44,14 +44,10 @@ func (a *Admin) CreateDeployment(ctx context.Context, p Principal, projectID uui
 			return write{}, err
 		}
 		created = evs[0].(deployment.Created)
-		view = a.deploymentView(deployment.Record{View: deployment.View{ID: id, ProjectID: pr.ID, TeamID: pr.TeamID,
+		view = a.deploymentView(deployment.View{ID: id, ProjectID: pr.ID, TeamID: pr.TeamID,
 			Type: created.Type, Branch: created.Branch, Slug: created.Slug, Subdomain: created.Subdomain,
-			Status: deployment.StatusPending, ExpiresAt: created.ExpiresAt, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}})
-		var claims []Claim
-		for _, c := range deployment.ClaimsOf(pr.ID, created.Type, created.Slug, created.Subdomain) {
-			claims = append(claims, Claim{Scope: c.Scope, Value: c.Value, Owner: id, At: now})
-		}
-		return write{claims: claims, guards: []Guard{guard, {StreamID: project.StreamID(pr.ID), Version: version}},
+			Status: deployment.StatusPending, ExpiresAt: created.ExpiresAt, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now})
+		return write{claims: deploymentClaims(id, pr.ID, created.Type, created.Slug, created.Subdomain, now, false), guards: []Guard{guard, {StreamID: project.StreamID(pr.ID), Version: version}},
 			appends: []Append{{StreamID: deployment.StreamID(id), Expected: NoStream, Events: a.events(evs...)}}}, nil
 	})
 	if errors.Is(err, ErrClaimTaken) {
@@ -100,23 +96,23 @@ func (a *Admin) projectFor(ctx context.Context, p Principal, id uuid.UUID, actio
 
 // GetDeployment returns a deployment the caller can see.
 func (a *Admin) GetDeployment(ctx context.Context, p Principal, id uuid.UUID) (deployment.View, error) {
-	r, err := a.deploymentRecord(ctx, p, id)
+	r, err := a.deploymentOf(ctx, p, id)
 	if err != nil {
 		return deployment.View{}, err
 	}
 	return a.deploymentView(r), nil
 }
 
-func (a *Admin) deploymentRecord(ctx context.Context, p Principal, id uuid.UUID) (deployment.Record, error) {
+func (a *Admin) deploymentOf(ctx context.Context, p Principal, id uuid.UUID) (deployment.View, error) {
 	if err := a.fresh(ctx, p); err != nil {
-		return deployment.Record{}, err
+		return deployment.View{}, err
 	}
 	r, role, ok, err := a.cfg.Reads.DeploymentForMember(ctx, id, p.UserID)
 	if err != nil {
-		return deployment.Record{}, fmt.Errorf("read deployment: %w", err)
+		return deployment.View{}, fmt.Errorf("read deployment: %w", err)
 	}
 	if !ok || !(p.PlatformAdmin || domain.Can(role, domain.ActionTeamRead)) {
-		return deployment.Record{}, errNotFound("deployment", id)
+		return deployment.View{}, errNotFound("deployment", id)
 	}
 	return r, nil
 }
@@ -126,15 +122,14 @@ func (a *Admin) ListDeployments(ctx context.Context, p Principal, projectID uuid
 	if _, err := a.GetProject(ctx, p, projectID); err != nil {
 		return nil, err
 	}
-	records, err := a.cfg.Reads.DeploymentsOf(ctx, projectID)
+	views, err := a.cfg.Reads.DeploymentsOf(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]deployment.View, len(records))
-	for i, r := range records {
-		out[i] = a.deploymentView(r)
+	for i, v := range views {
+		views[i] = a.deploymentView(v)
 	}
-	return out, nil
+	return views, nil
 }
 
 // DeleteDeployment deletes a deployment (developers and up) and frees its
@@ -199,13 +194,9 @@ func (a *Admin) deleteOrphan(ctx context.Context, id uuid.UUID) error {
 		if pr.Live() && t.Live() {
 			return write{}, domain.Errorf(domain.KindConflict, "deployment %s still has its project", id)
 		}
-		evs, err := deployment.Delete{Reason: deployment.ReasonOrphaned, At: a.cfg.Clock.Now()}.Decide(d)
+		evs, claims, err := a.deletion(d, deployment.ReasonOrphaned, uuid.Nil)
 		if err != nil {
 			return write{}, err
-		}
-		var claims []Claim
-		for _, c := range deployment.ClaimsOf(d.ProjectID, d.Type, d.Slug, d.Subdomain) {
-			claims = append(claims, Claim{Scope: c.Scope, Value: c.Value, Owner: d.ID, Release: true})
 		}
 		return write{claims: claims, appends: []Append{{StreamID: deployment.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
 	})
@@ -214,13 +205,24 @@ func (a *Admin) deleteOrphan(ctx context.Context, id uuid.UUID) error {
 
 func (a *Admin) deleteDeployment(ctx context.Context, p Principal, id uuid.UUID, reason string) error {
 	return a.changeDeployment(ctx, p, id, func(d deployment.Deployment) ([]domain.Event, []Claim, error) {
-		evs, err := deployment.Delete{Reason: reason, By: p.UserID, At: a.cfg.Clock.Now()}.Decide(d)
-		var claims []Claim
-		for _, c := range deployment.ClaimsOf(d.ProjectID, d.Type, d.Slug, d.Subdomain) {
-			claims = append(claims, Claim{Scope: c.Scope, Value: c.Value, Owner: d.ID, Release: true})
-		}
-		return evs, claims, err
+		return a.deletion(d, reason, p.UserID)
 	})
+}
+
+// deletion is a deployment's deletion and the claims it frees.
+func (a *Admin) deletion(d deployment.Deployment, reason string, by uuid.UUID) ([]domain.Event, []Claim, error) {
+	evs, err := deployment.Delete{Reason: reason, By: by, At: a.cfg.Clock.Now()}.Decide(d)
+	return evs, deploymentClaims(d.ID, d.ProjectID, d.Type, d.Slug, d.Subdomain, time.Time{}, true), err
+}
+
+// deploymentClaims are the claims a deployment takes (at) or, with
+// release, frees.
+func deploymentClaims(id, projectID uuid.UUID, t deployment.Type, slug, subdomain string, at time.Time, release bool) []Claim {
+	var out []Claim
+	for _, c := range deployment.ClaimsOf(projectID, t, slug, subdomain) {
+		out = append(out, Claim{Scope: c.Scope, Value: c.Value, Owner: id, At: at, Release: release})
+	}
+	return out
 }
 
 // changeDeployment loads a deployment, checks that its project is live and
@@ -254,8 +256,7 @@ func (a *Admin) changeDeployment(ctx context.Context, p Principal, id uuid.UUID,
 }
 
 // deploymentView adds what is derived: the public URL.
-func (a *Admin) deploymentView(r deployment.Record) deployment.View {
-	v := r.View
+func (a *Admin) deploymentView(v deployment.View) deployment.View {
 	if u, err := url.Parse(a.cfg.ProxyURL); err == nil && u.Host != "" {
 		u.Host = v.Subdomain + "." + u.Host
 		v.PublicURL = u.String()

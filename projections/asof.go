@@ -81,12 +81,8 @@ func BuildAsOf(ctx context.Context, store *eventstore.Store, ps []Projection, as
 			events = events[:len(events)-1]
 		}
 		if len(events) == 0 {
-			// Before the head, but not visible yet: an older transaction
-			// somewhere on the server still runs. Wait for it to end.
-			select {
-			case <-ctx.Done():
-				return applied, ctx.Err()
-			case <-time.After(2 * time.Millisecond):
+			if err := awaitOlder(ctx); err != nil { // before the head, not visible yet
+				return applied, err
 			}
 			continue
 		}

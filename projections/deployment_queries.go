@@ -18,8 +18,8 @@ import (
 const deploymentColumns = `d.id, d.project_id, d.team_id, d.type, d.branch, d.slug, d.subdomain, d.status,
 	d.current_build_id, d.expires_at, d.created_by, d.created_at, d.updated_at`
 
-func scanDeployment(row pgx.Row, extra ...any) (deployment.Record, error) {
-	var r deployment.Record
+func scanDeployment(row pgx.Row, extra ...any) (deployment.View, error) {
+	var r deployment.View
 	var typ, status string
 	dest := append([]any{&r.ID, &r.ProjectID, &r.TeamID, &typ, &r.Branch, &r.Slug, &r.Subdomain, &status,
 		&r.CurrentBuildID, &r.ExpiresAt, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt}, extra...)
@@ -30,7 +30,7 @@ func scanDeployment(row pgx.Row, extra ...any) (deployment.Record, error) {
 
 // DeploymentForMember returns a live deployment of a live project with the
 // role userID holds in its team ("" when none), in one query.
-func (q *Queries) DeploymentForMember(ctx context.Context, id, userID uuid.UUID) (deployment.Record, domain.Role, bool, error) {
+func (q *Queries) DeploymentForMember(ctx context.Context, id, userID uuid.UUID) (deployment.View, domain.Role, bool, error) {
 	var role *string
 	r, err := scanDeployment(q.db.QueryRow(ctx, `SELECT `+deploymentColumns+`, m.role
 		FROM deployments d JOIN projects p ON p.id = d.project_id AND p.deleted_at IS NULL
@@ -45,14 +45,14 @@ func (q *Queries) DeploymentForMember(ctx context.Context, id, userID uuid.UUID)
 }
 
 // DeploymentsOf returns a live project's live deployments by slug.
-func (q *Queries) DeploymentsOf(ctx context.Context, projectID uuid.UUID) ([]deployment.Record, error) {
+func (q *Queries) DeploymentsOf(ctx context.Context, projectID uuid.UUID) ([]deployment.View, error) {
 	rows, err := q.db.Query(ctx, `SELECT `+deploymentColumns+`
 		FROM deployments d JOIN projects p ON p.id = d.project_id AND p.deleted_at IS NULL
 		WHERE d.project_id = $1 AND d.deleted_at IS NULL ORDER BY d.slug`, projectID)
 	if err != nil {
 		return nil, fmt.Errorf("list deployments of %s: %w", projectID, err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (deployment.Record, error) { return scanDeployment(r) })
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (deployment.View, error) { return scanDeployment(r) })
 }
 
 // DeploymentEnv returns a deployment's env overrides, sealed, by name.

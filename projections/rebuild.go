@@ -60,12 +60,8 @@ func CatchUp(ctx context.Context, store *eventstore.Store, p Projection, opts Op
 			return done, nil
 		}
 		if n == 0 {
-			// The target is committed but an older transaction still runs,
-			// so it is not visible to consumers yet: wait for it to end.
-			select {
-			case <-ctx.Done():
-				return done, ctx.Err()
-			case <-time.After(2 * time.Millisecond):
+			if err := awaitOlder(ctx); err != nil {
+				return done, err
 			}
 		}
 	}
@@ -195,12 +191,8 @@ func buildShadow(ctx context.Context, store *eventstore.Store, p Projection, sha
 			if !at.Less(target) {
 				return done, at, nil // caught up; what comes next is applied in the swap
 			}
-			// The target is committed but an older transaction still
-			// runs, so it is not visible yet: wait for it to end.
-			select {
-			case <-ctx.Done():
-				return done, at, ctx.Err()
-			case <-time.After(2 * time.Millisecond):
+			if err := awaitOlder(ctx); err != nil {
+				return done, at, err
 			}
 			continue
 		}
@@ -253,10 +245,8 @@ func swapIn(ctx context.Context, store *eventstore.Store, p Projection, source, 
 				if time.Since(started) > swapWait {
 					return errSwapWait
 				}
-				select {
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-time.After(2 * time.Millisecond):
+				if err := awaitOlder(ctx); err != nil {
+					return err
 				}
 				continue
 			}
@@ -284,6 +274,18 @@ func swapIn(ctx context.Context, store *eventstore.Store, p Projection, source, 
 		return eventstore.SaveCheckpoint(ctx, tx, p.Name(), at)
 	})
 	return done, err
+}
+
+// awaitOlder pauses a reader that is short of its target because a
+// transaction older than the target's is still running (so the target is
+// not visible to gap-safe reads yet), before it reads again.
+func awaitOlder(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(2 * time.Millisecond):
+		return nil
+	}
 }
 
 // remaining estimates how many events a consumer has not read yet.

@@ -24,12 +24,6 @@ type View struct {
 	UpdatedAt      time.Time  `json:"updatedAt"`
 }
 
-// Record is a deployment as read models keep it; the API adds its public
-// URL.
-type Record struct {
-	View
-}
-
 // EnvView is one variable of a deployment's effective environment: the
 // project's value, or the deployment's override of it. A secret's value
 // is never shown.

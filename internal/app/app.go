@@ -126,7 +126,7 @@ func New(cfg Config) (*App, error) {
 	return a, nil
 }
 
-// Run runs the notifier, the consumers and the expiry sweep until ctx
+// Run runs the notifier, the consumers and the housekeeping until ctx
 // ends, then closes the router, letting in-flight batches finish or roll
 // back.
 func (a *App) Run(ctx context.Context) error {
@@ -134,7 +134,7 @@ func (a *App) Run(ctx context.Context) error {
 	defer cancel()
 	go a.Notifier.Run(nctx)
 	if a.expiry > 0 {
-		go a.sweepExpired(nctx, a.expiry)
+		go a.housekeep(nctx, a.expiry)
 	}
 	if err := a.Router.Run(ctx); err != nil {
 		return fmt.Errorf("run consumers: %w", err)
@@ -151,9 +151,9 @@ func (a *App) Running() <-chan struct{} { return a.Router.Running() }
 // Close stops the consumers.
 func (a *App) Close() error { return a.Router.Close() }
 
-// sweepExpired deletes expired previews, and warns about the license,
-// every interval until ctx ends.
-func (a *App) sweepExpired(ctx context.Context, interval time.Duration) {
+// housekeep sweeps deployments (expired previews, those of deleted
+// projects) and warns about the license, every interval until ctx ends.
+func (a *App) housekeep(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	lw := licenseWarner{state: a.Admin.License().State, last: time.Now()} // serve warned at start
@@ -166,10 +166,10 @@ func (a *App) sweepExpired(ctx context.Context, interval time.Duration) {
 		lw.check(a.log, a.Admin.License(), time.Now())
 		n, err := a.Admin.ExpireDeployments(ctx)
 		if err != nil && ctx.Err() == nil {
-			a.log.WithError(err).Warn("expiry sweep failed; trying again at the next one")
+			a.log.WithError(err).Warn("deployment sweep failed; trying again at the next one")
 		}
 		if n > 0 {
-			a.log.WithField("deleted", n).Info("expired previews deleted")
+			a.log.WithField("deleted", n).Info("expired or orphaned deployments deleted")
 		}
 	}
 }
