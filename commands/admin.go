@@ -25,6 +25,7 @@ type Config struct {
 	Identities []IdentityProvider // JWT providers tried for bearers that are not API tokens
 	License    license.License    // zero: the community license
 	Cipher     Cipher             // nil: env vars are unavailable
+	BuildLogs  BuildLogs          // nil: build logs are unavailable
 	// PublicURL is the base of links in emails (invite acceptance).
 	PublicURL string
 	// ProxyURL is the edge router's base URL (default

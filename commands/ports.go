@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/domain/audit"
+	"github.com/mastra-admin/mastra-admin/domain/build"
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
@@ -130,6 +132,24 @@ type ReadModel interface {
 	OrphanedDeployments(ctx context.Context, limit int) ([]uuid.UUID, error)
 	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
+	BuildForMember(ctx context.Context, id, userID uuid.UUID) (build.View, domain.Role, bool, error)
+	BuildsOf(ctx context.Context, deploymentID uuid.UUID, limit int) ([]build.View, error)
+	QueuedBuilds(ctx context.Context, limit int) ([]build.View, error)
+	BuildsRunningOn(ctx context.Context, worker string) ([]build.View, error)
+	BuildStatus(ctx context.Context, id uuid.UUID) (build.Status, error)
+}
+
+// Builder runs the build pipeline of a started build (a runner adapter).
+type Builder interface {
+	// Build writes the pipeline's output to log and returns where the
+	// artifact is; it stops, and returns an error, when ctx ends.
+	Build(ctx context.Context, job build.Job, log io.Writer) (artifact string, err error)
+}
+
+// BuildLogs keeps each build's log.
+type BuildLogs interface {
+	Create(id uuid.UUID) (io.WriteCloser, error)
+	Open(id uuid.UUID) (io.ReadCloser, error)
 }
 
 // InviteMail is what an invitation email says.

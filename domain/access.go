@@ -20,6 +20,9 @@ const (
 	// ActionDeploymentWrite covers creating, changing and deleting
 	// deployments and their env overrides.
 	ActionDeploymentWrite Action = "deployment.write"
+	// ActionBuildWrite covers deploying (queueing a build) and cancelling
+	// builds.
+	ActionBuildWrite Action = "build.write"
 )
 
 // minimumRole is the policy: the weakest role allowed each action.
@@ -33,6 +36,7 @@ var minimumRole = map[Action]Role{
 	ActionProjectDelete:   RoleAdmin,
 	ActionTeamDelete:      RoleOwner,
 	ActionDeploymentWrite: RoleDeveloper,
+	ActionBuildWrite:      RoleDeveloper,
 }
 
 // Can reports whether a member with role may do action. Unknown actions

@@ -18,6 +18,7 @@ func TestPolicy(t *testing.T) {
 		domain.ActionMembersRead:     domain.RoleViewer,
 		domain.ActionProjectWrite:    domain.RoleDeveloper,
 		domain.ActionDeploymentWrite: domain.RoleDeveloper,
+		domain.ActionBuildWrite:      domain.RoleDeveloper,
 		domain.ActionTeamUpdate:      domain.RoleAdmin,
 		domain.ActionAuditRead:       domain.RoleAdmin,
 		domain.ActionMembersManage:   domain.RoleAdmin,

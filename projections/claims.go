@@ -3,9 +3,12 @@ package projections
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mastra-admin/mastra-admin/domain/build"
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
@@ -28,7 +31,8 @@ func (Claims) Tables() []string { return []string{"unique_claims"} }
 // Handles implements Projection.
 func (Claims) Handles() []string {
 	return []string{team.TypeCreated, team.TypeSlugChanged, team.TypeDeleted, user.TypeRegistered,
-		project.TypeCreated, project.TypeDeleted, deployment.TypeCreated, deployment.TypeDeleted}
+		project.TypeCreated, project.TypeDeleted, deployment.TypeCreated, deployment.TypeDeleted,
+		build.TypeStarted, build.TypeSucceeded, build.TypeFailed, build.TypeCancelled}
 }
 
 // Apply implements Projection.
@@ -100,8 +104,30 @@ func (Claims) Queue(b *pgx.Batch, e eventstore.Event) error {
 		for _, c := range deployment.ClaimsOf(v.ProjectID, v.Type, v.Slug, v.Subdomain) {
 			b.Queue(free, c.Scope, c.Value, v.DeploymentID)
 		}
+	case build.TypeStarted, build.TypeSucceeded, build.TypeFailed, build.TypeCancelled:
+		return queueSlot(b, e, take, free)
 	default:
 		return fmt.Errorf("claims projection: unexpected %s", e.Type)
+	}
+	return nil
+}
+
+// queueSlot takes the build slot a started build holds, and frees it when
+// the build ends.
+func queueSlot(b *pgx.Batch, e eventstore.Event, take, free string) error {
+	v, err := decode[struct {
+		BuildID uuid.UUID `json:"buildId"`
+		Slot    string    `json:"slot"`
+		At      time.Time `json:"at"`
+	}](e)
+	switch {
+	case err != nil:
+		return err
+	case v.Slot == "":
+	case e.Type == build.TypeStarted:
+		b.Queue(take, build.SlotScope, v.Slot, v.BuildID, v.At)
+	default:
+		b.Queue(free, build.SlotScope, v.Slot, v.BuildID)
 	}
 	return nil
 }

@@ -52,6 +52,11 @@ type Config struct {
 	LogFormat string
 	// ShutdownTimeout bounds a graceful shutdown.
 	ShutdownTimeout time.Duration
+	// Node is the node binary builds run with (empty: node from PATH).
+	Node string
+	// BuildConcurrency bounds the builds this process runs at once; the
+	// license bounds those of all replicas together.
+	BuildConcurrency int
 }
 
 // Environment variable names.
@@ -74,6 +79,8 @@ const (
 	EnvLogLevel          = "LOG_LEVEL"
 	EnvLogFormat         = "LOG_FORMAT"
 	EnvShutdownTimeout   = "MASTRA_ADMIN_SHUTDOWN_TIMEOUT"
+	EnvNode              = "MASTRA_ADMIN_NODE"
+	EnvBuildConcurrency  = "MASTRA_ADMIN_BUILD_CONCURRENCY"
 )
 
 // Log formats.
@@ -85,15 +92,16 @@ const (
 // Defaults returns the configuration used when nothing is set.
 func Defaults() Config {
 	return Config{
-		DatabaseURL:     "postgres://postgres@localhost:5432/mastra_admin?sslmode=disable",
-		ClickHouseURL:   "clickhouse://localhost:9000/default",
-		Addr:            "127.0.0.1:3001",
-		ProxyAddr:       "127.0.0.1:3100",
-		PortRange:       PortRange{First: 4100, Last: 4199},
-		DataDir:         "./.mastra-admin",
-		ProjectsDir:     "..",
-		LogLevel:        "info",
-		ShutdownTimeout: 30 * time.Second,
+		DatabaseURL:      "postgres://postgres@localhost:5432/mastra_admin?sslmode=disable",
+		ClickHouseURL:    "clickhouse://localhost:9000/default",
+		Addr:             "127.0.0.1:3001",
+		ProxyAddr:        "127.0.0.1:3100",
+		PortRange:        PortRange{First: 4100, Last: 4199},
+		DataDir:          "./.mastra-admin",
+		ProjectsDir:      "..",
+		LogLevel:         "info",
+		ShutdownTimeout:  30 * time.Second,
+		BuildConcurrency: 2,
 	}
 }
 
@@ -145,6 +153,10 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.LogFormat) }},
 	{env: EnvShutdownTimeout, usage: "how long a graceful shutdown may take",
 		value: func(c *Config) pflag.Value { return (*durationValue)(&c.ShutdownTimeout) }},
+	{env: EnvNode, usage: "node binary for builds (Node.js 22.13 or later); unset means node from PATH",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.Node) }},
+	{env: EnvBuildConcurrency, usage: "builds this process runs at once (the license bounds all replicas together)",
+		value: func(c *Config) pflag.Value { return (*intValue)(&c.BuildConcurrency) }},
 }
 
 // FlagName returns the flag that overrides the environment variable env:

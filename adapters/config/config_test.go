@@ -56,6 +56,8 @@ func TestLoad(t *testing.T) {
 				EnvLogLevel:          "debug",
 				EnvLogFormat:         "json",
 				EnvShutdownTimeout:   "5s",
+				EnvNode:              "/opt/node22/bin/node",
+				EnvBuildConcurrency:  "3",
 			},
 			check: func(t *testing.T, c Config) {
 				assert.Equal(t, Config{
@@ -77,6 +79,8 @@ func TestLoad(t *testing.T) {
 					LogLevel:          "debug",
 					LogFormat:         "json",
 					ShutdownTimeout:   5 * time.Second,
+					Node:              "/opt/node22/bin/node",
+					BuildConcurrency:  3,
 				}, c)
 				assert.Equal(t, []string{"/a", "/b"}, c.ProjectsDirs())
 			},
@@ -90,6 +94,11 @@ func TestLoad(t *testing.T) {
 			name:    "bad port range",
 			env:     map[string]string{EnvPortRange: "4100:4199"},
 			wantErr: []string{`MASTRA_ADMIN_PORT_RANGE: port range "4100:4199": want FIRST-LAST such as 4100-4199`},
+		},
+		{
+			name:    "bad build concurrency",
+			env:     map[string]string{EnvBuildConcurrency: "two"},
+			wantErr: []string{`MASTRA_ADMIN_BUILD_CONCURRENCY: not a whole number: "two"`},
 		},
 		{
 			name:    "bad duration",
@@ -208,7 +217,7 @@ func TestBindFlagsNamesEveryVariable(t *testing.T) {
 			assert.Contains(t, f.Usage, "(env "+v.env+")")
 		}
 	}
-	assert.Len(t, variables, 18, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT")
+	assert.Len(t, variables, 20, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, MASTRA_ADMIN_NODE and MASTRA_ADMIN_BUILD_CONCURRENCY")
 }
 
 func TestHelpShowsDefaultsNotEnvironment(t *testing.T) {
@@ -288,6 +297,8 @@ func TestValidate(t *testing.T) {
 			wantErr: []string{`LOG_LEVEL: unknown level "verbose": want trace, debug, info, warn, error, fatal or panic`}},
 		{name: "log format", mutate: func(c *Config) { c.LogFormat = "xml" },
 			wantErr: []string{`LOG_FORMAT: unknown format "xml": want text or json`}},
+		{name: "build concurrency", mutate: func(c *Config) { c.BuildConcurrency = 0 },
+			wantErr: []string{"MASTRA_ADMIN_BUILD_CONCURRENCY: must be between 1 and 64, got 0"}},
 		{name: "shutdown timeout", mutate: func(c *Config) { c.ShutdownTimeout = 0 },
 			wantErr: []string{"MASTRA_ADMIN_SHUTDOWN_TIMEOUT: must be positive, got 0s"}},
 		{name: "all problems at once", mutate: func(c *Config) { c.LogLevel, c.LogFormat, c.Addr = "x", "y", "z" },

@@ -76,6 +76,9 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		add(EnvShutdownTimeout, fmt.Errorf("must be positive, got %s", c.ShutdownTimeout))
 	}
+	if c.BuildConcurrency < 1 || c.BuildConcurrency > 64 {
+		add(EnvBuildConcurrency, fmt.Errorf("must be between 1 and 64, got %d", c.BuildConcurrency))
+	}
 	return errors.Join(errs...)
 }
 

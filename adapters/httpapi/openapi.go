@@ -9,6 +9,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/adapters/auditchain"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain/audit"
+	"github.com/mastra-admin/mastra-admin/domain/build"
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
@@ -62,6 +63,11 @@ var operations = []operation{
 	{method: "GET", path: "/api/deployments/{deploymentId}/env", summary: "Effective env: the project's vars with this deployment's overrides; secret values are never shown", response: list{"env": []deployment.EnvView{}}, status: 200},
 	{method: "PUT", path: "/api/deployments/{deploymentId}/env/{key}", summary: "Override an env var for this deployment (stored encrypted)", request: commands.EnvInput{}, response: deployment.EnvView{}, status: 200},
 	{method: "DELETE", path: "/api/deployments/{deploymentId}/env/{key}", summary: "Remove an override; the project's value applies again", status: 204},
+	{method: "POST", path: "/api/deployments/{deploymentId}/deploy", summary: "Queue a build of this deployment (202); builds run oldest first, at most the license's concurrentBuilds at once", response: build.View{}, status: 202},
+	{method: "GET", path: "/api/deployments/{deploymentId}/builds", summary: "A deployment's builds, newest first (the last 100)", response: list{"builds": []build.View{}}, status: 200},
+	{method: "GET", path: "/api/builds/{buildId}", summary: "One build with status: queued, building, deploying, succeeded, failed or cancelled", response: build.View{}, status: 200},
+	{method: "POST", path: "/api/builds/{buildId}/cancel", summary: "Cancel a build that has not ended; a running one is stopped", response: build.View{}, status: 200},
+	{method: "GET", path: "/api/builds/{buildId}/logs", summary: "The build's whole log so far (text/plain)", status: 200},
 	{method: "GET", path: "/api/audit", summary: "Audit entries (team-scoped for team admins): teamId, after, since, limit", response: list{"entries": []audit.Entry{}, "next": 0}, status: 200},
 	{method: "GET", path: "/api/audit/export", summary: "Hash-chained audit export: JSONL, or CSV with format=csv", response: auditchain.Entry{}, status: 200},
 	{method: "GET", path: "/api/events", summary: "Raw event feed (platform admins): after, stream, type, limit", response: list{"events": []commands.RawEvent{}, "next": 0}, status: 200},

@@ -16,7 +16,7 @@ import (
 // fixture is a team with one member of each role, a further developer to
 // act on, and a pending invite.
 type fixture struct {
-	team, target, invite, project, deployment string
+	team, target, invite, project, deployment, build string
 }
 
 // actors of the matrix, weakest first; "outsider" belongs to no team and
@@ -57,6 +57,11 @@ var rbacRoutes = []struct {
 	{"GET", "/api/deployments/{deployment}/env", "", "viewer", 200},
 	{"PUT", "/api/deployments/{deployment}/env/NEW_VAR", `{"value":"v"}`, "developer", 200},
 	{"DELETE", "/api/deployments/{deployment}/env/FIXTURE_VAR", "", "developer", 204},
+	{"POST", "/api/deployments/{deployment}/deploy", "", "developer", 202},
+	{"GET", "/api/deployments/{deployment}/builds", "", "viewer", 200},
+	{"GET", "/api/builds/{build}", "", "viewer", 200},
+	{"POST", "/api/builds/{build}/cancel", "", "developer", 200},
+	{"GET", "/api/builds/{build}/logs", "", "viewer", 200},
 }
 
 func TestRBACMatrix(t *testing.T) {
@@ -97,6 +102,9 @@ func TestRBACMatrix(t *testing.T) {
 		f.deployment = res.json(t)["id"].(string)
 		res = e.do(t, "PUT", "/api/deployments/"+f.deployment+"/env/FIXTURE_VAR", tokens["owner"], strings.NewReader(`{"value":"d","secret":true}`))
 		require.Equal(t, http.StatusOK, res.status, string(res.body))
+		res = e.do(t, "POST", "/api/deployments/"+f.deployment+"/deploy", tokens["owner"], nil)
+		require.Equal(t, http.StatusAccepted, res.status, string(res.body))
+		f.build = res.json(t)["id"].(string)
 		e.CaughtUp(t) // the actors are other clients than the owner who set this up
 		return f
 	}
@@ -104,7 +112,7 @@ func TestRBACMatrix(t *testing.T) {
 		for _, actor := range actors {
 			f := newFixture()
 			path := strings.NewReplacer("{team}", f.team, "{target}", f.target, "{invite}", f.invite, "{project}", f.project,
-				"{deployment}", f.deployment).Replace(route.path)
+				"{deployment}", f.deployment, "{build}", f.build).Replace(route.path)
 			body := strings.ReplaceAll(route.body, "{new-project}", sourceBody("New", mathPath))
 			res := e.do(t, route.method, path, tokens[actor], strings.NewReader(body))
 			want := route.ok

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/build"
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
@@ -21,7 +22,7 @@ import (
 
 // Registry knows every domain event type.
 func Registry() *domain.Registry {
-	return domain.NewRegistry(team.Events(), user.Events(), project.Events(), deployment.Events())
+	return domain.NewRegistry(team.Events(), user.Events(), project.Events(), deployment.Events(), build.Events())
 }
 
 // EventStore implements commands.EventStore.

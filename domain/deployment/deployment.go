@@ -33,6 +33,7 @@ type Deployment struct {
 	ProjectID uuid.UUID
 	TeamID    uuid.UUID
 	Type      Type
+	Branch    string
 	Slug      string
 	Subdomain string
 	Env       map[string]bool // names of the overridden env vars
@@ -44,7 +45,7 @@ type Deployment struct {
 func Evolve(d Deployment, e domain.Event) (Deployment, error) {
 	switch e := e.(type) {
 	case Created:
-		d = Deployment{ID: e.DeploymentID, ProjectID: e.ProjectID, TeamID: e.TeamID, Type: e.Type, Slug: e.Slug,
+		d = Deployment{ID: e.DeploymentID, ProjectID: e.ProjectID, TeamID: e.TeamID, Type: e.Type, Branch: e.Branch, Slug: e.Slug,
 			Subdomain: e.Subdomain, Env: map[string]bool{}, Exists: true}
 	case Deleted:
 		d.Deleted = true

@@ -18,6 +18,8 @@ type Project struct {
 	Name          string
 	Slug          string
 	DefaultBranch string
+	SourceType    string
+	SourceConfig  json.RawMessage
 	Env           map[string]bool // names of the set env vars
 	Exists        bool
 	Deleted       bool
@@ -28,7 +30,7 @@ func Evolve(p Project, e domain.Event) (Project, error) {
 	switch e := e.(type) {
 	case Created:
 		p = Project{ID: e.ProjectID, TeamID: e.TeamID, Name: e.Name, Slug: e.Slug, DefaultBranch: e.DefaultBranch,
-			Env: map[string]bool{}, Exists: true}
+			SourceType: e.SourceType, SourceConfig: e.SourceConfig, Env: map[string]bool{}, Exists: true}
 	case EnvVarSet:
 		p.Env[e.Key] = true
 	case EnvVarRemoved:

@@ -32,6 +32,10 @@ type Config struct {
 	// ExpiryInterval is how often Run deletes the previews whose expiry
 	// has passed (0: every minute; negative: never).
 	ExpiryInterval time.Duration
+	// Worker runs builds when its Builder is set (otherwise this process
+	// runs none); Commands.BuildLogs must be set with it. Wake and
+	// OnError are set by New.
+	Worker commands.WorkerConfig
 }
 
 func (c *Config) setDefaults() {
@@ -67,11 +71,13 @@ type App struct {
 	Projections []projections.Projection
 	log         *logrus.Entry
 	expiry      time.Duration // see Config.ExpiryInterval
+	worker      commands.WorkerConfig
+	workerDone  chan struct{} // closed when the build worker has stopped
 }
 
 // Projections returns every projection of MastraAdmin.
 func Projections() []projections.Projection {
-	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Projects{}, projections.Deployments{}, projections.Audit{}}
+	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Projects{}, projections.Deployments{}, projections.Builds{}, projections.Audit{}}
 }
 
 // New wires an App; Run starts its consumers.
@@ -97,7 +103,15 @@ func New(cfg Config) (*App, error) {
 	waiter := projections.NewWaiter(cfg.Pool, cfg.ConsistencyTimeout, a.Projections...)
 	a.Waiter = waiter
 	sc := cfg.Subscriber
-	sc.Store, sc.Notifier, sc.Logger, sc.Parker, sc.OnCommit = store, a.Notifier, cfg.Logger, a.Parker, waiter.Advanced
+	wake := make(chan struct{}, 1)
+	onCommit := func(consumer string, pos eventstore.Position) {
+		waiter.Advanced(consumer, pos)
+		select { // the builds read model may have moved: the worker looks
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	sc.Store, sc.Notifier, sc.Logger, sc.Parker, sc.OnCommit = store, a.Notifier, cfg.Logger, a.Parker, onCommit
 	sub, err := eventstore.NewSubscriber(sc)
 	if err != nil {
 		return nil, err
@@ -123,6 +137,14 @@ func New(cfg Config) (*App, error) {
 	if a.Admin, err = commands.New(cc); err != nil {
 		return nil, err
 	}
+	if cfg.Worker.Builder != nil {
+		if cc.BuildLogs == nil {
+			return nil, errors.New("app: a build worker needs Commands.BuildLogs")
+		}
+		a.worker = cfg.Worker
+		a.worker.Logs, a.worker.Wake = cc.BuildLogs, wake
+		a.worker.OnError = func(err error) { cfg.Logger.WithError(err).Warn("build worker") }
+	}
 	return a, nil
 }
 
@@ -135,6 +157,20 @@ func (a *App) Run(ctx context.Context) error {
 	go a.Notifier.Run(nctx)
 	if a.expiry > 0 {
 		go a.housekeep(nctx, a.expiry)
+	}
+	if a.worker.Builder != nil {
+		a.workerDone = make(chan struct{})
+		go func() {
+			defer close(a.workerDone)
+			<-a.Router.Running()
+			if err := a.Admin.RunBuildWorker(nctx, a.worker); err != nil {
+				a.log.WithError(err).Error("build worker stopped")
+			}
+		}()
+		defer func() { // its builds are recorded as interrupted first
+			cancel()
+			<-a.workerDone
+		}()
 	}
 	if err := a.Router.Run(ctx); err != nil {
 		return fmt.Errorf("run consumers: %w", err)

@@ -98,6 +98,7 @@ func TestConsumerMetrics(t *testing.T) {
 # HELP mastra_admin_consumer_lag_events Events recorded but not yet applied by the consumer (counted up to 10000).
 # TYPE mastra_admin_consumer_lag_events gauge
 mastra_admin_consumer_lag_events{consumer="audit"} 2
+mastra_admin_consumer_lag_events{consumer="builds"} 2
 mastra_admin_consumer_lag_events{consumer="deployments"} 2
 mastra_admin_consumer_lag_events{consumer="projects"} 2
 mastra_admin_consumer_lag_events{consumer="teams"} 2
@@ -105,6 +106,7 @@ mastra_admin_consumer_lag_events{consumer="users"} 2
 # HELP mastra_admin_consumer_parked 1 when the consumer is parked on a poison event.
 # TYPE mastra_admin_consumer_parked gauge
 mastra_admin_consumer_parked{consumer="audit"} 0
+mastra_admin_consumer_parked{consumer="builds"} 0
 mastra_admin_consumer_parked{consumer="deployments"} 0
 mastra_admin_consumer_parked{consumer="projects"} 0
 mastra_admin_consumer_parked{consumer="teams"} 1

@@ -2,12 +2,14 @@ package apptest
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mastra-admin/mastra-admin/adapters/buildlog"
 	"github.com/mastra-admin/mastra-admin/adapters/crypto"
 	"github.com/mastra-admin/mastra-admin/domain/license"
 	"github.com/mastra-admin/mastra-admin/internal/app"
@@ -35,6 +37,7 @@ func Start(t testing.TB, tune ...func(*app.Config)) *Env {
 	master, err := crypto.GenerateMasterKey()
 	require.NoError(t, err)
 	cfg.Commands.Cipher = crypto.NewEnvelope(db.Pool, master)
+	cfg.Commands.BuildLogs = buildlog.Files{Dir: filepath.Join(t.TempDir(), "build-logs")}
 	cfg.Subscriber.PollInterval = 200 * time.Millisecond
 	cfg.Router.InitialInterval = time.Millisecond
 	cfg.ExpiryInterval = -1 // no housekeeping unless a test asks for it

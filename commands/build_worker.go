@@ -1,0 +1,176 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/build"
+)
+
+// WorkerConfig configures a build worker.
+type WorkerConfig struct {
+	// ID names the worker; it must stay the same across restarts of the
+	// same worker (it is how a restarted worker finds the builds it left).
+	ID string
+	// Capacity bounds the builds this worker runs at once (0: 1). The
+	// license bounds the builds of all workers together.
+	Capacity int
+	Builder  Builder
+	Logs     BuildLogs
+	// Wake signals that events were recorded (on any replica); the worker
+	// then looks for queued and cancelled builds. Poll is the fallback
+	// (0: 2 s).
+	Wake <-chan struct{}
+	Poll time.Duration
+	// OnError reports errors the worker survives (nil: dropped).
+	OnError func(error)
+}
+
+// errCancelled is the cause of a running build's end when it was cancelled.
+var errCancelled = errors.New("build cancelled")
+
+// minGap is the least time between two looks at the queue.
+const minGap = 20 * time.Millisecond
+
+// stopTimeout bounds the recording of a build's end once the worker stops.
+const stopTimeout = 10 * time.Second
+
+type running struct {
+	cancel context.CancelCauseFunc
+}
+
+// RunBuildWorker runs builds until ctx ends: it first fails the builds it
+// left running before a restart, then starts queued builds while it has
+// capacity and slots are free, and stops the builds that get cancelled.
+// When ctx ends it stops its builds, records them as failed, and returns.
+func (a *Admin) RunBuildWorker(ctx context.Context, cfg WorkerConfig) error {
+	if cfg.ID == "" || cfg.Builder == nil || cfg.Logs == nil {
+		return errors.New("commands: a build worker needs an ID, a Builder and Logs")
+	}
+	if cfg.Capacity <= 0 {
+		cfg.Capacity = 1
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 2 * time.Second
+	}
+	report := func(err error) {
+		if cfg.OnError != nil && err != nil && ctx.Err() == nil {
+			cfg.OnError(err)
+		}
+	}
+	if _, err := a.FailInterrupted(ctx, cfg.ID); err != nil {
+		report(err)
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	runs := map[uuid.UUID]running{}
+	ended := make(chan uuid.UUID, cfg.Capacity)
+	tick := time.NewTicker(cfg.Poll)
+	defer tick.Stop()
+	for {
+		a.stopCancelled(ctx, runs, report)
+		for len(runs) < cfg.Capacity {
+			job, ok, err := a.StartNextBuild(ctx, cfg.ID)
+			if err != nil {
+				report(fmt.Errorf("start a build: %w", err))
+			}
+			if !ok {
+				break
+			}
+			bctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+			runs[job.Build.ID] = running{cancel: cancel}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a.runBuild(ctx, bctx, cfg, job, report)
+				ended <- job.Build.ID
+			}()
+		}
+		select {
+		case <-ctx.Done():
+			for _, r := range runs {
+				r.cancel(ctx.Err())
+			}
+			for range runs {
+				<-ended
+			}
+			return nil
+		case id := <-ended:
+			delete(runs, id)
+		case <-cfg.Wake:
+			// Wake-ups come with every batch the read models commit:
+			// look at most every minGap.
+			select {
+			case <-ctx.Done():
+			case <-time.After(minGap):
+			}
+		case <-tick.C:
+		}
+	}
+}
+
+// stopCancelled stops the running builds that were cancelled.
+func (a *Admin) stopCancelled(ctx context.Context, runs map[uuid.UUID]running, report func(error)) {
+	for id, r := range runs {
+		s, err := a.cfg.Reads.BuildStatus(ctx, id)
+		if err != nil {
+			report(fmt.Errorf("read build %s: %w", id, err))
+			continue
+		}
+		if s == build.StatusCancelled {
+			r.cancel(errCancelled)
+		}
+	}
+}
+
+// runBuild runs one build's pipeline and records its end. bctx ends when
+// the build is cancelled or the worker stops (ctx).
+func (a *Admin) runBuild(ctx, bctx context.Context, cfg WorkerConfig, job build.Job, report func(error)) {
+	id := job.Build.ID
+	artifact, failure := "", ""
+	log, err := cfg.Logs.Create(id)
+	if err != nil {
+		failure = fmt.Sprintf("cannot write the build log: %v", err)
+		report(fmt.Errorf("build %s: %w", id, err))
+	} else {
+		fmt.Fprintf(log, "build %s of deployment %s started on worker %s\n", id, job.Build.DeploymentID, cfg.ID)
+		artifact, err = cfg.Builder.Build(bctx, job, log)
+		cause := context.Cause(bctx)
+		switch {
+		case errors.Is(cause, errCancelled):
+			fmt.Fprintln(log, "build cancelled")
+		case err == nil:
+			fmt.Fprintf(log, "build succeeded: %s\n", artifact)
+		case cause != nil:
+			failure = "interrupted: the worker " + cfg.ID + " stopped before the build ended; deploy again"
+		default:
+			failure = err.Error()
+		}
+		if failure != "" {
+			fmt.Fprintf(log, "build failed: %s\n", failure)
+		}
+		closeLog(log, report)
+	}
+	if errors.Is(context.Cause(bctx), errCancelled) {
+		return // recorded by the cancellation
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopTimeout)
+	defer cancel()
+	err = a.FinishBuild(rctx, cfg.ID, id, artifact, failure)
+	if err != nil && domain.KindOf(err) != domain.KindConflict {
+		report(fmt.Errorf("record the end of build %s: %w", id, err))
+	}
+}
+
+func closeLog(c io.Closer, report func(error)) {
+	if err := c.Close(); err != nil {
+		report(fmt.Errorf("close build log: %w", err))
+	}
+}

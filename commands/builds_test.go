@@ -1,0 +1,345 @@
+package commands_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/adapters/buildlog"
+	"github.com/mastra-admin/mastra-admin/adapters/source/local"
+	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/build"
+	"github.com/mastra-admin/mastra-admin/domain/deployment"
+	"github.com/mastra-admin/mastra-admin/domain/license"
+	"github.com/mastra-admin/mastra-admin/internal/app"
+	"github.com/mastra-admin/mastra-admin/internal/apptest"
+)
+
+// gate is a Builder whose builds run until the test releases them; it
+// records how many ran at once.
+type gate struct {
+	mu       sync.Mutex
+	running  map[uuid.UUID]chan error
+	started  []uuid.UUID
+	stopped  []uuid.UUID // ended by their context (cancelled, or the worker stopped)
+	max, now int
+}
+
+func newGate() *gate { return &gate{running: map[uuid.UUID]chan error{}} }
+
+func (g *gate) Build(ctx context.Context, job build.Job, log io.Writer) (string, error) {
+	release := make(chan error, 1)
+	g.mu.Lock()
+	g.running[job.Build.ID] = release
+	g.started = append(g.started, job.Build.ID)
+	g.now++
+	g.max = max(g.max, g.now)
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		g.now--
+		delete(g.running, job.Build.ID)
+		g.mu.Unlock()
+	}()
+	fmt.Fprintf(log, "building %s\n", job.SourceConfig)
+	select {
+	case err := <-release:
+		if err != nil {
+			return "", err
+		}
+		return "/artifacts/" + job.Build.ID.String(), nil
+	case <-ctx.Done():
+		g.mu.Lock()
+		g.stopped = append(g.stopped, job.Build.ID)
+		g.mu.Unlock()
+		return "", ctx.Err()
+	}
+}
+
+// release ends a running build with err (nil: success) once it runs.
+func (g *gate) release(t *testing.T, id uuid.UUID, err error) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		ch, ok := g.running[id]
+		if ok {
+			ch <- err
+		}
+		return ok
+	}, 10*time.Second, 5*time.Millisecond, "build %s never ran", id)
+}
+
+func (g *gate) stats() (started, stopped []uuid.UUID, maxAtOnce int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]uuid.UUID(nil), g.started...), append([]uuid.UUID(nil), g.stopped...), g.max
+}
+
+// buildEnv is an App with a build worker over a gate, a team, a project
+// and its deployments.
+type buildEnv struct {
+	*apptest.Env
+	gate   *gate
+	dev    commands.Principal
+	deps   []uuid.UUID
+	worker string
+}
+
+func startBuilds(t *testing.T, lic license.License, deployments int, tune ...func(*app.Config)) *buildEnv {
+	t.Helper()
+	base := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(base, "math"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(base, "math", "package.json"), []byte(`{"dependencies":{"@mastra/core":"1"}}`), 0o644))
+	sources, err := local.New([]string{base})
+	require.NoError(t, err)
+	g := newGate()
+	worker := "w-" + uuid.NewString()[:8]
+	env := apptest.Start(t, append([]func(*app.Config){func(c *app.Config) {
+		c.Commands.Sources, c.Commands.License = sources, lic
+		c.Worker = commands.WorkerConfig{ID: worker, Capacity: 4, Builder: g, Poll: 50 * time.Millisecond}
+	}}, tune...)...)
+	ctx := context.Background()
+	dev := principal(t, env, "dev@example.com", false)
+	tm, err := env.Admin.CreateTeam(ctx, dev, commands.CreateTeamInput{Name: "Builders"})
+	require.NoError(t, err)
+	pr, err := env.Admin.CreateProject(ctx, dev, tm.ID, commands.ProjectInput{Name: "Math", SourceType: "local",
+		SourceConfig: []byte(fmt.Sprintf(`{"path":%q}`, filepath.Join(base, "math")))})
+	require.NoError(t, err)
+	b := &buildEnv{Env: env, gate: g, dev: dev, worker: worker}
+	for i := range deployments {
+		d, err := env.Admin.CreateDeployment(ctx, dev, pr.ID, commands.DeploymentInput{Type: deployment.Preview, Slug: fmt.Sprintf("pr-%d", i+1)})
+		require.NoError(t, err)
+		b.deps = append(b.deps, d.ID)
+	}
+	return b
+}
+
+func (b *buildEnv) deploy(t *testing.T, dep uuid.UUID) uuid.UUID {
+	t.Helper()
+	v, err := b.Admin.Deploy(context.Background(), b.dev, dep)
+	require.NoError(t, err)
+	require.Equal(t, build.StatusQueued, v.Status)
+	return v.ID
+}
+
+func (b *buildEnv) status(t *testing.T, id uuid.UUID) build.View {
+	t.Helper()
+	v, err := b.Admin.GetBuild(context.Background(), b.dev, id)
+	require.NoError(t, err)
+	return v
+}
+
+func (b *buildEnv) waitStatus(t *testing.T, id uuid.UUID, want build.Status) build.View {
+	t.Helper()
+	var v build.View
+	require.Eventually(t, func() bool {
+		b.CaughtUp(t)
+		v = b.status(t, id)
+		return v.Status == want
+	}, 15*time.Second, 10*time.Millisecond, "build %s never became %s", id, want)
+	return v
+}
+
+func TestCommunityLicenseRunsOneBuildAtATime(t *testing.T) {
+	t.Parallel()
+	b := startBuilds(t, license.CommunityLicense(), 3)
+	// A second worker, as another replica would run, competes for the
+	// same builds: the license's one slot holds across both.
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- b.Admin.RunBuildWorker(ctx, commands.WorkerConfig{ID: "other-replica", Capacity: 4, Builder: b.gate,
+			Logs: buildlog.Files{Dir: t.TempDir()}, Poll: 10 * time.Millisecond})
+	}()
+	t.Cleanup(func() { stop(); <-done })
+
+	ids := []uuid.UUID{b.deploy(t, b.deps[0]), b.deploy(t, b.deps[1]), b.deploy(t, b.deps[2])}
+	first := b.waitStatus(t, ids[0], build.StatusBuilding)
+	assert.NotEmpty(t, first.Worker)
+	assert.NotNil(t, first.StartedAt)
+	// Both workers have spare capacity and poll every few milliseconds;
+	// the others stay queued while the one slot is held.
+	assert.Never(t, func() bool {
+		b.CaughtUp(t)
+		return b.status(t, ids[1]).Status != build.StatusQueued || b.status(t, ids[2]).Status != build.StatusQueued
+	}, 300*time.Millisecond, 20*time.Millisecond)
+
+	b.gate.release(t, ids[0], nil)
+	assert.Equal(t, build.StatusSucceeded, b.waitStatus(t, ids[0], build.StatusSucceeded).Status)
+	b.waitStatus(t, ids[1], build.StatusBuilding) // oldest first
+	assert.Equal(t, build.StatusQueued, b.status(t, ids[2]).Status)
+	b.gate.release(t, ids[1], errors.New("npm install failed"))
+	failed := b.waitStatus(t, ids[1], build.StatusFailed)
+	assert.Equal(t, "npm install failed", failed.Error)
+	assert.NotNil(t, failed.FinishedAt)
+	b.gate.release(t, ids[2], nil)
+	b.waitStatus(t, ids[2], build.StatusSucceeded)
+
+	_, _, most := b.gate.stats()
+	assert.Equal(t, 1, most, "never more than the license's one concurrent build")
+	owner, held, err := b.Store.ClaimOwner(context.Background(), build.SlotScope, "0")
+	require.NoError(t, err)
+	assert.False(t, held, "the slot is free once every build ended (held by %s)", owner)
+}
+
+func TestUnlimitedLicenseRunsBuildsTogether(t *testing.T) {
+	t.Parallel()
+	b := startBuilds(t, license.License{Tier: license.Enterprise, Features: []string{}}, 3)
+	ids := []uuid.UUID{b.deploy(t, b.deps[0]), b.deploy(t, b.deps[1]), b.deploy(t, b.deps[2])}
+	for _, id := range ids {
+		b.waitStatus(t, id, build.StatusBuilding)
+	}
+	for _, id := range ids {
+		b.gate.release(t, id, nil)
+		b.waitStatus(t, id, build.StatusSucceeded)
+	}
+	_, _, most := b.gate.stats()
+	assert.Equal(t, 3, most)
+}
+
+func TestTeamLicenseBoundsBuildsAcrossDeployments(t *testing.T) {
+	t.Parallel()
+	lic := license.License{Tier: license.Team, Features: []string{}, Limits: license.Limits{ConcurrentBuilds: 2}}
+	b := startBuilds(t, lic, 3)
+	ids := []uuid.UUID{b.deploy(t, b.deps[0]), b.deploy(t, b.deps[1]), b.deploy(t, b.deps[2])}
+	b.waitStatus(t, ids[0], build.StatusBuilding)
+	b.waitStatus(t, ids[1], build.StatusBuilding)
+	assert.Never(t, func() bool { b.CaughtUp(t); return b.status(t, ids[2]).Status != build.StatusQueued },
+		200*time.Millisecond, 20*time.Millisecond)
+	_, _, most := b.gate.stats()
+	assert.Equal(t, 2, most)
+	// Cancelling a running build frees its slot at once and stops its
+	// pipeline within moments (so for those moments three may run).
+	require.NoError(t, b.Admin.CancelBuild(context.Background(), b.dev, ids[0]))
+	b.waitStatus(t, ids[0], build.StatusCancelled)
+	b.waitStatus(t, ids[2], build.StatusBuilding)
+	require.Eventually(t, func() bool { _, stopped, _ := b.gate.stats(); return len(stopped) == 1 }, 10*time.Second, 5*time.Millisecond)
+	_, stopped, _ := b.gate.stats()
+	assert.Equal(t, ids[0], stopped[0], "the cancelled build's pipeline was stopped")
+	err := b.Admin.CancelBuild(context.Background(), b.dev, ids[0])
+	assert.ErrorIs(t, err, domain.ErrConflict, "a cancelled build cannot be cancelled again")
+	assert.Eventually(t, func() bool { b.gate.mu.Lock(); defer b.gate.mu.Unlock(); return b.gate.now == 2 },
+		10*time.Second, 5*time.Millisecond, "two run once the cancelled one stopped")
+	b.gate.release(t, ids[1], nil)
+	b.gate.release(t, ids[2], nil)
+	b.waitStatus(t, ids[2], build.StatusSucceeded)
+
+	logs, err := b.Admin.BuildLog(context.Background(), b.dev, ids[2])
+	require.NoError(t, err)
+	text, err := io.ReadAll(logs)
+	require.NoError(t, err)
+	require.NoError(t, logs.Close())
+	assert.Contains(t, string(text), "building {\"path\"")
+	assert.Contains(t, string(text), "build succeeded: /artifacts/"+ids[2].String())
+}
+
+func TestQueuedBuildsOfDeletedDeploymentsAreCancelled(t *testing.T) {
+	t.Parallel()
+	b := startBuilds(t, license.CommunityLicense(), 2)
+	running := b.deploy(t, b.deps[0])
+	b.waitStatus(t, running, build.StatusBuilding)
+	queued := b.deploy(t, b.deps[1])
+	require.NoError(t, b.Admin.DeleteDeployment(context.Background(), b.dev, b.deps[1]))
+	b.gate.release(t, running, nil)
+	b.waitStatus(t, running, build.StatusSucceeded)
+	require.Eventually(t, func() bool {
+		b.CaughtUp(t)
+		s, err := b.Admin.BuildStatus(context.Background(), queued)
+		require.NoError(t, err)
+		return s == build.StatusCancelled
+	}, 10*time.Second, 10*time.Millisecond)
+	started, _, _ := b.gate.stats()
+	assert.Equal(t, []uuid.UUID{running}, started, "the deleted deployment's build never ran")
+}
+
+func TestAWorkerFailsTheBuildsItLeftRunning(t *testing.T) {
+	t.Parallel()
+	b := startBuilds(t, license.CommunityLicense(), 1, func(c *app.Config) { c.Worker.Builder = nil })
+	id := b.deploy(t, b.deps[0])
+	b.CaughtUp(t)
+	// A worker takes the build, then dies without recording its end.
+	job, ok, err := b.Admin.StartNextBuild(context.Background(), "crashed")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, id, job.Build.ID)
+	b.waitStatus(t, id, build.StatusBuilding)
+	next := b.deploy(t, b.deps[0])
+
+	// Restarted under the same name, it records the build as failed,
+	// which frees the slot for the next one.
+	g := newGate()
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- b.Admin.RunBuildWorker(ctx, commands.WorkerConfig{ID: "crashed", Builder: g,
+			Logs: buildlog.Files{Dir: t.TempDir()}, Poll: 10 * time.Millisecond})
+	}()
+	failed := b.waitStatus(t, id, build.StatusFailed)
+	assert.Contains(t, failed.Error, "interrupted: the worker crashed restarted")
+	b.waitStatus(t, next, build.StatusBuilding)
+
+	// Stopped while building, it records the build as interrupted.
+	stop()
+	require.NoError(t, <-done)
+	b.CaughtUp(t)
+	v := b.status(t, next)
+	assert.Equal(t, build.StatusFailed, v.Status)
+	assert.Contains(t, v.Error, "interrupted: the worker crashed stopped")
+	_, held, err := b.Store.ClaimOwner(context.Background(), build.SlotScope, "0")
+	require.NoError(t, err)
+	assert.False(t, held)
+}
+
+func TestDeployRulesAndVisibility(t *testing.T) {
+	t.Parallel()
+	expires := time.Now().Add(24 * time.Hour)
+	b := startBuilds(t, license.CommunityLicense(), 1, func(c *app.Config) { c.Worker.Builder = nil })
+	ctx := context.Background()
+	outsider := principal(t, b.Env, "outsider@example.com", false)
+	_, err := b.Admin.Deploy(ctx, outsider, b.deps[0])
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = b.Admin.Deploy(ctx, b.dev, uuid.New())
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	id := b.deploy(t, b.deps[0])
+	_, err = b.Admin.GetBuild(ctx, outsider, id)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	assert.ErrorIs(t, b.Admin.CancelBuild(ctx, outsider, id), domain.ErrNotFound)
+	list, err := b.Admin.ListBuilds(ctx, b.dev, b.deps[0])
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, id, list[0].ID)
+	logs, err := b.Admin.BuildLog(ctx, b.dev, id)
+	require.NoError(t, err)
+	text, _ := io.ReadAll(logs)
+	assert.Empty(t, text, "a queued build has an empty log")
+	require.NoError(t, b.Admin.CancelBuild(ctx, b.dev, id))
+	assert.Equal(t, build.StatusCancelled, b.status(t, id).Status)
+
+	// After the license's grace period, new deploys are refused; the
+	// deployment is unchanged.
+	clock := &fixedClock{t: time.Now()}
+	lapsed := startBuilds(t, license.License{Tier: license.Team, Features: []string{}, ExpiresAt: &expires}, 1,
+		func(c *app.Config) { c.Commands.Clock, c.Worker.Builder = clock, nil })
+	clock.set(expires.Add(license.Grace + time.Hour))
+	_, err = lapsed.Admin.Deploy(ctx, lapsed.dev, lapsed.deps[0])
+	assert.ErrorIs(t, err, domain.ErrLicenseRequired)
+	assert.Contains(t, err.Error(), "new deploys cannot be created")
+	list, err = lapsed.Admin.ListBuilds(ctx, lapsed.dev, lapsed.deps[0])
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	clock.set(expires.Add(license.Grace - time.Hour))
+	_, err = lapsed.Admin.Deploy(ctx, lapsed.dev, lapsed.deps[0])
+	assert.NoError(t, err, "deploys still work in the grace period")
+}

@@ -1,0 +1,119 @@
+package build
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+)
+
+// Queued is recorded when a deploy is asked for. It carries the source as
+// it was configured then, so that the build does not change if the
+// project does.
+type Queued struct {
+	BuildID      uuid.UUID       `json:"buildId"`
+	DeploymentID uuid.UUID       `json:"deploymentId"`
+	ProjectID    uuid.UUID       `json:"projectId"`
+	TeamID       uuid.UUID       `json:"teamId"`
+	SourceType   string          `json:"sourceType"`
+	SourceConfig json.RawMessage `json:"sourceConfig"`
+	Branch       string          `json:"branch"`
+	By           uuid.UUID       `json:"by"`
+	At           time.Time       `json:"at"`
+}
+
+// Started is recorded when a worker takes a queued build. Slot is the
+// build slot it holds ("" when builds are not limited).
+type Started struct {
+	BuildID      uuid.UUID `json:"buildId"`
+	DeploymentID uuid.UUID `json:"deploymentId"`
+	ProjectID    uuid.UUID `json:"projectId"`
+	TeamID       uuid.UUID `json:"teamId"`
+	Worker       string    `json:"worker"`
+	Slot         string    `json:"slot,omitempty"`
+	At           time.Time `json:"at"`
+}
+
+// Succeeded is recorded when the pipeline produced its artifact.
+type Succeeded struct {
+	BuildID      uuid.UUID `json:"buildId"`
+	DeploymentID uuid.UUID `json:"deploymentId"`
+	ProjectID    uuid.UUID `json:"projectId"`
+	TeamID       uuid.UUID `json:"teamId"`
+	Slot         string    `json:"slot,omitempty"`
+	Artifact     string    `json:"artifact"`
+	At           time.Time `json:"at"`
+}
+
+// Failed is recorded when the pipeline failed, or its worker stopped.
+type Failed struct {
+	BuildID      uuid.UUID `json:"buildId"`
+	DeploymentID uuid.UUID `json:"deploymentId"`
+	ProjectID    uuid.UUID `json:"projectId"`
+	TeamID       uuid.UUID `json:"teamId"`
+	Slot         string    `json:"slot,omitempty"`
+	Reason       string    `json:"reason"`
+	At           time.Time `json:"at"`
+}
+
+// Cancelled is recorded when someone cancels a build that had not ended,
+// or the system does (its deployment was deleted). By is the nil UUID for
+// the system.
+type Cancelled struct {
+	BuildID      uuid.UUID `json:"buildId"`
+	DeploymentID uuid.UUID `json:"deploymentId"`
+	ProjectID    uuid.UUID `json:"projectId"`
+	TeamID       uuid.UUID `json:"teamId"`
+	Slot         string    `json:"slot,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
+	By           uuid.UUID `json:"by"`
+	At           time.Time `json:"at"`
+}
+
+// Event type names. Never change a released one.
+const (
+	TypeQueued    = "build.BuildQueued"
+	TypeStarted   = "build.BuildStarted"
+	TypeSucceeded = "build.BuildSucceeded"
+	TypeFailed    = "build.BuildFailed"
+	TypeCancelled = "build.BuildCancelled"
+)
+
+// EventType implements domain.Event.
+func (Queued) EventType() string { return TypeQueued }
+
+// EventType implements domain.Event.
+func (Started) EventType() string { return TypeStarted }
+
+// EventType implements domain.Event.
+func (Succeeded) EventType() string { return TypeSucceeded }
+
+// EventType implements domain.Event.
+func (Failed) EventType() string { return TypeFailed }
+
+// EventType implements domain.Event.
+func (Cancelled) EventType() string { return TypeCancelled }
+
+// Events lists a zero value of every event of this package, for registries.
+func Events() []domain.Event {
+	return []domain.Event{Queued{}, Started{}, Succeeded{}, Failed{}, Cancelled{}}
+}
+
+// StreamID is the stream of build id.
+func StreamID(id uuid.UUID) string { return "build-" + id.String() }
+
+// SlotScope is the scope of the build slots: values "0" to "n-1" when n
+// builds may run at once. A running build holds one.
+const SlotScope = "build-slot"
+
+// Slots lists the slot values of a concurrent-build limit.
+func Slots(limit int) []string {
+	out := make([]string, limit)
+	for i := range out {
+		out[i] = strconv.Itoa(i)
+	}
+	return out
+}

@@ -1,0 +1,30 @@
+package build
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// View is a build as the API shows it.
+type View struct {
+	ID           uuid.UUID  `json:"id"`
+	DeploymentID uuid.UUID  `json:"deploymentId"`
+	ProjectID    uuid.UUID  `json:"projectId"`
+	TeamID       uuid.UUID  `json:"teamId"`
+	Status       Status     `json:"status"`
+	Branch       string     `json:"branch"`
+	Error        string     `json:"error,omitempty"`
+	Worker       string     `json:"worker,omitempty"`
+	QueuedBy     uuid.UUID  `json:"queuedBy"`
+	QueuedAt     time.Time  `json:"queuedAt"`
+	StartedAt    *time.Time `json:"startedAt"`
+	FinishedAt   *time.Time `json:"finishedAt"`
+}
+
+// Job is what a worker needs to run a started build.
+type Job struct {
+	Build        View
+	SourceType   string
+	SourceConfig []byte
+}
