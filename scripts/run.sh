@@ -11,6 +11,7 @@ ensure_go
 case "${DATABASE_URL:-localhost}" in
 *localhost* | *127.0.0.1*) ensure_postgres ;;
 esac
+ensure_node # builds need Node 22.13+ (MASTRA_ADMIN_NODE)
 # Build, then exec the binary rather than go run: signals reach serve
 # directly and its exit status (2 for bad usage) comes back unchanged.
 go build -o bin/mastra-admin ./cmd/mastra-admin

@@ -10,6 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ensure_go
 ensure_postgres
+ensure_node
 # ensure_clickhouse is ready in lib.sh; call it here once tests need ClickHouse.
 
 summary=()

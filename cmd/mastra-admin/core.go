@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"path/filepath"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
 	"github.com/mastra-admin/mastra-admin/adapters/auth"
+	"github.com/mastra-admin/mastra-admin/adapters/buildlog"
 	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/adapters/crypto"
 	"github.com/mastra-admin/mastra-admin/adapters/source/local"
@@ -51,7 +53,12 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		return nil, nil, fmt.Errorf("encryption key: %w", err)
 	}
 	cc := commands.Config{PublicURL: "http://" + cfg.Addr, ProxyURL: proxyURL(cfg.ProxyAddr), Sources: sources, License: lic,
-		Cipher: crypto.NewEnvelope(pool, master)}
+		Cipher: crypto.NewEnvelope(pool, master), BuildLogs: buildlog.Files{Dir: filepath.Join(cfg.DataDir, "build-logs")}}
+	worker, err := buildWorker(cfg, sources)
+	if err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("build worker: %w", err)
+	}
 	if cfg.SupabaseJWTSecret.IsSet() {
 		cc.Identities = append(cc.Identities, auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())})
 	}
@@ -64,7 +71,7 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		}
 		cc.Identities = append(cc.Identities, auth.NewOIDC(context.WithoutCancel(ctx), cfg.OIDCIssuerURL, cfg.OIDCClientID))
 	}
-	a, err := core.New(core.Config{Pool: pool, Logger: log, Commands: cc})
+	a, err := core.New(core.Config{Pool: pool, Logger: log, Commands: cc, Worker: worker})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err

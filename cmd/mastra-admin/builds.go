@@ -1,0 +1,56 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/adapters/config"
+	"github.com/mastra-admin/mastra-admin/adapters/runner/local"
+	"github.com/mastra-admin/mastra-admin/commands"
+)
+
+// buildWorker configures this process's build worker: the local runner,
+// building in the data directory, under a name kept in the data
+// directory so that a restart finds the builds it left.
+func buildWorker(cfg config.Config, sources local.Sources) (commands.WorkerConfig, error) {
+	id, err := workerID(cfg.DataDir)
+	if err != nil {
+		return commands.WorkerConfig{}, err
+	}
+	b, err := local.New(local.Config{Node: cfg.Node, Dir: filepath.Join(cfg.DataDir, "builds"), Sources: sources})
+	if err != nil {
+		return commands.WorkerConfig{}, err
+	}
+	return commands.WorkerConfig{ID: id, Capacity: cfg.BuildConcurrency, Builder: b}, nil
+}
+
+// workerID reads the worker's name from the data directory, creating it
+// (host name and a random suffix) on first run.
+func workerID(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, "worker-id")
+	b, err := os.ReadFile(path)
+	if err == nil && strings.TrimSpace(string(b)) != "" {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("read worker id: %w", err)
+	}
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "worker"
+	}
+	id := host + "-" + uuid.NewString()[:8]
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", fmt.Errorf("create data dir: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(id+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write worker id: %w", err)
+	}
+	return id, nil
+}
