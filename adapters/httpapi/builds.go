@@ -1,8 +1,15 @@
 package httpapi
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/mastra-admin/mastra-admin/domain"
 )
 
 func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
@@ -82,4 +89,58 @@ func (s *Server) buildLogs(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.Copy(w, log)
+}
+
+// logUpgrader accepts WebSockets from any origin: the stream is
+// authenticated by its bearer token, never by cookies.
+var logUpgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+
+// streamBuildLogs sends a build's log over a WebSocket, a message per line
+// from line ?from=N (default 0), live until the build ends; then it closes
+// the socket normally. Errors before the upgrade are JSON as usual.
+func (s *Server) streamBuildLogs(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "buildId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	from := 0
+	if v := r.URL.Query().Get("from"); v != "" {
+		if from, err = strconv.Atoi(v); err != nil || from < 0 {
+			writeError(w, r, domain.Errorf(domain.KindInvalid, "from must be a line number (0 or more), got %q", v))
+			return
+		}
+	}
+	if _, err := s.cfg.Admin.GetBuild(r.Context(), principal(r), id); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	conn, err := logUpgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader answered the client
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	go func() { // the client closing (or any frame error) ends the stream
+		defer cancel()
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	err = s.cfg.Admin.FollowBuildLog(ctx, principal(r), id, from, func(line string) error {
+		_ = conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+		return conn.WriteMessage(websocket.TextMessage, []byte(line))
+	})
+	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "build ended")
+	if err != nil {
+		if ctx.Err() != nil {
+			return // the client went away
+		}
+		s.cfg.Logger.WithError(err).WithField("build", id).Warn("build log stream failed")
+		msg = websocket.FormatCloseMessage(websocket.CloseInternalServerErr, "log stream failed")
+	}
+	_ = conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 }

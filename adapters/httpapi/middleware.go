@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -63,6 +65,15 @@ func (r *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer
 // (for flushing and hijacking WebSockets).
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Hijack hands the connection over to a WebSocket (gorilla/websocket
+// asserts http.Hijacker); the exchange is logged as 101.
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if r.status == 0 {
+		r.status = http.StatusSwitchingProtocols
+	}
+	return http.NewResponseController(r.ResponseWriter).Hijack()
+}
 
 func recorderFrom(ctx context.Context) *recorder {
 	rec, _ := ctx.Value(recorderKey).(*recorder)

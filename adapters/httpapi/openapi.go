@@ -68,6 +68,7 @@ var operations = []operation{
 	{method: "GET", path: "/api/builds/{buildId}", summary: "One build with status: queued, building, deploying, succeeded, failed or cancelled", response: build.View{}, status: 200},
 	{method: "POST", path: "/api/builds/{buildId}/cancel", summary: "Cancel a build that has not ended; a running one is stopped", response: build.View{}, status: 200},
 	{method: "GET", path: "/api/builds/{buildId}/logs", summary: "The build's whole log so far (text/plain)", status: 200},
+	{method: "GET", path: "/api/builds/{buildId}/logs/stream", summary: "WebSocket: one text message per log line from line ?from=N (0 first), live until the build ends, then a normal close", status: 101},
 	{method: "GET", path: "/api/audit", summary: "Audit entries (team-scoped for team admins): teamId, after, since, limit", response: list{"entries": []audit.Entry{}, "next": 0}, status: 200},
 	{method: "GET", path: "/api/audit/export", summary: "Hash-chained audit export: JSONL, or CSV with format=csv", response: auditchain.Entry{}, status: 200},
 	{method: "GET", path: "/api/events", summary: "Raw event feed (platform admins): after, stream, type, limit", response: list{"events": []commands.RawEvent{}, "next": 0}, status: 200},
