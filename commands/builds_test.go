@@ -24,6 +24,8 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain/license"
 	"github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/internal/apptest"
+	"github.com/mastra-admin/mastra-admin/projections"
+	"github.com/mastra-admin/mastra-admin/projections/projectiontest"
 )
 
 // gate is a Builder whose builds run until the test releases them; it
@@ -220,6 +222,13 @@ func TestTeamLicenseBoundsBuildsAcrossDeployments(t *testing.T) {
 		200*time.Millisecond, 20*time.Millisecond)
 	_, _, most := b.gate.stats()
 	assert.Equal(t, 2, most)
+	// The builds read model and the held slots derive from the events.
+	b.CaughtUp(t)
+	projectiontest.AssertRebuildIdentical(t, b.Store, b.Projections...)
+	claims := projectiontest.Dump(t, b.DB.Pool, b.DB.Schema, "unique_claims")
+	_, err := projections.RebuildClaims(context.Background(), b.Store, projections.Options{BatchSize: 2})
+	require.NoError(t, err)
+	assert.Equal(t, claims, projectiontest.Dump(t, b.DB.Pool, b.DB.Schema, "unique_claims"), "slots included")
 	// Cancelling a running build frees its slot at once and stops its
 	// pipeline within moments (so for those moments three may run).
 	require.NoError(t, b.Admin.CancelBuild(context.Background(), b.dev, ids[0]))
@@ -228,7 +237,7 @@ func TestTeamLicenseBoundsBuildsAcrossDeployments(t *testing.T) {
 	require.Eventually(t, func() bool { _, stopped, _ := b.gate.stats(); return len(stopped) == 1 }, 10*time.Second, 5*time.Millisecond)
 	_, stopped, _ := b.gate.stats()
 	assert.Equal(t, ids[0], stopped[0], "the cancelled build's pipeline was stopped")
-	err := b.Admin.CancelBuild(context.Background(), b.dev, ids[0])
+	err = b.Admin.CancelBuild(context.Background(), b.dev, ids[0])
 	assert.ErrorIs(t, err, domain.ErrConflict, "a cancelled build cannot be cancelled again")
 	assert.Eventually(t, func() bool { b.gate.mu.Lock(); defer b.gate.mu.Unlock(); return b.gate.now == 2 },
 		10*time.Second, 5*time.Millisecond, "two run once the cancelled one stopped")
