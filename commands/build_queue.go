@@ -16,7 +16,7 @@ import (
 // deleted deployment.
 const ReasonDeploymentDeleted = "the deployment was deleted"
 
-// errAtCapacity says every build slot is taken.
+// errAtCapacity says the license's build slots are all taken.
 var errAtCapacity = errors.New("commands: every build slot is taken")
 
 // StartNextBuild takes the oldest queued build that can run now for
@@ -64,53 +64,39 @@ func (a *Admin) startBuild(ctx context.Context, worker string, id uuid.UUID) (bu
 		}
 		return build.Job{}, ErrConcurrency
 	}
-	slots := []string{""}
-	if limit := a.cfg.License.Limits.ConcurrentBuilds; limit > 0 {
-		if slots, err = a.freeSlots(ctx, limit); err != nil {
-			return build.Job{}, err
-		}
-	}
 	now := a.cfg.Clock.Now()
-	for _, slot := range slots {
-		evs, err := build.Start{Worker: worker, Slot: slot, At: now}.Decide(b)
-		if err != nil {
-			return build.Job{}, err
-		}
-		var claims []Claim
-		if slot != "" {
-			claims = []Claim{{Scope: build.SlotScope, Value: slot, Owner: id, At: now}}
-		}
-		_, err = a.cfg.Store.Append(ctx, Meta{Actor: "worker:" + worker}, Conditions{Claims: claims},
-			Append{StreamID: build.StreamID(id), Expected: version, Events: a.events(evs...)})
-		if errors.Is(err, ErrClaimTaken) {
-			continue // another worker took it first
-		}
-		if err != nil {
-			return build.Job{}, err
-		}
-		started := evs[0].(build.Started)
-		return build.Job{
-			Build: build.View{ID: id, DeploymentID: b.DeploymentID, ProjectID: b.ProjectID, TeamID: b.TeamID,
-				Status: build.StatusBuilding, Branch: d.Branch, Worker: worker, StartedAt: &started.At},
-			SourceType: b.SourceType, SourceConfig: b.SourceConfig,
-		}, nil
+	evs, err := build.Start{Worker: worker, Slot: id.String(), At: now}.Decide(b)
+	if err != nil {
+		return build.Job{}, err
 	}
-	return build.Job{}, errAtCapacity
+	// The slot is a claim named by the build; the limit counts the slots
+	// held, under a lock, so concurrent starts cannot pass it.
+	var limit *Limit
+	if n := a.cfg.License.Limits.ConcurrentBuilds; n > 0 {
+		limit = &Limit{ScopePrefix: build.SlotScope, Max: n}
+	}
+	_, err = a.cfg.Store.Append(ctx, Meta{Actor: "worker:" + worker},
+		Conditions{Claims: []Claim{{Scope: build.SlotScope, Value: id.String(), Owner: id, At: now}}, Limit: limit},
+		Append{StreamID: build.StreamID(id), Expected: version, Events: a.events(evs...)})
+	switch {
+	case errors.Is(err, ErrLimitReached):
+		return build.Job{}, errAtCapacity
+	case err != nil && !a.startedOn(ctx, worker, id):
+		return build.Job{}, err
+	}
+	started := evs[0].(build.Started)
+	return build.Job{
+		Build: build.View{ID: id, DeploymentID: b.DeploymentID, ProjectID: b.ProjectID, TeamID: b.TeamID,
+			Status: build.StatusBuilding, Branch: d.Branch, Worker: worker, StartedAt: &started.At},
+		SourceType: b.SourceType, SourceConfig: b.SourceConfig,
+	}, nil
 }
 
-// freeSlots lists the build slots no build holds now.
-func (a *Admin) freeSlots(ctx context.Context, limit int) ([]string, error) {
-	var free []string
-	for _, s := range build.Slots(limit) {
-		_, held, err := a.cfg.Store.ClaimOwner(ctx, build.SlotScope, s)
-		if err != nil {
-			return nil, fmt.Errorf("read build slot %s: %w", s, err)
-		}
-		if !held {
-			free = append(free, s)
-		}
-	}
-	return free, nil
+// startedOn reports whether build id is running on worker: after an
+// append whose outcome is unknown (a lost connection), it may be.
+func (a *Admin) startedOn(ctx context.Context, worker string, id uuid.UUID) bool {
+	b, _, err := load(ctx, a.cfg.Store, build.StreamID(id), build.Evolve)
+	return err == nil && b.Status == build.StatusBuilding && b.Worker == worker
 }
 
 // FinishBuild records the end of a build worker ran: its artifact, or
@@ -134,22 +120,52 @@ func (a *Admin) FinishBuild(ctx context.Context, worker string, id uuid.UUID, ar
 	}
 }
 
-// FailInterrupted records as failed the builds the read model shows
-// running on worker: a worker calls it when it starts, since a build it
-// ran before a restart can no longer be running (its processes die with
-// it). It returns how many it failed.
-func (a *Admin) FailInterrupted(ctx context.Context, worker string) (int, error) {
-	running, err := a.cfg.Reads.BuildsRunningOn(ctx, worker)
+// cancelBuildsOf cancels, as the system, the builds of a deleted
+// deployment that have not ended: running ones stop and free their slots.
+// (A build queued so recently that the read model does not show it yet is
+// cancelled by the worker that would take it.)
+func (a *Admin) cancelBuildsOf(ctx context.Context, deploymentID uuid.UUID) error {
+	builds, err := a.cfg.Reads.BuildsOf(ctx, deploymentID, 100)
+	if err != nil {
+		return err
+	}
+	for _, b := range builds {
+		if b.Status.Ended() {
+			continue
+		}
+		err := a.cancelBuild(ctx, System, b.ID, ReasonDeploymentDeleted)
+		if err != nil && domain.KindOf(err) != domain.KindConflict {
+			return fmt.Errorf("cancel build %s of deleted deployment %s: %w", b.ID, deploymentID, err)
+		}
+	}
+	return nil
+}
+
+// failInterrupted records as failed the builds the read models show
+// running on worker that it does not run (runs): those a restart left,
+// and any whose start was recorded although the worker never learnt it
+// (an append whose outcome was lost). It waits for the read models to
+// show every event first, and returns how many it failed.
+func (a *Admin) failInterrupted(ctx context.Context, worker string, runs map[uuid.UUID]running) (int, error) {
+	if a.cfg.Consistency != nil {
+		if err := a.cfg.Consistency.WaitForHead(ctx); err != nil {
+			return 0, err
+		}
+	}
+	shown, err := a.cfg.Reads.BuildsRunningOn(ctx, worker)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, b := range running {
+	for _, b := range shown {
+		if _, ok := runs[b.ID]; ok {
+			continue
+		}
 		err := a.FinishBuild(ctx, worker, b.ID, "", "interrupted: the worker "+worker+" restarted before the build ended; deploy again")
 		switch {
 		case err == nil:
 			n++
-		case domain.KindOf(err) == domain.KindConflict:
+		case domain.KindOf(err) == domain.KindConflict: // ended meanwhile
 		default:
 			return n, fmt.Errorf("fail interrupted build %s: %w", b.ID, err)
 		}

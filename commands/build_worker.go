@@ -33,8 +33,9 @@ type WorkerConfig struct {
 	OnError func(error)
 }
 
-// errCancelled is the cause of a running build's end when it was cancelled.
-var errCancelled = errors.New("build cancelled")
+// errStopped is the cause of a running build's end when it was cancelled
+// (or, by mistake, ended elsewhere) while it ran here.
+var errStopped = errors.New("build stopped: it was cancelled")
 
 // minGap is the least time between two looks at the queue.
 const minGap = 20 * time.Millisecond
@@ -65,17 +66,21 @@ func (a *Admin) RunBuildWorker(ctx context.Context, cfg WorkerConfig) error {
 			cfg.OnError(err)
 		}
 	}
-	if _, err := a.FailInterrupted(ctx, cfg.ID); err != nil {
-		report(err)
-	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	runs := map[uuid.UUID]running{}
 	ended := make(chan uuid.UUID, cfg.Capacity)
 	tick := time.NewTicker(cfg.Poll)
 	defer tick.Stop()
+	reap := true // first of all: the builds a restart left
 	for {
-		a.stopCancelled(ctx, runs, report)
+		if reap {
+			if _, err := a.failInterrupted(ctx, cfg.ID, runs); err != nil {
+				report(err)
+			}
+			reap = false
+		}
+		a.stopLost(ctx, cfg.ID, runs, report)
 		for len(runs) < cfg.Capacity {
 			job, ok, err := a.StartNextBuild(ctx, cfg.ID)
 			if err != nil {
@@ -112,20 +117,23 @@ func (a *Admin) RunBuildWorker(ctx context.Context, cfg WorkerConfig) error {
 			case <-time.After(minGap):
 			}
 		case <-tick.C:
+			reap = true
 		}
 	}
 }
 
-// stopCancelled stops the running builds that were cancelled.
-func (a *Admin) stopCancelled(ctx context.Context, runs map[uuid.UUID]running, report func(error)) {
+// stopLost stops the running builds that are no longer building here:
+// cancelled, or failed by another worker. It reads the event store, not a
+// read model, so that a lagging projection cannot keep them running.
+func (a *Admin) stopLost(ctx context.Context, worker string, runs map[uuid.UUID]running, report func(error)) {
 	for id, r := range runs {
-		s, err := a.cfg.Reads.BuildStatus(ctx, id)
+		b, _, err := load(ctx, a.cfg.Store, build.StreamID(id), build.Evolve)
 		if err != nil {
 			report(fmt.Errorf("read build %s: %w", id, err))
 			continue
 		}
-		if s == build.StatusCancelled {
-			r.cancel(errCancelled)
+		if b.Status != build.StatusBuilding || b.Worker != worker {
+			r.cancel(errStopped)
 		}
 	}
 }
@@ -144,8 +152,8 @@ func (a *Admin) runBuild(ctx, bctx context.Context, cfg WorkerConfig, job build.
 		artifact, err = cfg.Builder.Build(bctx, job, log)
 		cause := context.Cause(bctx)
 		switch {
-		case errors.Is(cause, errCancelled):
-			fmt.Fprintln(log, "build cancelled")
+		case errors.Is(cause, errStopped):
+			fmt.Fprintln(log, errStopped.Error())
 		case err == nil:
 			fmt.Fprintf(log, "build succeeded: %s\n", artifact)
 		case cause != nil:
@@ -158,7 +166,7 @@ func (a *Admin) runBuild(ctx, bctx context.Context, cfg WorkerConfig, job build.
 		}
 		closeLog(log, report)
 	}
-	if errors.Is(context.Cause(bctx), errCancelled) {
+	if errors.Is(context.Cause(bctx), errStopped) {
 		return // recorded by the cancellation
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopTimeout)

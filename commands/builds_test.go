@@ -191,9 +191,11 @@ func TestCommunityLicenseRunsOneBuildAtATime(t *testing.T) {
 
 	_, _, most := b.gate.stats()
 	assert.Equal(t, 1, most, "never more than the license's one concurrent build")
-	owner, held, err := b.Store.ClaimOwner(context.Background(), build.SlotScope, "0")
-	require.NoError(t, err)
-	assert.False(t, held, "the slot is free once every build ended (held by %s)", owner)
+	for _, id := range ids {
+		_, held, err := b.Store.ClaimOwner(context.Background(), build.SlotScope, id.String())
+		require.NoError(t, err)
+		assert.False(t, held, "the slot of %s is free once it ended", id)
+	}
 }
 
 func TestUnlimitedLicenseRunsBuildsTogether(t *testing.T) {
@@ -254,23 +256,37 @@ func TestTeamLicenseBoundsBuildsAcrossDeployments(t *testing.T) {
 	assert.Contains(t, string(text), "build succeeded: /artifacts/"+ids[2].String())
 }
 
-func TestQueuedBuildsOfDeletedDeploymentsAreCancelled(t *testing.T) {
+func TestDeletingADeploymentCancelsItsBuilds(t *testing.T) {
 	t.Parallel()
-	b := startBuilds(t, license.CommunityLicense(), 2)
+	b := startBuilds(t, license.CommunityLicense(), 3)
 	running := b.deploy(t, b.deps[0])
 	b.waitStatus(t, running, build.StatusBuilding)
 	queued := b.deploy(t, b.deps[1])
+	other := b.deploy(t, b.deps[2])
 	require.NoError(t, b.Admin.DeleteDeployment(context.Background(), b.dev, b.deps[1]))
+	// The queued build of the deleted deployment never runs; the other
+	// deployment's build runs next.
 	b.gate.release(t, running, nil)
 	b.waitStatus(t, running, build.StatusSucceeded)
+	b.waitStatus(t, other, build.StatusBuilding)
+	s, err := b.Admin.BuildStatus(context.Background(), queued)
+	require.NoError(t, err)
+	assert.Equal(t, build.StatusCancelled, s)
+
+	// Deleting the deployment of a running build stops it and frees the slot.
+	require.NoError(t, b.Admin.DeleteDeployment(context.Background(), b.dev, b.deps[2]))
 	require.Eventually(t, func() bool {
 		b.CaughtUp(t)
-		s, err := b.Admin.BuildStatus(context.Background(), queued)
+		s, err := b.Admin.BuildStatus(context.Background(), other)
 		require.NoError(t, err)
 		return s == build.StatusCancelled
 	}, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { _, stopped, _ := b.gate.stats(); return len(stopped) == 1 }, 10*time.Second, 5*time.Millisecond)
+	_, held, err := b.Store.ClaimOwner(context.Background(), build.SlotScope, other.String())
+	require.NoError(t, err)
+	assert.False(t, held)
 	started, _, _ := b.gate.stats()
-	assert.Equal(t, []uuid.UUID{running}, started, "the deleted deployment's build never ran")
+	assert.Equal(t, []uuid.UUID{running, other}, started, "the deleted deployment's queued build never ran")
 }
 
 func TestAWorkerFailsTheBuildsItLeftRunning(t *testing.T) {
@@ -306,9 +322,11 @@ func TestAWorkerFailsTheBuildsItLeftRunning(t *testing.T) {
 	v := b.status(t, next)
 	assert.Equal(t, build.StatusFailed, v.Status)
 	assert.Contains(t, v.Error, "interrupted: the worker crashed stopped")
-	_, held, err := b.Store.ClaimOwner(context.Background(), build.SlotScope, "0")
-	require.NoError(t, err)
-	assert.False(t, held)
+	for _, id := range []uuid.UUID{id, next} {
+		_, held, err := b.Store.ClaimOwner(context.Background(), build.SlotScope, id.String())
+		require.NoError(t, err)
+		assert.False(t, held)
+	}
 }
 
 func TestDeployRulesAndVisibility(t *testing.T) {
@@ -351,4 +369,32 @@ func TestDeployRulesAndVisibility(t *testing.T) {
 	clock.set(expires.Add(license.Grace - time.Hour))
 	_, err = lapsed.Admin.Deploy(ctx, lapsed.dev, lapsed.deps[0])
 	assert.NoError(t, err, "deploys still work in the grace period")
+}
+
+// TestAWorkerFailsStartsItDoesNotKnow: a start recorded for a worker that
+// never learnt of it (the append's reply was lost) is failed at the
+// worker's next look, so its slot does not stay taken.
+func TestAWorkerFailsStartsItDoesNotKnow(t *testing.T) {
+	t.Parallel()
+	// One build at a time on this worker; the license allows more.
+	b := startBuilds(t, license.License{Tier: license.Enterprise, Features: []string{}}, 2,
+		func(c *app.Config) { c.Worker.Capacity = 1 })
+	busy := b.deploy(t, b.deps[0])
+	b.waitStatus(t, busy, build.StatusBuilding)
+	lost := b.deploy(t, b.deps[1])
+	b.CaughtUp(t)
+	// Take the queued build under the busy worker's name, behind its back.
+	job, ok, err := b.Admin.StartNextBuild(context.Background(), b.worker)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, lost, job.Build.ID)
+	failed := b.waitStatus(t, lost, build.StatusFailed)
+	assert.Contains(t, failed.Error, "interrupted")
+	_, held, err := b.Store.ClaimOwner(context.Background(), build.SlotScope, lost.String())
+	require.NoError(t, err)
+	assert.False(t, held, "its slot is free")
+	b.gate.release(t, busy, nil)
+	b.waitStatus(t, busy, build.StatusSucceeded)
+	started, _, _ := b.gate.stats()
+	assert.Equal(t, []uuid.UUID{busy}, started)
 }

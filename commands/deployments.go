@@ -158,7 +158,12 @@ func (a *Admin) ExpireDeployments(ctx context.Context) (int, error) {
 		delete func(uuid.UUID) error
 	}{
 		{expired, func(id uuid.UUID) error { return a.deleteDeployment(ctx, System, id, deployment.ReasonExpired) }},
-		{orphans, func(id uuid.UUID) error { return a.deleteOrphan(ctx, id) }},
+		{orphans, func(id uuid.UUID) error {
+			if err := a.deleteOrphan(ctx, id); err != nil {
+				return err
+			}
+			return a.cancelBuildsOf(ctx, id)
+		}},
 	} {
 		for _, id := range job.ids {
 			err := job.delete(id)
@@ -204,9 +209,13 @@ func (a *Admin) deleteOrphan(ctx context.Context, id uuid.UUID) error {
 }
 
 func (a *Admin) deleteDeployment(ctx context.Context, p Principal, id uuid.UUID, reason string) error {
-	return a.changeDeployment(ctx, p, id, func(d deployment.Deployment) ([]domain.Event, []Claim, error) {
+	err := a.changeDeployment(ctx, p, id, func(d deployment.Deployment) ([]domain.Event, []Claim, error) {
 		return a.deletion(d, reason, p.UserID)
 	})
+	if err != nil {
+		return err
+	}
+	return a.cancelBuildsOf(ctx, id)
 }
 
 // deletion is a deployment's deletion and the claims it frees.

@@ -91,6 +91,9 @@ func (s *Server) buildLogs(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(w, log)
 }
 
+// pongWait is how long a log stream waits for a client's pong.
+const pongWait = 60 * time.Second
+
 // logUpgrader accepts WebSockets from any origin: the stream is
 // authenticated by its bearer token, never by cookies.
 var logUpgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
@@ -122,11 +125,27 @@ func (s *Server) streamBuildLogs(w http.ResponseWriter, r *http.Request) {
 	defer conn.Close()
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	go func() { // the client closing (or any frame error) ends the stream
+	// A client that closes, stops answering pings, or sends a bad frame
+	// ends the stream.
+	_ = conn.SetReadDeadline(time.Now().Add(pongWait))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
+	go func() {
 		defer cancel()
 		for {
 			if _, _, err := conn.ReadMessage(); err != nil {
 				return
+			}
+		}
+	}()
+	go func() {
+		t := time.NewTicker(pongWait / 2)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(10*time.Second))
 			}
 		}
 	}()

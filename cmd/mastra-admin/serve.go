@@ -34,6 +34,9 @@ flight finish, consumers finish or roll back their batch.`,
 				return err
 			}
 			start := time.Now()
+			if err := harden(); err != nil {
+				log.WithError(err).Warn("cannot make the process non-dumpable; build scripts may read its environment")
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 
@@ -87,6 +90,13 @@ flight finish, consumers finish or roll back their batch.`,
 			herr := srv.Shutdown(sctx)
 			stopConsumers()
 			cerr := c.Close()
+			// Run returns once the build worker has recorded its builds
+			// as interrupted.
+			select {
+			case <-consumers:
+			case <-sctx.Done():
+				log.Warn("the consumers or the build worker did not stop in time")
+			}
 			if err := errors.Join(herr, cerr); err != nil {
 				return fmt.Errorf("shut down: %w", err)
 			}

@@ -2,7 +2,6 @@ package build
 
 import (
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,7 +25,7 @@ type Queued struct {
 }
 
 // Started is recorded when a worker takes a queued build. Slot is the
-// build slot it holds ("" when builds are not limited).
+// build slot it holds (its ID; empty in no event this version records).
 type Started struct {
 	BuildID      uuid.UUID `json:"buildId"`
 	DeploymentID uuid.UUID `json:"deploymentId"`
@@ -105,15 +104,7 @@ func Events() []domain.Event {
 // StreamID is the stream of build id.
 func StreamID(id uuid.UUID) string { return "build-" + id.String() }
 
-// SlotScope is the scope of the build slots: values "0" to "n-1" when n
-// builds may run at once. A running build holds one.
+// SlotScope is the scope of the build slots: a running build holds one,
+// named by its ID; the license's concurrent-build limit bounds how many
+// exist.
 const SlotScope = "build-slot"
-
-// Slots lists the slot values of a concurrent-build limit.
-func Slots(limit int) []string {
-	out := make([]string, limit)
-	for i := range out {
-		out[i] = strconv.Itoa(i)
-	}
-	return out
-}

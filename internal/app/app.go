@@ -162,7 +162,11 @@ func (a *App) Run(ctx context.Context) error {
 		a.workerDone = make(chan struct{})
 		go func() {
 			defer close(a.workerDone)
-			<-a.Router.Running()
+			select {
+			case <-a.Router.Running():
+			case <-nctx.Done(): // the consumers never started
+				return
+			}
 			if err := a.Admin.RunBuildWorker(nctx, a.worker); err != nil {
 				a.log.WithError(err).Error("build worker stopped")
 			}

@@ -35,8 +35,8 @@ func buildEnv(nodeDir string, extra ...string) []string {
 	return append(env, extra...)
 }
 
-// killGrace is how long a cancelled command's process group has between
-// SIGTERM and SIGKILL.
+// killGrace is how long a cancelled command's leader has between SIGTERM
+// and SIGKILL; the rest of its process group is killed once it exits.
 const killGrace = 3 * time.Second
 
 // run runs a command in dir with its output in log, in a process group of
@@ -46,16 +46,15 @@ func run(ctx context.Context, dir string, env []string, log io.Writer, name stri
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	cmd.Cancel = func() error {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		go func() {
-			time.Sleep(killGrace)
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		}()
-		return nil
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	cmd.WaitDelay = killGrace // then the leader gets SIGKILL
+	err := cmd.Run()
+	if cmd.Process != nil {
+		// Whatever is left of the group (background children of install
+		// scripts, or of a cancelled command) goes with the command.
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
-	cmd.WaitDelay = 2 * killGrace
-	if err := cmd.Run(); err != nil {
+	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s stopped: %w", name, context.Cause(ctx))
 		}

@@ -146,3 +146,22 @@ func zombie(pid int) bool {
 	fields := strings.Fields(string(b))
 	return len(fields) > 2 && fields[2] == "Z"
 }
+
+// TestBackgroundChildrenDieWithTheirCommand: a command that leaves a
+// child behind (an install script's daemon) does not leave it running.
+func TestBackgroundChildrenDieWithTheirCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "child.pid")
+	log, err := os.Create(filepath.Join(dir, "log"))
+	require.NoError(t, err)
+	defer log.Close()
+	require.NoError(t, run(context.Background(), dir, buildEnv("/nonexistent"), log, "/bin/sh", "-c", "sleep 60 & echo $! > "+pidFile))
+	b, err := os.ReadFile(pidFile)
+	require.NoError(t, err)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		return syscall.Kill(pid, 0) == syscall.ESRCH || zombie(pid)
+	}, 2*killGrace, 10*time.Millisecond, "the command's child %d survived it", pid)
+}
