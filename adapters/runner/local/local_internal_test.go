@@ -129,11 +129,17 @@ func TestCancelKillsTheWholeProcessGroup(t *testing.T) {
 	case <-time.After(3 * killGrace):
 		t.Fatal("the cancelled command did not stop")
 	}
-	require.Eventually(t, func() bool {
-		return syscall.Kill(pid, 0) == syscall.ESRCH || zombie(pid)
-	}, 2*killGrace, 10*time.Millisecond, "the command's child %d survived", pid)
+	requireGone(t, pid)
 	logText, _ := os.ReadFile(filepath.Join(dir, "log"))
 	assert.Contains(t, string(logText), "$ /bin/sh -c sleep 60")
+}
+
+// requireGone waits until process pid has exited.
+func requireGone(t *testing.T, pid int) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		return syscall.Kill(pid, 0) == syscall.ESRCH || zombie(pid)
+	}, 2*killGrace, 10*time.Millisecond, "the command's child %d survived it", pid)
 }
 
 // zombie reports whether pid has exited but was not reaped yet (its
@@ -161,7 +167,5 @@ func TestBackgroundChildrenDieWithTheirCommand(t *testing.T) {
 	require.NoError(t, err)
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	require.NoError(t, err)
-	require.Eventually(t, func() bool {
-		return syscall.Kill(pid, 0) == syscall.ESRCH || zombie(pid)
-	}, 2*killGrace, 10*time.Millisecond, "the command's child %d survived it", pid)
+	requireGone(t, pid)
 }
