@@ -26,6 +26,7 @@ type Config struct {
 	License    license.License    // zero: the community license
 	Cipher     Cipher             // nil: env vars are unavailable
 	BuildLogs  BuildLogs          // nil: build logs are unavailable
+	Workers    Workers            // nil: builds of silent workers are not failed
 	// PublicURL is the base of links in emails (invite acceptance).
 	PublicURL string
 	// ProxyURL is the edge router's base URL (default

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -102,6 +103,11 @@ func (a *Admin) startedOn(ctx context.Context, worker string, id uuid.UUID) bool
 // FinishBuild records the end of a build worker ran: its artifact, or
 // failure with reason. A conflict means the build was cancelled meanwhile.
 func (a *Admin) FinishBuild(ctx context.Context, worker string, id uuid.UUID, artifact, failure string) error {
+	return a.finishBuild(ctx, worker, worker, id, artifact, failure)
+}
+
+// finishBuild records, as actor, the end of a build running on worker.
+func (a *Admin) finishBuild(ctx context.Context, actor, worker string, id uuid.UUID, artifact, failure string) error {
 	for attempt := 0; ; attempt++ {
 		b, version, err := load(ctx, a.cfg.Store, build.StreamID(id), build.Evolve)
 		if err != nil {
@@ -111,13 +117,48 @@ func (a *Admin) FinishBuild(ctx context.Context, worker string, id uuid.UUID, ar
 		if err != nil {
 			return err
 		}
-		_, err = a.cfg.Store.Append(ctx, Meta{Actor: "worker:" + worker}, Conditions{Claims: slotClaims(b, true)},
+		_, err = a.cfg.Store.Append(ctx, Meta{Actor: "worker:" + actor}, Conditions{Claims: slotClaims(b, true)},
 			Append{StreamID: build.StreamID(id), Expected: version, Events: a.events(evs...)})
 		if errors.Is(err, ErrConcurrency) && attempt < a.cfg.Retries {
 			continue
 		}
 		return err
 	}
+}
+
+// failSilentWorkers records as failed, as worker, the builds running on
+// workers not seen for lease (they died, or lost the database): their
+// slots are freed. A worker that comes back stops them (they are no
+// longer building there). It first records that worker is alive.
+func (a *Admin) failSilentWorkers(ctx context.Context, worker string, lease time.Duration) error {
+	if a.cfg.Workers == nil {
+		return nil
+	}
+	now := a.cfg.Clock.Now()
+	if err := a.cfg.Workers.Seen(ctx, worker, now); err != nil {
+		return err
+	}
+	silent, err := a.cfg.Workers.NotSeenSince(ctx, now.Add(-lease))
+	if err != nil {
+		return err
+	}
+	for _, w := range silent {
+		if w == worker {
+			continue
+		}
+		running, err := a.cfg.Reads.BuildsRunningOn(ctx, w)
+		if err != nil {
+			return err
+		}
+		for _, b := range running {
+			reason := fmt.Sprintf("interrupted: the worker %s stopped answering (not seen for over %s); deploy again", w, lease)
+			err := a.finishBuild(ctx, worker, w, b.ID, "", reason)
+			if err != nil && domain.KindOf(err) != domain.KindConflict {
+				return fmt.Errorf("fail build %s of silent worker %s: %w", b.ID, w, err)
+			}
+		}
+	}
+	return nil
 }
 
 // cancelBuildsOf cancels, as the system, the builds of a deleted

@@ -29,6 +29,9 @@ type WorkerConfig struct {
 	// (0: 2 s).
 	Wake <-chan struct{}
 	Poll time.Duration
+	// Lease is how long a worker may go unseen (it records itself at each
+	// poll) before other workers fail its running builds (0: 30 s).
+	Lease time.Duration
 	// OnError reports errors the worker survives (nil: dropped).
 	OnError func(error)
 }
@@ -61,6 +64,9 @@ func (a *Admin) RunBuildWorker(ctx context.Context, cfg WorkerConfig) error {
 	if cfg.Poll <= 0 {
 		cfg.Poll = 2 * time.Second
 	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 30 * time.Second
+	}
 	report := func(err error) {
 		if cfg.OnError != nil && err != nil && ctx.Err() == nil {
 			cfg.OnError(err)
@@ -76,6 +82,9 @@ func (a *Admin) RunBuildWorker(ctx context.Context, cfg WorkerConfig) error {
 	for {
 		if reap {
 			if _, err := a.failInterrupted(ctx, cfg.ID, runs); err != nil {
+				report(err)
+			}
+			if err := a.failSilentWorkers(ctx, cfg.ID, cfg.Lease); err != nil {
 				report(err)
 			}
 			reap = false

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mastra-admin/mastra-admin/adapters/buildlog"
+	"github.com/mastra-admin/mastra-admin/adapters/pgstore"
 	"github.com/mastra-admin/mastra-admin/adapters/source/local"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain"
@@ -397,4 +398,38 @@ func TestAWorkerFailsStartsItDoesNotKnow(t *testing.T) {
 	b.waitStatus(t, busy, build.StatusSucceeded)
 	started, _, _ := b.gate.stats()
 	assert.Equal(t, []uuid.UUID{busy}, started)
+}
+
+// TestBuildsOfASilentWorkerAreFailed: a worker that stops answering (it
+// died, for good) loses its running builds to another worker's look once
+// its lease is over, so that the slot it held does not block the queue.
+func TestBuildsOfASilentWorkerAreFailed(t *testing.T) {
+	t.Parallel()
+	b := startBuilds(t, license.CommunityLicense(), 2, func(c *app.Config) { c.Worker.Builder = nil })
+	ctx := context.Background()
+	orphan := b.deploy(t, b.deps[0])
+	b.CaughtUp(t)
+	// A worker takes the build, is seen once, and never answers again.
+	job, ok, err := b.Admin.StartNextBuild(ctx, "ghost")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, orphan, job.Build.ID)
+	require.NoError(t, pgstore.Workers{DB: b.DB.Pool}.Seen(ctx, "ghost", time.Now()))
+	next := b.deploy(t, b.deps[1])
+
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- b.Admin.RunBuildWorker(wctx, commands.WorkerConfig{ID: "live", Builder: b.gate,
+			Logs: buildlog.Files{Dir: t.TempDir()}, Poll: 20 * time.Millisecond, Lease: time.Second})
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	// While the ghost's lease runs, its build holds the one slot.
+	assert.Never(t, func() bool { b.CaughtUp(t); return b.status(t, next).Status != build.StatusQueued },
+		300*time.Millisecond, 20*time.Millisecond)
+	failed := b.waitStatus(t, orphan, build.StatusFailed)
+	assert.Contains(t, failed.Error, "the worker ghost stopped answering")
+	b.waitStatus(t, next, build.StatusBuilding)
+	b.gate.release(t, next, nil)
+	b.waitStatus(t, next, build.StatusSucceeded)
 }

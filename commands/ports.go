@@ -146,6 +146,13 @@ type Builder interface {
 	Build(ctx context.Context, job build.Job, log io.Writer) (artifact string, err error)
 }
 
+// Workers records when build workers were last seen.
+type Workers interface {
+	Seen(ctx context.Context, worker string, at time.Time) error
+	// NotSeenSince lists the workers last seen before since.
+	NotSeenSince(ctx context.Context, since time.Time) ([]string, error)
+}
+
 // BuildLogs keeps each build's log.
 type BuildLogs interface {
 	Create(id uuid.UUID) (io.WriteCloser, error)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/google/uuid"
 
@@ -22,6 +23,11 @@ func buildWorker(cfg config.Config, sources local.Sources) (commands.WorkerConfi
 	id, err := workerID(cfg.DataDir)
 	if err != nil {
 		return commands.WorkerConfig{}, err
+	}
+	if !lockWorker(cfg.DataDir) {
+		// Another process runs under this data directory's name: this one
+		// must not take its builds for its own at a restart.
+		id += "-" + uuid.NewString()[:8]
 	}
 	b, err := local.New(local.Config{Node: cfg.Node, Dir: filepath.Join(cfg.DataDir, "builds"), Sources: sources})
 	if err != nil {
@@ -54,3 +60,21 @@ func workerID(dataDir string) (string, error) {
 	}
 	return id, nil
 }
+
+// lockWorker takes an exclusive lock on the data directory's worker name
+// for the life of the process; false when another process holds it.
+func lockWorker(dataDir string) bool {
+	f, err := os.OpenFile(filepath.Join(dataDir, "worker.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return false
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return false
+	}
+	heldLocks = append(heldLocks, f) // kept open (and from the GC): the lock goes with the process
+	return true
+}
+
+// heldLocks are the lock files this process holds.
+var heldLocks []*os.File

@@ -131,6 +131,9 @@ func New(cfg Config) (*App, error) {
 	if cc.Mailer == nil {
 		cc.Mailer = email.Console{Log: cfg.Logger}
 	}
+	if cc.Workers == nil {
+		cc.Workers = pgstore.Workers{DB: cfg.Pool}
+	}
 	if cc.Usage == nil {
 		cc.Usage = &pgstore.TokenUsage{DB: cfg.Pool, Log: cfg.Logger}
 	}
