@@ -72,6 +72,11 @@ func (a *Admin) RunBuildWorker(ctx context.Context, cfg WorkerConfig) error {
 			cfg.OnError(err)
 		}
 	}
+	if c, ok := cfg.Builder.(interface{ Check(context.Context) error }); ok {
+		if err := c.Check(ctx); err != nil {
+			report(fmt.Errorf("every build will fail until this is fixed: %w", err))
+		}
+	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	runs := map[uuid.UUID]running{}

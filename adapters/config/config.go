@@ -57,6 +57,8 @@ type Config struct {
 	// BuildConcurrency bounds the builds this process runs at once; the
 	// license bounds those of all replicas together.
 	BuildConcurrency int
+	// BuildUser is the user build commands run as (empty: the admin's own).
+	BuildUser string
 }
 
 // Environment variable names.
@@ -81,6 +83,7 @@ const (
 	EnvShutdownTimeout   = "MASTRA_ADMIN_SHUTDOWN_TIMEOUT"
 	EnvNode              = "MASTRA_ADMIN_NODE"
 	EnvBuildConcurrency  = "MASTRA_ADMIN_BUILD_CONCURRENCY"
+	EnvBuildUser         = "MASTRA_ADMIN_BUILD_USER"
 )
 
 // Log formats.
@@ -157,6 +160,8 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.Node) }},
 	{env: EnvBuildConcurrency, usage: "builds this process runs at once (the license bounds all replicas together)",
 		value: func(c *Config) pflag.Value { return (*intValue)(&c.BuildConcurrency) }},
+	{env: EnvBuildUser, usage: "user build commands run as, so that they cannot read the admin's files (needs root); unset means the admin's own user",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.BuildUser) }},
 }
 
 // FlagName returns the flag that overrides the environment variable env:

@@ -58,6 +58,7 @@ func TestLoad(t *testing.T) {
 				EnvShutdownTimeout:   "5s",
 				EnvNode:              "/opt/node22/bin/node",
 				EnvBuildConcurrency:  "3",
+				EnvBuildUser:         "builder",
 			},
 			check: func(t *testing.T, c Config) {
 				assert.Equal(t, Config{
@@ -81,6 +82,7 @@ func TestLoad(t *testing.T) {
 					ShutdownTimeout:   5 * time.Second,
 					Node:              "/opt/node22/bin/node",
 					BuildConcurrency:  3,
+					BuildUser:         "builder",
 				}, c)
 				assert.Equal(t, []string{"/a", "/b"}, c.ProjectsDirs())
 			},
@@ -217,7 +219,7 @@ func TestBindFlagsNamesEveryVariable(t *testing.T) {
 			assert.Contains(t, f.Usage, "(env "+v.env+")")
 		}
 	}
-	assert.Len(t, variables, 20, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, MASTRA_ADMIN_NODE and MASTRA_ADMIN_BUILD_CONCURRENCY")
+	assert.Len(t, variables, 21, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT and the build settings")
 }
 
 func TestHelpShowsDefaultsNotEnvironment(t *testing.T) {

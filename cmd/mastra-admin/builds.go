@@ -29,7 +29,20 @@ func buildWorker(cfg config.Config, sources local.Sources) (commands.WorkerConfi
 		// must not take its builds for its own at a restart.
 		id += "-" + uuid.NewString()[:8]
 	}
-	b, err := local.New(local.Config{Node: cfg.Node, Dir: filepath.Join(cfg.DataDir, "builds"), Sources: sources})
+	var as *local.Account
+	if cfg.BuildUser != "" {
+		if as, err = local.LookupAccount(cfg.BuildUser); err != nil {
+			return commands.WorkerConfig{}, err
+		}
+	}
+	if as != nil {
+		// The build user passes through the data directory to its build
+		// directories; the admin's files in it stay 0600.
+		if err := os.Chmod(cfg.DataDir, 0o711); err != nil {
+			return commands.WorkerConfig{}, fmt.Errorf("data dir: %w", err)
+		}
+	}
+	b, err := local.New(local.Config{Node: cfg.Node, Dir: filepath.Join(cfg.DataDir, "builds"), Sources: sources, User: as})
 	if err != nil {
 		return commands.WorkerConfig{}, err
 	}

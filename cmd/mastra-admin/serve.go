@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -36,6 +37,9 @@ flight finish, consumers finish or roll back their batch.`,
 			start := time.Now()
 			if err := harden(); err != nil {
 				log.WithError(err).Warn("cannot make the process non-dumpable; build scripts may read its environment")
+			}
+			if cfg.BuildUser == "" && os.Geteuid() == 0 {
+				log.Warn("builds run as root and can read the encryption key: set MASTRA_ADMIN_BUILD_USER to an unprivileged user")
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()

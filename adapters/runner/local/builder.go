@@ -29,6 +29,10 @@ type Config struct {
 	Sources Sources
 	// Timeout bounds a whole build (0: 20 minutes).
 	Timeout time.Duration
+	// User is who build commands run as (nil: the admin's own user). Its
+	// builds cannot read the admin's files (the encryption key): they get
+	// their own HOME and a shared npm cache, in Dir.
+	User *Account
 }
 
 // Builder builds Mastra projects from local folders.
@@ -42,6 +46,11 @@ func New(cfg Config) (*Builder, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 20 * time.Minute
 	}
+	if cfg.User != nil {
+		if err := passable(cfg.Dir); err != nil {
+			return nil, fmt.Errorf("build user %s: %w", cfg.User.Name, err)
+		}
+	}
 	return &Builder{cfg: cfg}, nil
 }
 
@@ -53,7 +62,7 @@ func (b *Builder) Build(ctx context.Context, job build.Job, log io.Writer) (stri
 	if err != nil {
 		return "", err
 	}
-	node, version, err := FindNode(ctx, b.cfg.Node)
+	node, version, err := b.node(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -73,18 +82,26 @@ func (b *Builder) Build(ctx context.Context, job build.Job, log io.Writer) (stri
 	}
 
 	env := buildEnv(filepath.Dir(node), "MASTRA_TELEMETRY_DISABLED=1", "MASTRA_BUILD_SKIP_INSTALL=1", "CI=1")
+	if b.cfg.User != nil {
+		home, cache := filepath.Join(dir, "home"), filepath.Join(b.cfg.Dir, ".npm-cache")
+		if err := b.giveAway(dir, home, cache); err != nil {
+			return "", err
+		}
+		env = append(env, "HOME="+home, "npm_config_cache="+cache)
+		fmt.Fprintf(log, "==> running as %s\n", b.cfg.User.Name)
+	}
 	pm := managerOf(app)
 	pmPath, err := lookPath(pm.name, env)
 	if err != nil {
 		return "", fmt.Errorf("the lockfile asks for %s, which is not installed on the build machine: %w", pm.name, err)
 	}
 	fmt.Fprintf(log, "==> install (%s)\n", pm.name)
-	if err := run(ctx, app, env, log, pmPath, pm.install...); err != nil {
+	if err := run(ctx, app, env, b.cfg.User, log, pmPath, pm.install...); err != nil {
 		if pm.fallback == nil || ctx.Err() != nil {
 			return "", fmt.Errorf("install: %w", err)
 		}
 		fmt.Fprintf(log, "==> %v; trying %s %v\n", err, pm.name, pm.fallback)
-		if err := run(ctx, app, env, log, pmPath, pm.fallback...); err != nil {
+		if err := run(ctx, app, env, b.cfg.User, log, pmPath, pm.fallback...); err != nil {
 			return "", fmt.Errorf("install: %w", err)
 		}
 	}
@@ -93,7 +110,7 @@ func (b *Builder) Build(ctx context.Context, job build.Job, log io.Writer) (stri
 		return "", errors.New("the project does not depend on the mastra CLI (node_modules/.bin/mastra is missing); add it to devDependencies")
 	}
 	fmt.Fprintln(log, "==> mastra build")
-	if err := run(ctx, app, env, log, node, mastra, "build"); err != nil {
+	if err := run(ctx, app, env, b.cfg.User, log, node, mastra, "build"); err != nil {
 		return "", fmt.Errorf("mastra build: %w", err)
 	}
 	out := filepath.Join(app, ".mastra", "output")
@@ -104,6 +121,70 @@ func (b *Builder) Build(ctx context.Context, job build.Job, log io.Writer) (stri
 	}
 	fmt.Fprintf(log, "==> bundle ready in %s\n", out)
 	return out, nil
+}
+
+// Check reports what would make every build fail: no node, one too old,
+// or one the build user cannot run. serve runs it at start to warn early.
+func (b *Builder) Check(ctx context.Context) error {
+	_, _, err := b.node(ctx)
+	return err
+}
+
+// node finds node and checks that the build user can run it.
+func (b *Builder) node(ctx context.Context) (path, version string, err error) {
+	if path, version, err = FindNode(ctx, b.cfg.Node); err != nil || b.cfg.User == nil {
+		return path, version, err
+	}
+	if err := run(ctx, "/", buildEnv(filepath.Dir(path)), b.cfg.User, io.Discard, path, "--version"); err != nil {
+		return "", "", fmt.Errorf("the build user %s cannot run %s (make it and the folders above it readable and passable by other users): %w",
+			b.cfg.User.Name, path, err)
+	}
+	return path, version, nil
+}
+
+// passable creates dir (0711) and checks that every folder above it lets
+// other users pass, so that the build user reaches its build directories.
+func passable(dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(abs, 0o711); err != nil {
+		return fmt.Errorf("create %s: %w", abs, err)
+	}
+	if err := os.Chmod(abs, 0o711); err != nil {
+		return err
+	}
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("it cannot reach %s: %s is not passable by other users (chmod o+x %s)", abs, d, d)
+		}
+		if d == filepath.Dir(d) {
+			return nil
+		}
+	}
+}
+
+// giveAway makes a build's directory, a HOME in it and the shared npm
+// cache the build user's; the builds folder above them is only passable
+// (0711), so a build cannot list the others.
+func (b *Builder) giveAway(dir, home, cache string) error {
+	for _, d := range []string{home, cache} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("create %s: %w", d, err)
+		}
+	}
+	if err := b.cfg.User.own(dir); err != nil {
+		return fmt.Errorf("give the build directory to %s: %w", b.cfg.User.Name, err)
+	}
+	if err := os.Lchown(cache, int(b.cfg.User.UID), int(b.cfg.User.GID)); err != nil {
+		return fmt.Errorf("give the npm cache to %s: %w", b.cfg.User.Name, err)
+	}
+	return os.Chmod(dir, 0o700)
 }
 
 // source returns the project folder a build copies.

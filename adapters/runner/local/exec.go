@@ -40,12 +40,15 @@ func buildEnv(nodeDir string, extra ...string) []string {
 const killGrace = 3 * time.Second
 
 // run runs a command in dir with its output in log, in a process group of
-// its own that is killed when ctx ends or the admin dies.
-func run(ctx context.Context, dir string, env []string, log io.Writer, name string, args ...string) error {
-	fmt.Fprintf(log, "$ %s %s\n", name, strings.Join(args, " "))
+// its own that is killed when ctx ends or the admin dies, as the account
+// (nil: the admin's own user).
+func run(ctx context.Context, dir string, env []string, as *Account, log io.Writer, name string, args ...string) error {
+	if log != io.Discard {
+		fmt.Fprintf(log, "$ %s %s\n", name, strings.Join(args, " "))
+	}
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: as.credential()}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
 	cmd.WaitDelay = killGrace // then the leader gets SIGKILL
 	err := cmd.Run()

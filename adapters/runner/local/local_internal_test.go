@@ -111,7 +111,7 @@ func TestCancelKillsTheWholeProcessGroup(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, dir, buildEnv("/nonexistent"), log, "/bin/sh", "-c", "sleep 60 & echo $! > "+pidFile+"; wait")
+		done <- run(ctx, dir, buildEnv("/nonexistent"), nil, log, "/bin/sh", "-c", "sleep 60 & echo $! > "+pidFile+"; wait")
 	}()
 	var pid int
 	require.Eventually(t, func() bool {
@@ -162,10 +162,56 @@ func TestBackgroundChildrenDieWithTheirCommand(t *testing.T) {
 	log, err := os.Create(filepath.Join(dir, "log"))
 	require.NoError(t, err)
 	defer log.Close()
-	require.NoError(t, run(context.Background(), dir, buildEnv("/nonexistent"), log, "/bin/sh", "-c", "sleep 60 & echo $! > "+pidFile))
+	require.NoError(t, run(context.Background(), dir, buildEnv("/nonexistent"), nil, log, "/bin/sh", "-c", "sleep 60 & echo $! > "+pidFile))
 	b, err := os.ReadFile(pidFile)
 	require.NoError(t, err)
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	require.NoError(t, err)
 	requireGone(t, pid)
+}
+
+// TestCommandsRunAsTheBuildUser: with a build user, commands run under
+// its uid and cannot read the admin's private files.
+func TestCommandsRunAsTheBuildUser(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("switching users needs root")
+	}
+	nobody, err := LookupAccount("nobody")
+	require.NoError(t, err)
+	require.NotNil(t, nobody)
+	root := t.TempDir()
+	secret := filepath.Join(root, "encryption.key")
+	require.NoError(t, os.WriteFile(secret, []byte("k"), 0o600))
+	require.NoError(t, os.Chmod(root, 0o711))
+	require.NoError(t, os.Chmod(filepath.Dir(root), 0o711)) // t.TempDir makes it 0700
+	dir := filepath.Join(root, "builds", "b1")
+	require.NoError(t, passable(filepath.Join(root, "builds")))
+	require.NoError(t, os.MkdirAll(dir, 0o700))
+	require.NoError(t, nobody.own(dir))
+	log, err := os.Create(filepath.Join(root, "log"))
+	require.NoError(t, err)
+	defer log.Close()
+	require.NoError(t, run(context.Background(), dir, buildEnv("/nonexistent"), nobody, log, "/bin/sh", "-c", "id -u; touch mine"))
+	err = run(context.Background(), dir, buildEnv("/nonexistent"), nobody, log, "/bin/cat", secret)
+	require.Error(t, err, "the build user cannot read the admin's key")
+	text, _ := os.ReadFile(filepath.Join(root, "log"))
+	assert.Contains(t, string(text), "65534\n")
+	assert.Contains(t, string(text), "Permission denied")
+	assert.FileExists(t, filepath.Join(dir, "mine"))
+
+	_, err = LookupAccount("no-such-user-here")
+	assert.ErrorContains(t, err, "no such user")
+	self, err := LookupAccount("root")
+	require.NoError(t, err)
+	assert.Nil(t, self, "the admin's own user switches nothing")
+}
+
+func TestPassableNamesTheFolderInTheWay(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	closed := filepath.Join(root, "closed")
+	require.NoError(t, os.Mkdir(closed, 0o700))
+	err := passable(filepath.Join(closed, "builds"))
+	assert.ErrorContains(t, err, closed+" is not passable by other users (chmod o+x "+closed+")")
 }
