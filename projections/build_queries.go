@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -70,4 +71,27 @@ func (q *Queries) BuildStatus(ctx context.Context, id uuid.UUID) (build.Status, 
 	var s string
 	err := q.db.QueryRow(ctx, `SELECT status FROM builds WHERE id = $1`, id).Scan(&s)
 	return build.Status(s), ignoreNoRows(err)
+}
+
+// BuildQueue is how many builds wait and run, and the oldest waiting one's
+// queue time (zero when none waits).
+type BuildQueue struct {
+	Queued, Building int
+	OldestQueued     time.Time
+}
+
+// BuildQueueState reads the build queue's state.
+func (q *Queries) BuildQueueState(ctx context.Context) (BuildQueue, error) {
+	var s BuildQueue
+	var oldest *time.Time
+	err := q.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'queued'), count(*) FILTER (WHERE status = 'building'),
+		min(queued_at) FILTER (WHERE status = 'queued') FROM builds WHERE status IN ('queued', 'building')`).
+		Scan(&s.Queued, &s.Building, &oldest)
+	if oldest != nil {
+		s.OldestQueued = *oldest
+	}
+	if err != nil {
+		return s, fmt.Errorf("read the build queue: %w", err)
+	}
+	return s, nil
 }

@@ -52,7 +52,7 @@ flight finish, consumers finish or roll back their batch.`,
 
 			reg := prometheus.NewRegistry()
 			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-				core.NewConsumerCollector(c))
+				core.NewConsumerCollector(c), core.NewBuildCollector(c))
 			auditKey, err := auditexport.LoadOrCreateKey(cfg.DataDir)
 			if err != nil {
 				return err
