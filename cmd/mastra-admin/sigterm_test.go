@@ -38,33 +38,11 @@ func TestServeStopsGracefullyOnSIGTERM(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t)
 	env := serveEnv(t, db.URL)
-	base := "http://" + env["MASTRA_ADMIN_ADDR"]
 	tok := runCLI(t, env, "token", "create", "--email", "sigterm@example.com")
 	require.Equal(t, exitOK, tok.code, tok.stderr)
 	token := strings.TrimSpace(tok.stdout)
 
-	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Env = []string{asMain + "=1", "LOG_FORMAT=json"}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		require.True(t, time.Now().Before(deadline), "serve not ready: %s", &stderr)
-		time.Sleep(50 * time.Millisecond)
-	}
+	cmd, exited, stderr := serveProcess(t, env)
 
 	// A request whose body is still on its way when SIGTERM arrives.
 	conn, err := net.Dial("tcp", env["MASTRA_ADMIN_ADDR"])
@@ -86,11 +64,45 @@ func TestServeStopsGracefullyOnSIGTERM(t *testing.T) {
 
 	select {
 	case err := <-exited:
-		assert.NoError(t, err, "serve exits 0 on SIGTERM\n%s", &stderr)
+		assert.NoError(t, err, "serve exits 0 on SIGTERM\n%s", stderr)
 	case <-time.After(20 * time.Second):
-		t.Fatalf("serve still running 20 s after SIGTERM\n%s", &stderr)
+		t.Fatalf("serve still running 20 s after SIGTERM\n%s", stderr)
 	}
 	_, err = net.DialTimeout("tcp", env["MASTRA_ADMIN_ADDR"], time.Second)
 	assert.Error(t, err, "the listener is closed")
 	assert.Contains(t, stderr.String(), "shutting down")
+}
+
+// serveProcess starts serve as a process of its own with env (and
+// MASTRA_ADMIN_NODE, when set) and waits until it is ready; exited
+// receives how it ended. It is killed at cleanup if still running.
+func serveProcess(t *testing.T, env map[string]string) (*exec.Cmd, <-chan error, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "serve")
+	cmd.Env = []string{asMain + "=1", "LOG_FORMAT=json", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	if node := os.Getenv("MASTRA_ADMIN_NODE"); node != "" {
+		cmd.Env = append(cmd.Env, "MASTRA_ADMIN_NODE="+node)
+	}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	base := "http://" + env["MASTRA_ADMIN_ADDR"]
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		require.True(t, time.Now().Before(deadline), "serve not ready: %s", stderr)
+		time.Sleep(50 * time.Millisecond)
+	}
+	return cmd, exited, stderr
 }
