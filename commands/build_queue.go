@@ -55,7 +55,7 @@ func (a *Admin) startBuild(ctx context.Context, worker string, id uuid.UUID) (bu
 	if b.Status != build.StatusQueued {
 		return build.Job{}, ErrConcurrency
 	}
-	d, _, err := load(ctx, a.cfg.Store, deployment.StreamID(b.DeploymentID), deployment.Evolve)
+	d, dversion, err := load(ctx, a.cfg.Store, deployment.StreamID(b.DeploymentID), deployment.Evolve)
 	if err != nil {
 		return build.Job{}, err
 	}
@@ -77,7 +77,8 @@ func (a *Admin) startBuild(ctx context.Context, worker string, id uuid.UUID) (bu
 		limit = &Limit{ScopePrefix: build.SlotScope, Max: n}
 	}
 	_, err = a.cfg.Store.Append(ctx, Meta{Actor: "worker:" + worker},
-		Conditions{Claims: []Claim{{Scope: build.SlotScope, Value: id.String(), Owner: id, At: now}}, Limit: limit},
+		Conditions{Claims: []Claim{{Scope: build.SlotScope, Value: id.String(), Owner: id, At: now}}, Limit: limit,
+			Guards: []Guard{{StreamID: deployment.StreamID(d.ID), Version: dversion}}}, // not deleted meanwhile
 		Append{StreamID: build.StreamID(id), Expected: version, Events: a.events(evs...)})
 	switch {
 	case errors.Is(err, ErrLimitReached):
@@ -126,19 +127,25 @@ func (a *Admin) finishBuild(ctx context.Context, actor, worker string, id uuid.U
 	}
 }
 
+// seen records that worker is alive.
+func (a *Admin) seen(ctx context.Context, worker string) error {
+	if a.cfg.Workers == nil {
+		return nil
+	}
+	return a.cfg.Workers.Seen(ctx, worker)
+}
+
 // failSilentWorkers records as failed, as worker, the builds running on
 // workers not seen for lease (they died, or lost the database): their
 // slots are freed. A worker that comes back stops them (they are no
-// longer building there). It first records that worker is alive.
+// longer building there); one that lost the database stops them itself
+// (see RunBuildWorker). A silent worker shown with no builds left is
+// forgotten.
 func (a *Admin) failSilentWorkers(ctx context.Context, worker string, lease time.Duration) error {
 	if a.cfg.Workers == nil {
 		return nil
 	}
-	now := a.cfg.Clock.Now()
-	if err := a.cfg.Workers.Seen(ctx, worker, now); err != nil {
-		return err
-	}
-	silent, err := a.cfg.Workers.NotSeenSince(ctx, now.Add(-lease))
+	silent, err := a.cfg.Workers.NotSeenFor(ctx, lease)
 	if err != nil {
 		return err
 	}
@@ -149,6 +156,12 @@ func (a *Admin) failSilentWorkers(ctx context.Context, worker string, lease time
 		running, err := a.cfg.Reads.BuildsRunningOn(ctx, w)
 		if err != nil {
 			return err
+		}
+		if len(running) == 0 { // its builds were all ended (by now, shown so)
+			if err := a.cfg.Workers.Forget(ctx, w); err != nil {
+				return err
+			}
+			continue
 		}
 		for _, b := range running {
 			reason := fmt.Sprintf("interrupted: the worker %s stopped answering (not seen for over %s); deploy again", w, lease)
@@ -185,14 +198,10 @@ func (a *Admin) cancelBuildsOf(ctx context.Context, deploymentID uuid.UUID) erro
 // failInterrupted records as failed the builds the read models show
 // running on worker that it does not run (runs): those a restart left,
 // and any whose start was recorded although the worker never learnt it
-// (an append whose outcome was lost). It waits for the read models to
-// show every event first, and returns how many it failed.
+// (an append whose outcome was lost). A read model that lags only
+// delays this to the next look: the store decides each end. It returns
+// how many it failed.
 func (a *Admin) failInterrupted(ctx context.Context, worker string, runs map[uuid.UUID]running) (int, error) {
-	if a.cfg.Consistency != nil {
-		if err := a.cfg.Consistency.WaitForHead(ctx); err != nil {
-			return 0, err
-		}
-	}
 	shown, err := a.cfg.Reads.BuildsRunningOn(ctx, worker)
 	if err != nil {
 		return 0, err

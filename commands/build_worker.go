@@ -40,6 +40,10 @@ type WorkerConfig struct {
 // (or, by mistake, ended elsewhere) while it ran here.
 var errStopped = errors.New("build stopped: it was cancelled")
 
+// errLostLease is the cause of a running build's end when its worker
+// could not tell the others it is alive for half its lease.
+var errLostLease = errors.New("the worker lost the database")
+
 // minGap is the least time between two looks at the queue.
 const minGap = 20 * time.Millisecond
 
@@ -84,8 +88,21 @@ func (a *Admin) RunBuildWorker(ctx context.Context, cfg WorkerConfig) error {
 	tick := time.NewTicker(cfg.Poll)
 	defer tick.Stop()
 	reap := true // first of all: the builds a restart left
+	lastSeen := time.Now()
 	for {
 		if reap {
+			if err := a.seen(ctx, cfg.ID); err != nil {
+				report(err)
+				if time.Since(lastSeen) > cfg.Lease/2 {
+					// Other workers are about to fail these builds and
+					// free their slots: their processes must not run on.
+					for _, r := range runs {
+						r.cancel(errLostLease)
+					}
+				}
+			} else {
+				lastSeen = time.Now()
+			}
 			if _, err := a.failInterrupted(ctx, cfg.ID, runs); err != nil {
 				report(err)
 			}
@@ -170,6 +187,8 @@ func (a *Admin) runBuild(ctx, bctx context.Context, cfg WorkerConfig, job build.
 			fmt.Fprintln(log, errStopped.Error())
 		case err == nil:
 			fmt.Fprintf(log, "build succeeded: %s\n", artifact)
+		case errors.Is(cause, errLostLease):
+			failure = "interrupted: the worker " + cfg.ID + " lost the database; deploy again"
 		case cause != nil:
 			failure = "interrupted: the worker " + cfg.ID + " stopped before the build ended; deploy again"
 		default:
@@ -183,11 +202,21 @@ func (a *Admin) runBuild(ctx, bctx context.Context, cfg WorkerConfig, job build.
 	if errors.Is(context.Cause(bctx), errStopped) {
 		return // recorded by the cancellation
 	}
+	// Recording the end is retried for a while: a lost end would later be
+	// recorded as an interruption, losing the artifact.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopTimeout)
 	defer cancel()
-	err = a.FinishBuild(rctx, cfg.ID, id, artifact, failure)
-	if err != nil && domain.KindOf(err) != domain.KindConflict {
-		report(fmt.Errorf("record the end of build %s: %w", id, err))
+	for {
+		err = a.FinishBuild(rctx, cfg.ID, id, artifact, failure)
+		if err == nil || domain.KindOf(err) == domain.KindConflict {
+			return
+		}
+		select {
+		case <-rctx.Done():
+			report(fmt.Errorf("record the end of build %s: %w", id, err))
+			return
+		case <-time.After(time.Second):
+		}
 	}
 }
 

@@ -414,7 +414,20 @@ func TestBuildsOfASilentWorkerAreFailed(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.Equal(t, orphan, job.Build.ID)
-	require.NoError(t, pgstore.Workers{DB: b.DB.Pool}.Seen(ctx, "ghost", time.Now()))
+	// It answers until the check below that its build holds the slot is
+	// over, then never again.
+	beating, stopBeating := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(beating)
+		for {
+			assert.NoError(t, pgstore.Workers{DB: b.DB.Pool}.Seen(ctx, "ghost"))
+			select {
+			case <-stopBeating:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
 	next := b.deploy(t, b.deps[1])
 
 	wctx, stop := context.WithCancel(ctx)
@@ -427,9 +440,53 @@ func TestBuildsOfASilentWorkerAreFailed(t *testing.T) {
 	// While the ghost's lease runs, its build holds the one slot.
 	assert.Never(t, func() bool { b.CaughtUp(t); return b.status(t, next).Status != build.StatusQueued },
 		300*time.Millisecond, 20*time.Millisecond)
+	close(stopBeating)
+	<-beating
 	failed := b.waitStatus(t, orphan, build.StatusFailed)
 	assert.Contains(t, failed.Error, "the worker ghost stopped answering")
 	b.waitStatus(t, next, build.StatusBuilding)
 	b.gate.release(t, next, nil)
 	b.waitStatus(t, next, build.StatusSucceeded)
+}
+
+// failingWorkers is the build_workers table with a switch that makes
+// recording the worker fail, as a lost database would.
+type failingWorkers struct {
+	pgstore.Workers
+	mu   sync.Mutex
+	down bool
+}
+
+func (w *failingWorkers) Seen(ctx context.Context, worker string) error {
+	w.mu.Lock()
+	down := w.down
+	w.mu.Unlock()
+	if down {
+		return errors.New("connection refused")
+	}
+	return w.Workers.Seen(ctx, worker)
+}
+
+// TestAWorkerThatCannotBeSeenStopsItsBuilds: other workers fail the builds
+// of a worker they do not see for its lease, and free their slots; so a
+// worker that cannot record itself for half its lease stops them first.
+func TestAWorkerThatCannotBeSeenStopsItsBuilds(t *testing.T) {
+	t.Parallel()
+	ws := &failingWorkers{}
+	b := startBuilds(t, license.CommunityLicense(), 1, func(c *app.Config) {
+		ws.Workers = pgstore.Workers{DB: c.Pool}
+		c.Commands.Workers = ws
+		c.Worker.Poll, c.Worker.Lease = 20*time.Millisecond, 400*time.Millisecond
+	})
+	id := b.deploy(t, b.deps[0])
+	b.waitStatus(t, id, build.StatusBuilding)
+	assert.Never(t, func() bool { _, stopped, _ := b.gate.stats(); return len(stopped) > 0 },
+		500*time.Millisecond, 20*time.Millisecond, "a worker that is seen keeps its build")
+	ws.mu.Lock()
+	ws.down = true
+	ws.mu.Unlock()
+	failed := b.waitStatus(t, id, build.StatusFailed)
+	assert.Contains(t, failed.Error, "lost the database")
+	_, stopped, _ := b.gate.stats()
+	assert.Equal(t, []uuid.UUID{id}, stopped)
 }

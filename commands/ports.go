@@ -146,11 +146,14 @@ type Builder interface {
 	Build(ctx context.Context, job build.Job, log io.Writer) (artifact string, err error)
 }
 
-// Workers records when build workers were last seen.
+// Workers records when build workers were last seen, by one clock (the
+// database's) for all replicas.
 type Workers interface {
-	Seen(ctx context.Context, worker string, at time.Time) error
-	// NotSeenSince lists the workers last seen before since.
-	NotSeenSince(ctx context.Context, since time.Time) ([]string, error)
+	Seen(ctx context.Context, worker string) error
+	// NotSeenFor lists the workers not seen for lease.
+	NotSeenFor(ctx context.Context, lease time.Duration) ([]string, error)
+	// Forget drops a silent worker whose builds were all ended.
+	Forget(ctx context.Context, worker string) error
 }
 
 // BuildLogs keeps each build's log.

@@ -30,7 +30,8 @@ func TestServeRecordsABuildInterruptedBySIGTERM(t *testing.T) {
 		t.Skip("MASTRA_ADMIN_NODE is not set; scripts/test.sh sets it to a Node 22 it fetches")
 	}
 	projects := t.TempDir()
-	marker := fmt.Sprintf("sleep %d", 4000+time.Now().UnixNano()%1000) // this test's hanging command
+	marker := fmt.Sprintf("sleep %d", 3_000_000+time.Now().UnixNano()%1_000_000) // this test's hanging command
+	t.Cleanup(func() { _ = exec.Command("pkill", "-f", marker).Run() })
 	pkg := `{"name":"hangs","version":"1.0.0","scripts":{"preinstall":"echo install-started && ` + marker + `"},"dependencies":{}}`
 	require.NoError(t, os.MkdirAll(filepath.Join(projects, "hangs"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(projects, "hangs", "package.json"), []byte(pkg), 0o644))
@@ -73,10 +74,14 @@ func TestServeRecordsABuildInterruptedBySIGTERM(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, code, body)
 	secondID := second["id"].(string)
 
-	require.Eventually(t, func() bool {
-		_, _, log := call("GET", "/api/builds/"+firstID+"/logs", "")
+	var log string
+	if !assert.Eventually(t, func() bool {
+		_, _, log = call("GET", "/api/builds/"+firstID+"/logs", "")
 		return strings.Contains(log, "install-started")
-	}, time.Minute, 100*time.Millisecond, "the install never started\n%s", stderr)
+	}, time.Minute, 100*time.Millisecond, "the install never started") {
+		_, b, _ := call("GET", "/api/builds/"+firstID, "")
+		t.Fatalf("build %v\nlog:\n%s", b, log)
+	}
 	require.True(t, running(marker), "the install hangs in %q", marker)
 	_, b, _ := call("GET", "/api/builds/"+secondID, "")
 	assert.Equal(t, "queued", b["status"], "the community license runs one build at a time")
@@ -91,8 +96,10 @@ func TestServeRecordsABuildInterruptedBySIGTERM(t *testing.T) {
 	assert.False(t, running(marker), "the build's commands died with serve")
 
 	_, _, stderr = serveProcess(t, env)
-	_, b, _ = call("GET", "/api/builds/"+firstID, "")
-	assert.Equal(t, "failed", b["status"])
+	require.Eventually(t, func() bool { // once the read models caught up
+		_, b, _ = call("GET", "/api/builds/"+firstID, "")
+		return b["status"] == "failed"
+	}, 30*time.Second, 50*time.Millisecond, "%v", b)
 	assert.Contains(t, b["error"], "stopped before the build ended")
 	// The slot is free: the next build runs (and hangs in turn).
 	require.Eventually(t, func() bool {

@@ -73,7 +73,10 @@ func (b *Builder) Build(ctx context.Context, job build.Job, log io.Writer) (stri
 	if err := os.RemoveAll(dir); err != nil {
 		return "", fmt.Errorf("clear build directory: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(b.cfg.Dir, 0o711); err != nil {
+		return "", fmt.Errorf("create builds folder: %w", err)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil { // only the admin's until it is ready
 		return "", fmt.Errorf("create build directory: %w", err)
 	}
 	fmt.Fprintf(log, "==> copy %s to %s\n", src, app)
@@ -84,11 +87,13 @@ func (b *Builder) Build(ctx context.Context, job build.Job, log io.Writer) (stri
 	env := buildEnv(filepath.Dir(node), "MASTRA_TELEMETRY_DISABLED=1", "MASTRA_BUILD_SKIP_INSTALL=1", "CI=1")
 	if b.cfg.User != nil {
 		home, cache := filepath.Join(dir, "home"), filepath.Join(b.cfg.Dir, ".npm-cache")
-		if err := b.giveAway(dir, home, cache); err != nil {
+		if err := b.giveAway(dir, app, home, cache); err != nil {
 			return "", err
 		}
 		env = append(env, "HOME="+home, "npm_config_cache="+cache)
 		fmt.Fprintf(log, "==> running as %s\n", b.cfg.User.Name)
+	} else if err := os.Chmod(dir, 0o755); err != nil {
+		return "", fmt.Errorf("build directory: %w", err)
 	}
 	pm := managerOf(app)
 	pmPath, err := lookPath(pm.name, env)
@@ -169,22 +174,30 @@ func passable(dir string) error {
 	}
 }
 
-// giveAway makes a build's directory, a HOME in it and the shared npm
-// cache the build user's; the builds folder above them is only passable
-// (0711), so a build cannot list the others.
-func (b *Builder) giveAway(dir, home, cache string) error {
-	for _, d := range []string{home, cache} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			return fmt.Errorf("create %s: %w", d, err)
-		}
+// giveAway gives a build's copy of the project (app), a HOME and the
+// shared npm cache to the build user. The build directory above them
+// stays the admin's, and only the admin's (0700) until everything in it
+// was handed over, so that no process of the build user can swap a
+// folder for a symlink during the walk and get something else handed
+// over; then it becomes passable (0711). The builds folder is the
+// admin's too (0711): a build cannot list the others, nor plant entries
+// (the cache) in it.
+func (b *Builder) giveAway(dir, app, home, cache string) error {
+	if err := os.Mkdir(home, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", home, err)
 	}
-	if err := b.cfg.User.own(dir); err != nil {
-		return fmt.Errorf("give the build directory to %s: %w", b.cfg.User.Name, err)
+	if err := os.MkdirAll(cache, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", cache, err)
+	}
+	for _, d := range []string{app, home} {
+		if err := b.cfg.User.own(d); err != nil {
+			return fmt.Errorf("give %s to %s: %w", d, b.cfg.User.Name, err)
+		}
 	}
 	if err := os.Lchown(cache, int(b.cfg.User.UID), int(b.cfg.User.GID)); err != nil {
 		return fmt.Errorf("give the npm cache to %s: %w", b.cfg.User.Name, err)
 	}
-	return os.Chmod(dir, 0o700)
+	return os.Chmod(dir, 0o711)
 }
 
 // source returns the project folder a build copies.

@@ -215,3 +215,43 @@ func TestPassableNamesTheFolderInTheWay(t *testing.T) {
 	err := passable(filepath.Join(closed, "builds"))
 	assert.ErrorContains(t, err, closed+" is not passable by other users (chmod o+x "+closed+")")
 }
+
+// TestGiveAwayHandsOverOnlyTheBuild: the build user gets its copy of the
+// project and its HOME, not what a symlink in the project points to, and
+// the build directory itself stays the admin's (passable only).
+func TestGiveAwayHandsOverOnlyTheBuild(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("giving files away needs root")
+	}
+	nobody, err := LookupAccount("nobody")
+	require.NoError(t, err)
+	root := t.TempDir()
+	outside := filepath.Join(root, "encryption.key")
+	require.NoError(t, os.WriteFile(outside, []byte("k"), 0o600))
+	builds := filepath.Join(root, "builds")
+	b := &Builder{cfg: Config{Dir: builds, User: nobody}}
+	require.NoError(t, os.MkdirAll(builds, 0o711))
+	dir := filepath.Join(builds, "b1")
+	app := filepath.Join(dir, "app")
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	require.NoError(t, os.MkdirAll(filepath.Join(app, "src"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(app, "src", "index.ts"), nil, 0o644))
+	require.NoError(t, os.Symlink(outside, filepath.Join(app, "key")))
+
+	require.NoError(t, b.giveAway(dir, app, filepath.Join(dir, "home"), filepath.Join(builds, ".npm-cache")))
+	owner := func(p string) uint32 {
+		fi, err := os.Lstat(p)
+		require.NoError(t, err)
+		return fi.Sys().(*syscall.Stat_t).Uid
+	}
+	for _, p := range []string{app, filepath.Join(app, "src", "index.ts"), filepath.Join(app, "key"), filepath.Join(dir, "home"),
+		filepath.Join(builds, ".npm-cache")} {
+		assert.Equal(t, nobody.UID, owner(p), p)
+	}
+	assert.Equal(t, uint32(0), owner(outside), "what a symlink points to stays the admin's")
+	assert.Equal(t, uint32(0), owner(dir))
+	fi, err := os.Stat(dir)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o711), fi.Mode().Perm())
+}
