@@ -11,7 +11,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/build"
 )
+
+// cancelSettle bounds the wait for a cancelled build's last log line.
+const cancelSettle = 10 * time.Second
 
 // followPoll is how often a followed build log is read again for new lines.
 const followPoll = 100 * time.Millisecond
@@ -31,17 +35,32 @@ func (a *Admin) FollowBuildLog(ctx context.Context, p Principal, id uuid.UUID, f
 	}
 	var offset int64 // bytes of the log already passed, whole lines only
 	line := 0
+	stopped := false // the worker's last line after a cancellation was passed
+	var settle time.Time
+	pass := func(l string) error {
+		stopped = stopped || l == errStopped.Error()
+		return emit(l)
+	}
 	for {
 		// The build's status is read before the log: once it has ended,
-		// what this read finds is the whole log.
+		// what this read finds is the whole log; except that the worker
+		// of a cancelled build writes its last line after the
+		// cancellation, which is waited for a while.
 		status, err := a.cfg.Reads.BuildStatus(ctx, id)
 		if err != nil {
 			return fmt.Errorf("read build %s: %w", id, err)
 		}
 		ended := status.Ended()
-		n, read, err := a.emitLines(id, offset, &line, from, ended, emit)
+		if ended && status == build.StatusCancelled && settle.IsZero() {
+			settle = time.Now()
+			if v, err := a.GetBuild(ctx, p, id); err != nil || v.StartedAt == nil {
+				stopped = true // it never ran: nothing more will come
+			}
+		}
+		final := ended && (stopped || time.Since(settle) > cancelSettle)
+		n, read, err := a.emitLines(id, offset, &line, from, final, pass)
 		offset += n
-		if err != nil || (ended && !read) {
+		if err != nil || (final && !read) {
 			return err
 		}
 		if !read {

@@ -37,6 +37,7 @@ type gate struct {
 	started  []uuid.UUID
 	stopped  []uuid.UUID // ended by their context (cancelled, or the worker stopped)
 	max, now int
+	linger   time.Duration // how long a stopped build takes to end, as SIGTERM's grace would
 }
 
 func newGate() *gate { return &gate{running: map[uuid.UUID]chan error{}} }
@@ -65,7 +66,9 @@ func (g *gate) Build(ctx context.Context, job build.Job, log io.Writer) (string,
 	case <-ctx.Done():
 		g.mu.Lock()
 		g.stopped = append(g.stopped, job.Build.ID)
+		linger := g.linger
 		g.mu.Unlock()
+		time.Sleep(linger)
 		return "", ctx.Err()
 	}
 }
@@ -489,4 +492,48 @@ func TestAWorkerThatCannotBeSeenStopsItsBuilds(t *testing.T) {
 	assert.Contains(t, failed.Error, "lost the database")
 	_, stopped, _ := b.gate.stats()
 	assert.Equal(t, []uuid.UUID{id}, stopped)
+}
+
+// TestFollowingACancelledBuildGetsItsLastLine: the worker writes a
+// cancelled build's last line after the cancellation is recorded; a
+// follower still gets it before the stream ends.
+func TestFollowingACancelledBuildGetsItsLastLine(t *testing.T) {
+	t.Parallel()
+	b := startBuilds(t, license.CommunityLicense(), 2)
+	b.gate.mu.Lock()
+	b.gate.linger = 500 * time.Millisecond // the pipeline takes a while to stop
+	b.gate.mu.Unlock()
+	ctx := context.Background()
+	id := b.deploy(t, b.deps[0])
+	b.waitStatus(t, id, build.StatusBuilding)
+	var mu sync.Mutex
+	var lines []string
+	done := make(chan error, 1)
+	go func() {
+		done <- b.Admin.FollowBuildLog(ctx, b.dev, id, 0, func(l string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			lines = append(lines, l)
+			return nil
+		})
+	}()
+	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(lines) >= 2 }, 10*time.Second, 5*time.Millisecond)
+	require.NoError(t, b.Admin.CancelBuild(ctx, b.dev, id))
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("the stream did not end")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, "build stopped: it was cancelled", lines[len(lines)-1], "%q", lines)
+
+	// A build cancelled before it ran ends its stream, empty.
+	queued := b.deploy(t, b.deps[1])
+	require.NoError(t, b.Admin.CancelBuild(ctx, b.dev, queued))
+	require.NoError(t, b.Admin.FollowBuildLog(ctx, b.dev, queued, 0, func(l string) error {
+		t.Errorf("unexpected line %q", l)
+		return nil
+	}))
 }
