@@ -44,8 +44,9 @@ var errStopped = errors.New("build stopped: it was cancelled")
 // could not tell the others it is alive for half its lease.
 var errLostLease = errors.New("the worker lost the database")
 
-// minGap is the least time between two looks at the queue.
-const minGap = 20 * time.Millisecond
+// minGap is the least time between two looks at the queue and at the
+// running builds (each look reads their streams).
+const minGap = 100 * time.Millisecond
 
 // stopTimeout bounds the recording of a build's end once the worker stops.
 const stopTimeout = 10 * time.Second
