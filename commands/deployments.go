@@ -139,8 +139,9 @@ func (a *Admin) DeleteDeployment(ctx context.Context, p Principal, id uuid.UUID)
 }
 
 // ExpireDeployments deletes, as the system, the previews whose expiry has
-// passed and the deployments whose project or team was deleted (freeing
-// their slugs and subdomains), and returns how many it deleted. serve runs
+// passed, the deployments whose project or team was deleted (freeing
+// their slugs and subdomains) and the projects whose team was deleted
+// (which DeleteTeam missed), and returns how many it deleted. serve runs
 // it every minute; replicas may run it at once (a deployment deleted by
 // another is skipped).
 func (a *Admin) ExpireDeployments(ctx context.Context) (int, error) {
@@ -152,11 +153,16 @@ func (a *Admin) ExpireDeployments(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	projects, err := a.cfg.Reads.OrphanedProjects(ctx, 100)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	for _, job := range []struct {
 		ids    []uuid.UUID
 		delete func(uuid.UUID) error
 	}{
+		{projects, func(id uuid.UUID) error { return a.deleteOrphanProject(ctx, id) }},
 		{expired, func(id uuid.UUID) error { return a.deleteDeployment(ctx, System, id, deployment.ReasonExpired) }},
 		{orphans, func(id uuid.UUID) error {
 			if err := a.deleteOrphan(ctx, id); err != nil {

@@ -130,6 +130,7 @@ type ReadModel interface {
 	DeploymentEnv(ctx context.Context, deploymentID uuid.UUID) ([]project.SealedEnv, error)
 	ExpiredDeployments(ctx context.Context, now time.Time, limit int) ([]uuid.UUID, error)
 	OrphanedDeployments(ctx context.Context, limit int) ([]uuid.UUID, error)
+	OrphanedProjects(ctx context.Context, limit int) ([]uuid.UUID, error)
 	Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool, error)
 	Invites(ctx context.Context, teamID uuid.UUID) ([]team.InviteView, error)
 	BuildForMember(ctx context.Context, id, userID uuid.UUID) (build.View, domain.Role, bool, error)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/domain"
 	"github.com/mastra-admin/mastra-admin/domain/project"
+	"github.com/mastra-admin/mastra-admin/domain/team"
 )
 
 // ProjectInput is the body of POST /api/teams/{teamId}/projects.
@@ -139,6 +140,33 @@ func (a *Admin) DeleteProject(ctx context.Context, p Principal, id uuid.UUID) er
 		evs, err := project.Delete{By: p.UserID, At: a.cfg.Clock.Now()}.Decide(pr)
 		return evs, []Claim{{Scope: project.SlugScope(pr.TeamID), Value: pr.Slug, Owner: pr.ID, Release: true}}, err
 	})
+}
+
+// deleteOrphanProject deletes, as the system, a project whose team is
+// deleted, freeing its slug and its place under the license's project
+// limit.
+func (a *Admin) deleteOrphanProject(ctx context.Context, id uuid.UUID) error {
+	_, err := a.execute(ctx, System, func() (write, error) {
+		pr, version, err := load(ctx, a.cfg.Store, project.StreamID(id), project.Evolve)
+		if err != nil {
+			return write{}, err
+		}
+		t, tversion, err := load(ctx, a.cfg.Store, team.StreamID(pr.TeamID), team.Evolve)
+		if err != nil {
+			return write{}, err
+		}
+		if t.Live() {
+			return write{}, domain.Errorf(domain.KindConflict, "project %s still has its team", id)
+		}
+		evs, err := project.Delete{Reason: project.ReasonTeamDeleted, At: a.cfg.Clock.Now()}.Decide(pr)
+		if err != nil {
+			return write{}, err
+		}
+		return write{claims: []Claim{{Scope: project.SlugScope(pr.TeamID), Value: pr.Slug, Owner: pr.ID, Release: true}},
+			guards:  []Guard{{StreamID: team.StreamID(pr.TeamID), Version: tversion}},
+			appends: []Append{{StreamID: project.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
+	})
+	return err
 }
 
 // changeProject loads a project, checks the caller's role in its team and

@@ -93,7 +93,8 @@ func (a *Admin) UpdateTeam(ctx context.Context, p Principal, id uuid.UUID, in Up
 	return a.GetTeam(ctx, p, id)
 }
 
-// DeleteTeam deletes a team (owners) and frees its slug.
+// DeleteTeam deletes a team (owners) and its projects, and frees their
+// slugs.
 func (a *Admin) DeleteTeam(ctx context.Context, p Principal, id uuid.UUID) error {
 	_, err := a.execute(ctx, p, func() (write, error) {
 		t, version, err := a.authorizeTeam(ctx, p, id, domain.ActionTeamDelete)
@@ -109,7 +110,18 @@ func (a *Admin) DeleteTeam(ctx context.Context, p Principal, id uuid.UUID) error
 			appends: []Append{{StreamID: team.StreamID(id), Expected: version, Events: a.events(evs...)}},
 		}, nil
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	// Its projects go with it, freeing their places under the license's
+	// project limit; best effort: serve's sweep deletes any this misses
+	// (and, after them, their deployments).
+	if projects, err := a.cfg.Reads.ProjectsOf(ctx, id); err == nil {
+		for _, pr := range projects {
+			_ = a.deleteOrphanProject(ctx, pr.ID)
+		}
+	}
+	return nil
 }
 
 // GetTeam returns a team the caller can see.

@@ -75,6 +75,17 @@ func (q *Queries) ExpiredDeployments(ctx context.Context, now time.Time, limit i
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
+// OrphanedProjects returns up to limit live projects whose team is
+// deleted.
+func (q *Queries) OrphanedProjects(ctx context.Context, limit int) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, `SELECT p.id FROM projects p LEFT JOIN teams t ON t.id = p.team_id
+		WHERE p.deleted_at IS NULL AND (t.id IS NULL OR t.deleted_at IS NOT NULL) ORDER BY p.id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list orphaned projects: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
 // OrphanedDeployments returns up to limit live deployments whose project
 // or team is deleted.
 func (q *Queries) OrphanedDeployments(ctx context.Context, limit int) ([]uuid.UUID, error) {

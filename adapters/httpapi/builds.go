@@ -118,6 +118,10 @@ func (s *Server) streamBuildLogs(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	if !websocket.IsWebSocketUpgrade(r) {
+		writeError(w, r, domain.Errorf(domain.KindInvalid, "this route is a WebSocket: connect with Upgrade: websocket, or GET /api/builds/%s/logs for the log so far", id))
+		return
+	}
 	conn, err := logUpgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader answered the client

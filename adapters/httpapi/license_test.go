@@ -45,6 +45,14 @@ func TestCommunityLimits(t *testing.T) {
 	res = e.do(t, "POST", "/api/teams/"+team+"/projects", alice, strings.NewReader(sourceBody("P 11", path)))
 	assert.Equal(t, http.StatusForbidden, res.status)
 	assert.Contains(t, res.errorMessage(t), "allows 10 projects")
+
+	// A deleted team's projects go with it, and with them their places
+	// under both limits.
+	require.Equal(t, http.StatusNoContent, e.do(t, "DELETE", "/api/teams/"+team, alice, nil).status)
+	res = e.do(t, "POST", "/api/teams", alice, strings.NewReader(`{"name":"Team 5"}`))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	res = e.do(t, "POST", "/api/teams/"+res.json(t)["id"].(string)+"/projects", alice, strings.NewReader(sourceBody("P 12", path)))
+	assert.Equal(t, http.StatusCreated, res.status, string(res.body))
 }
 
 func TestExpiredLicenseGraceThenRefusal(t *testing.T) {

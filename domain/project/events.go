@@ -45,9 +45,14 @@ type Deleted struct {
 	ProjectID uuid.UUID `json:"projectId"`
 	TeamID    uuid.UUID `json:"teamId"`
 	Slug      string    `json:"slug"`
+	Reason    string    `json:"reason,omitempty"` // ReasonTeamDeleted when the system deletes it
 	By        uuid.UUID `json:"by"`
 	At        time.Time `json:"at"`
 }
+
+// ReasonTeamDeleted is why the system deletes the projects of a deleted
+// team (By is then the nil UUID).
+const ReasonTeamDeleted = "team deleted"
 
 // Event type names. Never change a released one.
 const (

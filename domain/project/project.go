@@ -137,8 +137,9 @@ func (cmd Update) Decide(p Project) ([]domain.Event, error) {
 
 // Delete is the command to delete a project.
 type Delete struct {
-	By uuid.UUID
-	At time.Time
+	Reason string // empty, or ReasonTeamDeleted
+	By     uuid.UUID
+	At     time.Time
 }
 
 // Decide returns the deletion.
@@ -146,5 +147,5 @@ func (cmd Delete) Decide(p Project) ([]domain.Event, error) {
 	if !p.Live() {
 		return nil, domain.Errorf(domain.KindNotFound, "project %s not found", p.ID)
 	}
-	return []domain.Event{Deleted{ProjectID: p.ID, TeamID: p.TeamID, Slug: p.Slug, By: cmd.By, At: cmd.At}}, nil
+	return []domain.Event{Deleted{ProjectID: p.ID, TeamID: p.TeamID, Slug: p.Slug, Reason: cmd.Reason, By: cmd.By, At: cmd.At}}, nil
 }
