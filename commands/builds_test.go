@@ -103,13 +103,22 @@ type buildEnv struct {
 	worker string
 }
 
-func startBuilds(t *testing.T, lic license.License, deployments int, tune ...func(*app.Config)) *buildEnv {
+// localProject makes a Mastra project folder under a base of its own and
+// returns the local source provider over that base and the project's
+// source configuration.
+func localProject(t *testing.T) (*local.Provider, []byte) {
 	t.Helper()
 	base := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(base, "math"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(base, "math", "package.json"), []byte(`{"dependencies":{"@mastra/core":"1"}}`), 0o644))
 	sources, err := local.New([]string{base})
 	require.NoError(t, err)
+	return sources, []byte(fmt.Sprintf(`{"path":%q}`, filepath.Join(base, "math")))
+}
+
+func startBuilds(t *testing.T, lic license.License, deployments int, tune ...func(*app.Config)) *buildEnv {
+	t.Helper()
+	sources, source := localProject(t)
 	g := newGate()
 	worker := "w-" + uuid.NewString()[:8]
 	env := apptest.Start(t, append([]func(*app.Config){func(c *app.Config) {
@@ -120,8 +129,7 @@ func startBuilds(t *testing.T, lic license.License, deployments int, tune ...fun
 	dev := principal(t, env, "dev@example.com", false)
 	tm, err := env.Admin.CreateTeam(ctx, dev, commands.CreateTeamInput{Name: "Builders"})
 	require.NoError(t, err)
-	pr, err := env.Admin.CreateProject(ctx, dev, tm.ID, commands.ProjectInput{Name: "Math", SourceType: "local",
-		SourceConfig: []byte(fmt.Sprintf(`{"path":%q}`, filepath.Join(base, "math")))})
+	pr, err := env.Admin.CreateProject(ctx, dev, tm.ID, commands.ProjectInput{Name: "Math", SourceType: "local", SourceConfig: source})
 	require.NoError(t, err)
 	b := &buildEnv{Env: env, gate: g, dev: dev, worker: worker}
 	for i := range deployments {

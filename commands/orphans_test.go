@@ -2,9 +2,6 @@ package commands_test
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mastra-admin/mastra-admin/adapters/pgstore"
-	"github.com/mastra-admin/mastra-admin/adapters/source/local"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
@@ -26,17 +22,13 @@ import (
 // sweep, which frees their slugs and their places under the project limit.
 func TestSweepDeletesProjectsOfADeletedTeam(t *testing.T) {
 	t.Parallel()
-	base := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(base, "math"), 0o755))
-	sources, err := local.New([]string{base})
-	require.NoError(t, err)
+	sources, source := localProject(t)
 	env := apptest.Start(t, func(c *app.Config) { c.Commands.Sources = sources })
 	ctx := context.Background()
 	owner := principal(t, env, "owner@example.com", false)
 	tm, err := env.Admin.CreateTeam(ctx, owner, commands.CreateTeamInput{Name: "Gone"})
 	require.NoError(t, err)
-	pr, err := env.Admin.CreateProject(ctx, owner, tm.ID, commands.ProjectInput{Name: "Left", SourceType: "local",
-		SourceConfig: []byte(fmt.Sprintf(`{"path":%q}`, filepath.Join(base, "math")))})
+	pr, err := env.Admin.CreateProject(ctx, owner, tm.ID, commands.ProjectInput{Name: "Left", SourceType: "local", SourceConfig: source})
 	require.NoError(t, err)
 
 	// The team's deletion alone, as if the cascade had not run.
