@@ -70,6 +70,7 @@ func (a *Admin) startBuild(ctx context.Context, worker string, id uuid.UUID) (bu
 	if err != nil {
 		return build.Job{}, err
 	}
+	started := evs[0].(build.Started)
 	// The slot is a claim named by the build; the limit counts the slots
 	// held, under a lock, so concurrent starts cannot pass it.
 	var limit *Limit
@@ -77,7 +78,7 @@ func (a *Admin) startBuild(ctx context.Context, worker string, id uuid.UUID) (bu
 		limit = &Limit{ScopePrefix: build.SlotScope, Max: n}
 	}
 	_, err = a.cfg.Store.Append(ctx, Meta{Actor: "worker:" + worker},
-		Conditions{Claims: []Claim{{Scope: build.SlotScope, Value: id.String(), Owner: id, At: now}}, Limit: limit,
+		Conditions{Claims: []Claim{{Scope: build.SlotScope, Value: started.Slot, Owner: id, At: now}}, Limit: limit,
 			Guards: []Guard{{StreamID: deployment.StreamID(d.ID), Version: dversion}}}, // not deleted meanwhile
 		Append{StreamID: build.StreamID(id), Expected: version, Events: a.events(evs...)})
 	switch {
@@ -86,7 +87,6 @@ func (a *Admin) startBuild(ctx context.Context, worker string, id uuid.UUID) (bu
 	case err != nil && !a.startedOn(ctx, worker, id):
 		return build.Job{}, err
 	}
-	started := evs[0].(build.Started)
 	return build.Job{
 		Build: build.View{ID: id, DeploymentID: b.DeploymentID, ProjectID: b.ProjectID, TeamID: b.TeamID,
 			Status: build.StatusBuilding, Branch: d.Branch, Worker: worker, StartedAt: &started.At},
@@ -118,7 +118,7 @@ func (a *Admin) finishBuild(ctx context.Context, actor, worker string, id uuid.U
 		if err != nil {
 			return err
 		}
-		_, err = a.cfg.Store.Append(ctx, Meta{Actor: "worker:" + actor}, Conditions{Claims: slotClaims(b, true)},
+		_, err = a.cfg.Store.Append(ctx, Meta{Actor: "worker:" + actor}, Conditions{Claims: freeSlot(b)},
 			Append{StreamID: build.StreamID(id), Expected: version, Events: a.events(evs...)})
 		if errors.Is(err, ErrConcurrency) && attempt < a.cfg.Retries {
 			continue

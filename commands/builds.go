@@ -107,7 +107,7 @@ func (a *Admin) cancelBuild(ctx context.Context, p Principal, id uuid.UUID, reas
 		if err != nil {
 			return write{}, err
 		}
-		return write{claims: slotClaims(b, true), guards: guards,
+		return write{claims: freeSlot(b), guards: guards,
 			appends: []Append{{StreamID: build.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
 	})
 	return err
@@ -124,10 +124,10 @@ func (a *Admin) BuildLog(ctx context.Context, p Principal, id uuid.UUID) (io.Rea
 	return a.cfg.BuildLogs.Open(id)
 }
 
-// slotClaims frees (or takes) the build slot b holds, if any.
-func slotClaims(b build.Build, release bool) []Claim {
+// freeSlot frees the build slot b holds, if any.
+func freeSlot(b build.Build) []Claim {
 	if b.Slot == "" {
 		return nil
 	}
-	return []Claim{{Scope: build.SlotScope, Value: b.Slot, Owner: b.ID, Release: release}}
+	return []Claim{{Scope: build.SlotScope, Value: b.Slot, Owner: b.ID, Release: true}}
 }
