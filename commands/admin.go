@@ -27,6 +27,8 @@ type Config struct {
 	Cipher     Cipher             // nil: env vars are unavailable
 	BuildLogs  BuildLogs          // nil: build logs are unavailable
 	Workers    Workers            // nil: builds of silent workers are not failed
+	Serving    ServingReads       // nil: servers and routes are unavailable
+	ServerLogs ServerLogs         // nil: a failed server's output is not shown
 	// PublicURL is the base of links in emails (invite acceptance).
 	PublicURL string
 	// ProxyURL is the edge router's base URL (default

@@ -103,18 +103,18 @@ func (a *Admin) startedOn(ctx context.Context, worker string, id uuid.UUID) bool
 
 // FinishBuild records the end of a build worker ran: its artifact, or
 // failure with reason. A conflict means the build was cancelled meanwhile.
-func (a *Admin) FinishBuild(ctx context.Context, worker string, id uuid.UUID, artifact, failure string) error {
+func (a *Admin) FinishBuild(ctx context.Context, worker string, id, artifact uuid.UUID, failure string) error {
 	return a.finishBuild(ctx, worker, worker, id, artifact, failure)
 }
 
 // finishBuild records, as actor, the end of a build running on worker.
-func (a *Admin) finishBuild(ctx context.Context, actor, worker string, id uuid.UUID, artifact, failure string) error {
+func (a *Admin) finishBuild(ctx context.Context, actor, worker string, id, artifact uuid.UUID, failure string) error {
 	for attempt := 0; ; attempt++ {
 		b, version, err := load(ctx, a.cfg.Store, build.StreamID(id), build.Evolve)
 		if err != nil {
 			return err
 		}
-		evs, err := build.Finish{Worker: worker, Artifact: artifact, Err: failure, At: a.cfg.Clock.Now()}.Decide(b)
+		evs, err := build.Finish{Worker: worker, ArtifactID: artifact, Err: failure, At: a.cfg.Clock.Now()}.Decide(b)
 		if err != nil {
 			return err
 		}
@@ -165,7 +165,7 @@ func (a *Admin) failSilentWorkers(ctx context.Context, worker string, lease time
 		}
 		for _, b := range running {
 			reason := fmt.Sprintf("interrupted: the worker %s stopped answering (not seen for over %s); deploy again", w, lease)
-			err := a.finishBuild(ctx, worker, w, b.ID, "", reason)
+			err := a.finishBuild(ctx, worker, w, b.ID, uuid.Nil, reason)
 			if err != nil && domain.KindOf(err) != domain.KindConflict {
 				return fmt.Errorf("fail build %s of silent worker %s: %w", b.ID, w, err)
 			}
@@ -211,7 +211,7 @@ func (a *Admin) failInterrupted(ctx context.Context, worker string, runs map[uui
 		if _, ok := runs[b.ID]; ok {
 			continue
 		}
-		err := a.FinishBuild(ctx, worker, b.ID, "", "interrupted: the worker "+worker+" restarted before the build ended; deploy again")
+		err := a.FinishBuild(ctx, worker, b.ID, uuid.Nil, "interrupted: the worker "+worker+" restarted before the build ended; deploy again")
 		switch {
 		case err == nil:
 			n++
@@ -227,3 +227,9 @@ func (a *Admin) failInterrupted(ctx context.Context, worker string, runs map[uui
 func (a *Admin) BuildStatus(ctx context.Context, id uuid.UUID) (build.Status, error) {
 	return a.cfg.Reads.BuildStatus(ctx, id)
 }
+
+// artifactSpace names the artifacts: one per build.
+var artifactSpace = uuid.MustParse("6f1d7c1e-2b7a-4c55-9a8e-2d4f0b1c9e01")
+
+// ArtifactID is the ID of the artifact build id produces.
+func ArtifactID(build uuid.UUID) uuid.UUID { return uuid.NewSHA1(artifactSpace, build[:]) }

@@ -24,6 +24,10 @@ type WorkerConfig struct {
 	Capacity int
 	Builder  Builder
 	Logs     BuildLogs
+	// Artifacts keeps each built artifact under its ID for the servers
+	// that run it (nil: artifacts stay in the build directory, and no
+	// server can run them).
+	Artifacts Artifacts
 	// Wake signals that events were recorded (on any replica); the worker
 	// then looks for queued and cancelled builds. Poll is the fallback
 	// (0: 2 s).
@@ -174,20 +178,26 @@ func (a *Admin) stopLost(ctx context.Context, worker string, runs map[uuid.UUID]
 // the build is cancelled or the worker stops (ctx).
 func (a *Admin) runBuild(ctx, bctx context.Context, cfg WorkerConfig, job build.Job, report func(error)) {
 	id := job.Build.ID
-	artifact, failure := "", ""
+	dir, failure := "", ""
+	artifact := ArtifactID(id)
 	log, err := cfg.Logs.Create(id)
 	if err != nil {
 		failure = fmt.Sprintf("cannot write the build log: %v", err)
 		report(fmt.Errorf("build %s: %w", id, err))
 	} else {
 		fmt.Fprintf(log, "build %s of deployment %s started on worker %s\n", id, job.Build.DeploymentID, cfg.ID)
-		artifact, err = cfg.Builder.Build(bctx, job, log)
+		dir, err = cfg.Builder.Build(bctx, job, log)
+		if err == nil && cfg.Artifacts != nil {
+			if err = cfg.Artifacts.Save(bctx, job.Build.DeploymentID, artifact, dir); err != nil {
+				err = fmt.Errorf("keep the artifact: %w", err)
+			}
+		}
 		cause := context.Cause(bctx)
 		switch {
 		case errors.Is(cause, errStopped):
 			fmt.Fprintln(log, errStopped.Error())
 		case err == nil:
-			fmt.Fprintf(log, "build succeeded: %s\n", artifact)
+			fmt.Fprintf(log, "artifact %s ready; deploying\n", artifact)
 		case errors.Is(cause, errLostLease):
 			failure = "interrupted: the worker " + cfg.ID + " lost the database; deploy again"
 		case cause != nil:

@@ -191,7 +191,7 @@ func TestCommunityLicenseRunsOneBuildAtATime(t *testing.T) {
 	}, 300*time.Millisecond, 20*time.Millisecond)
 
 	b.gate.release(t, ids[0], nil)
-	assert.Equal(t, build.StatusSucceeded, b.waitStatus(t, ids[0], build.StatusSucceeded).Status)
+	assert.Equal(t, build.StatusDeploying, b.waitStatus(t, ids[0], build.StatusDeploying).Status, "its artifact is ready; no saga runs here")
 	b.waitStatus(t, ids[1], build.StatusBuilding) // oldest first
 	assert.Equal(t, build.StatusQueued, b.status(t, ids[2]).Status)
 	b.gate.release(t, ids[1], errors.New("npm install failed"))
@@ -199,7 +199,7 @@ func TestCommunityLicenseRunsOneBuildAtATime(t *testing.T) {
 	assert.Equal(t, "npm install failed", failed.Error)
 	assert.NotNil(t, failed.FinishedAt)
 	b.gate.release(t, ids[2], nil)
-	b.waitStatus(t, ids[2], build.StatusSucceeded)
+	b.waitStatus(t, ids[2], build.StatusDeploying)
 
 	_, _, most := b.gate.stats()
 	assert.Equal(t, 1, most, "never more than the license's one concurrent build")
@@ -219,7 +219,7 @@ func TestUnlimitedLicenseRunsBuildsTogether(t *testing.T) {
 	}
 	for _, id := range ids {
 		b.gate.release(t, id, nil)
-		b.waitStatus(t, id, build.StatusSucceeded)
+		b.waitStatus(t, id, build.StatusDeploying)
 	}
 	_, _, most := b.gate.stats()
 	assert.Equal(t, 3, most)
@@ -257,7 +257,7 @@ func TestTeamLicenseBoundsBuildsAcrossDeployments(t *testing.T) {
 		10*time.Second, 5*time.Millisecond, "two run once the cancelled one stopped")
 	b.gate.release(t, ids[1], nil)
 	b.gate.release(t, ids[2], nil)
-	b.waitStatus(t, ids[2], build.StatusSucceeded)
+	b.waitStatus(t, ids[2], build.StatusDeploying)
 
 	logs, err := b.Admin.BuildLog(context.Background(), b.dev, ids[2])
 	require.NoError(t, err)
@@ -265,7 +265,7 @@ func TestTeamLicenseBoundsBuildsAcrossDeployments(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, logs.Close())
 	assert.Contains(t, string(text), "building {\"path\"")
-	assert.Contains(t, string(text), "build succeeded: /artifacts/"+ids[2].String())
+	assert.Contains(t, string(text), "artifact "+commands.ArtifactID(ids[2]).String()+" ready; deploying")
 }
 
 func TestDeletingADeploymentCancelsItsBuilds(t *testing.T) {
@@ -279,7 +279,7 @@ func TestDeletingADeploymentCancelsItsBuilds(t *testing.T) {
 	// The queued build of the deleted deployment never runs; the other
 	// deployment's build runs next.
 	b.gate.release(t, running, nil)
-	b.waitStatus(t, running, build.StatusSucceeded)
+	b.waitStatus(t, running, build.StatusDeploying)
 	b.waitStatus(t, other, build.StatusBuilding)
 	s, err := b.Admin.BuildStatus(context.Background(), queued)
 	require.NoError(t, err)
@@ -406,7 +406,7 @@ func TestAWorkerFailsStartsItDoesNotKnow(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, held, "its slot is free")
 	b.gate.release(t, busy, nil)
-	b.waitStatus(t, busy, build.StatusSucceeded)
+	b.waitStatus(t, busy, build.StatusDeploying)
 	started, _, _ := b.gate.stats()
 	assert.Equal(t, []uuid.UUID{busy}, started)
 }
@@ -457,7 +457,7 @@ func TestBuildsOfASilentWorkerAreFailed(t *testing.T) {
 	assert.Contains(t, failed.Error, "the worker ghost stopped answering")
 	b.waitStatus(t, next, build.StatusBuilding)
 	b.gate.release(t, next, nil)
-	b.waitStatus(t, next, build.StatusSucceeded)
+	b.waitStatus(t, next, build.StatusDeploying)
 }
 
 // failingWorkers is the build_workers table with a switch that makes

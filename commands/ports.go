@@ -106,6 +106,8 @@ type EventStore interface {
 	Append(ctx context.Context, meta Meta, cond Conditions, appends ...Append) (Position, error)
 	// ClaimOwner returns who holds a value, if anyone.
 	ClaimOwner(ctx context.Context, scope, value string) (uuid.UUID, bool, error)
+	// ClaimedValues lists the values held in scope.
+	ClaimedValues(ctx context.Context, scope string) ([]string, error)
 }
 
 // ReadModel answers queries from the projections.
@@ -145,6 +147,15 @@ type Builder interface {
 	// Build writes the pipeline's output to log and returns where the
 	// artifact is; it stops, and returns an error, when ctx ends.
 	Build(ctx context.Context, job build.Job, log io.Writer) (artifact string, err error)
+}
+
+// Artifacts keeps built artifacts by ID, so that a server can run one
+// after its build directory is gone (and, later, on another host).
+type Artifacts interface {
+	// Save keeps the artifact built in dir under id, for deployment.
+	Save(ctx context.Context, deployment, id uuid.UUID, dir string) error
+	// Resolve returns the folder a server of artifact id runs in.
+	Resolve(ctx context.Context, id uuid.UUID) (string, error)
 }
 
 // Workers records when build workers were last seen, by one clock (the

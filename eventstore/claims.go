@@ -296,3 +296,16 @@ func (s *Store) ClaimOwner(ctx context.Context, scope, value string) (uuid.UUID,
 	}
 	return owner, true, nil
 }
+
+// ClaimedValues lists the values claimed in scope.
+func (s *Store) ClaimedValues(ctx context.Context, scope string) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT value FROM unique_claims WHERE scope = $1`, scope)
+	if err != nil {
+		return nil, fmt.Errorf("read claims of %s: %w", scope, err)
+	}
+	values, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("read claims of %s: %w", scope, err)
+	}
+	return values, nil
+}

@@ -21,7 +21,7 @@ func (Builds) Tables() []string { return []string{"builds"} }
 
 // Handles implements Projection.
 func (Builds) Handles() []string {
-	return []string{build.TypeQueued, build.TypeStarted, build.TypeSucceeded, build.TypeFailed, build.TypeCancelled}
+	return []string{build.TypeQueued, build.TypeStarted, build.TypeReady, build.TypeSucceeded, build.TypeFailed, build.TypeCancelled}
 }
 
 // Apply implements Projection.
@@ -58,6 +58,12 @@ func (Builds) Queue(b *pgx.Batch, e eventstore.Event) error {
 		}
 		b.Queue(`UPDATE builds SET status = $2, worker = $3, started_at = $4 WHERE id = $1`,
 			v.BuildID, string(build.StatusBuilding), v.Worker, v.At)
+	case build.TypeReady:
+		v, err := decode[build.ArtifactReady](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`UPDATE builds SET status = $2, artifact = $3 WHERE id = $1`, v.BuildID, string(build.StatusDeploying), v.ArtifactID.String())
 	case build.TypeSucceeded:
 		v, err := decode[build.Succeeded](e)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain/build"
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
+	"github.com/mastra-admin/mastra-admin/domain/server"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
 	"github.com/mastra-admin/mastra-admin/eventstore"
@@ -32,7 +33,8 @@ func (Claims) Tables() []string { return []string{"unique_claims"} }
 func (Claims) Handles() []string {
 	return []string{team.TypeCreated, team.TypeSlugChanged, team.TypeDeleted, user.TypeRegistered,
 		project.TypeCreated, project.TypeDeleted, deployment.TypeCreated, deployment.TypeDeleted,
-		build.TypeStarted, build.TypeSucceeded, build.TypeFailed, build.TypeCancelled}
+		build.TypeStarted, build.TypeReady, build.TypeSucceeded, build.TypeFailed, build.TypeCancelled,
+		server.TypeScheduled, server.TypeFailed, server.TypeStopped}
 }
 
 // Apply implements Projection.
@@ -104,8 +106,10 @@ func (Claims) Queue(b *pgx.Batch, e eventstore.Event) error {
 		for _, c := range deployment.ClaimsOf(v.ProjectID, v.Type, v.Slug, v.Subdomain) {
 			b.Queue(free, c.Scope, c.Value, v.DeploymentID)
 		}
-	case build.TypeStarted, build.TypeSucceeded, build.TypeFailed, build.TypeCancelled:
+	case build.TypeStarted, build.TypeReady, build.TypeSucceeded, build.TypeFailed, build.TypeCancelled:
 		return queueSlot(b, e, take, free)
+	case server.TypeScheduled, server.TypeFailed, server.TypeStopped:
+		return queuePort(b, e, take, free)
 	default:
 		return fmt.Errorf("claims projection: unexpected %s", e.Type)
 	}
@@ -128,6 +132,25 @@ func queueSlot(b *pgx.Batch, e eventstore.Event, take, free string) error {
 		b.Queue(take, build.SlotScope, v.Slot, v.BuildID, v.At)
 	default:
 		b.Queue(free, build.SlotScope, v.Slot, v.BuildID)
+	}
+	return nil
+}
+
+// queuePort takes the port a scheduled server holds, and frees it when the
+// server ends.
+func queuePort(b *pgx.Batch, e eventstore.Event, take, free string) error {
+	v, err := decode[struct {
+		ServerID uuid.UUID `json:"serverId"`
+		Port     int       `json:"port"`
+		At       time.Time `json:"at"`
+	}](e)
+	switch {
+	case err != nil:
+		return err
+	case e.Type == server.TypeScheduled:
+		b.Queue(take, server.PortScope, server.PortClaimValue(v.Port), v.ServerID, v.At)
+	default:
+		b.Queue(free, server.PortScope, server.PortClaimValue(v.Port), v.ServerID)
 	}
 	return nil
 }

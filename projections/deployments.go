@@ -21,7 +21,8 @@ func (Deployments) Tables() []string { return []string{"deployments", "deploymen
 
 // Handles implements Projection.
 func (Deployments) Handles() []string {
-	return []string{deployment.TypeCreated, deployment.TypeDeleted, deployment.TypeEnvOverrideSet, deployment.TypeEnvOverrideRemoved}
+	return append([]string{deployment.TypeCreated, deployment.TypeDeleted, deployment.TypeEnvOverrideSet,
+		deployment.TypeEnvOverrideRemoved}, servingEvents...)
 }
 
 // Apply implements Projection.
@@ -69,6 +70,9 @@ func (Deployments) Queue(b *pgx.Batch, e eventstore.Event) error {
 		}
 		b.Queue(`DELETE FROM deployment_env WHERE deployment_id = $1 AND key = $2`, v.DeploymentID, v.Key)
 	default:
+		if ok, err := queueServing(b, e); ok {
+			return err
+		}
 		return fmt.Errorf("deployments projection: unexpected %s", e.Type)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -60,6 +61,7 @@ func TestBuildLogStreamsLiveOverWebSocket(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, res.status, string(res.body))
 	id := res.json(t)["id"].(string)
 	stream := "/api/builds/" + id + "/logs/stream"
+	ready := "artifact " + commands.ArtifactID(uuid.MustParse(id)).String() + " ready; deploying"
 
 	_, resp, err := dial(t, e, stream, mallory)
 	require.Error(t, err)
@@ -85,7 +87,7 @@ func TestBuildLogStreamsLiveOverWebSocket(t *testing.T) {
 	b.more <- "line\n"
 	assert.Equal(t, "half a line", read(), "a line goes out whole")
 	close(b.more)
-	assert.Equal(t, "build succeeded: /bundle", read())
+	assert.Equal(t, ready, read())
 	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
 	_, _, err = conn.ReadMessage()
 	assert.True(t, websocket.IsCloseError(err, websocket.CloseNormalClosure), "closed normally once the build ended: %v", err)
@@ -104,7 +106,7 @@ func TestBuildLogStreamsLiveOverWebSocket(t *testing.T) {
 		}
 		lines = append(lines, string(msg))
 	}
-	assert.Equal(t, []string{"step one", "half a line", "build succeeded: /bundle"}, lines)
+	assert.Equal(t, []string{"step one", "half a line", ready}, lines)
 	logs := e.do(t, "GET", "/api/builds/"+id+"/logs", alice, nil)
-	assert.True(t, strings.HasSuffix(string(logs.body), "step one\nhalf a line\nbuild succeeded: /bundle\n"), string(logs.body))
+	assert.True(t, strings.HasSuffix(string(logs.body), "step one\nhalf a line\n"+ready+"\n"), string(logs.body))
 }

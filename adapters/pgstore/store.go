@@ -14,6 +14,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain/build"
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
+	"github.com/mastra-admin/mastra-admin/domain/server"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
 	"github.com/mastra-admin/mastra-admin/eventstore"
@@ -22,7 +23,7 @@ import (
 
 // Registry knows every domain event type.
 func Registry() *domain.Registry {
-	return domain.NewRegistry(team.Events(), user.Events(), project.Events(), deployment.Events(), build.Events())
+	return domain.NewRegistry(team.Events(), user.Events(), project.Events(), deployment.Events(), build.Events(), server.Events())
 }
 
 // EventStore implements commands.EventStore.
@@ -58,6 +59,11 @@ func (s *EventStore) Load(ctx context.Context, streamID string) ([]domain.Event,
 // ClaimOwner implements commands.EventStore.
 func (s *EventStore) ClaimOwner(ctx context.Context, scope, value string) (uuid.UUID, bool, error) {
 	return s.store.ClaimOwner(ctx, scope, value)
+}
+
+// ClaimedValues implements commands.EventStore.
+func (s *EventStore) ClaimedValues(ctx context.Context, scope string) ([]string, error) {
+	return s.store.ClaimedValues(ctx, scope)
 }
 
 // Append implements commands.EventStore.

@@ -13,8 +13,8 @@ import (
 // Status is where a build stands.
 type Status string
 
-// The statuses. Deploying is reserved for the step that starts the built
-// server, which this version does not run yet.
+// The statuses. A build is deploying from its artifact's readiness until
+// its server serves (succeeded) or fails to (failed).
 const (
 	StatusQueued    Status = "queued"
 	StatusBuilding  Status = "building"
@@ -40,6 +40,8 @@ type Build struct {
 	Status       Status
 	Worker       string
 	Slot         string
+	QueuedAt     time.Time
+	ArtifactID   uuid.UUID
 }
 
 // Exists reports whether the build was queued.
@@ -50,11 +52,13 @@ func Evolve(b Build, e domain.Event) (Build, error) {
 	switch e := e.(type) {
 	case Queued:
 		b = Build{ID: e.BuildID, DeploymentID: e.DeploymentID, ProjectID: e.ProjectID, TeamID: e.TeamID,
-			SourceType: e.SourceType, SourceConfig: e.SourceConfig, Status: StatusQueued}
+			SourceType: e.SourceType, SourceConfig: e.SourceConfig, Status: StatusQueued, QueuedAt: e.At}
 	case Started:
 		b.Status, b.Worker, b.Slot = StatusBuilding, e.Worker, e.Slot
+	case ArtifactReady:
+		b.Status, b.Slot, b.ArtifactID = StatusDeploying, "", e.ArtifactID
 	case Succeeded:
-		b.Status = StatusSucceeded
+		b.Status, b.Slot = StatusSucceeded, ""
 	case Failed:
 		b.Status = StatusFailed
 	case Cancelled:
@@ -110,13 +114,13 @@ func (cmd Start) Decide(b Build) ([]domain.Event, error) {
 		Worker: cmd.Worker, Slot: cmd.Slot, At: cmd.At}}, nil
 }
 
-// Finish is the command a worker gives when its pipeline ends: success
-// with the artifact's location, or failure with a reason.
+// Finish is the command a worker gives when its pipeline ends: the
+// artifact it saved, or failure with a reason.
 type Finish struct {
-	Worker   string
-	Artifact string
-	Err      string // empty: succeeded
-	At       time.Time
+	Worker     string
+	ArtifactID uuid.UUID
+	Err        string // empty: the artifact is ready
+	At         time.Time
 }
 
 // Decide returns the end, or a conflict when the build is not running on
@@ -129,8 +133,38 @@ func (cmd Finish) Decide(b Build) ([]domain.Event, error) {
 		return []domain.Event{Failed{BuildID: b.ID, DeploymentID: b.DeploymentID, ProjectID: b.ProjectID, TeamID: b.TeamID,
 			Slot: b.Slot, Reason: cmd.Err, At: cmd.At}}, nil
 	}
+	return []domain.Event{ArtifactReady{BuildID: b.ID, DeploymentID: b.DeploymentID, ProjectID: b.ProjectID, TeamID: b.TeamID,
+		Slot: b.Slot, ArtifactID: cmd.ArtifactID, At: cmd.At}}, nil
+}
+
+// Succeed is the command the deploy saga gives when the build's server
+// serves.
+type Succeed struct{ At time.Time }
+
+// Decide returns the success, or a conflict when the build is not
+// deploying (it was cancelled meanwhile).
+func (cmd Succeed) Decide(b Build) ([]domain.Event, error) {
+	if b.Status != StatusDeploying {
+		return nil, domain.Errorf(domain.KindConflict, "build %s is %s, not deploying", b.ID, b.Status)
+	}
 	return []domain.Event{Succeeded{BuildID: b.ID, DeploymentID: b.DeploymentID, ProjectID: b.ProjectID, TeamID: b.TeamID,
-		Slot: b.Slot, Artifact: cmd.Artifact, At: cmd.At}}, nil
+		Artifact: b.ArtifactID.String(), At: cmd.At}}, nil
+}
+
+// FailDeploy is the command the deploy saga gives when the build's server
+// failed before it served; an ended build records nothing.
+type FailDeploy struct {
+	Reason string
+	At     time.Time
+}
+
+// Decide returns the failure.
+func (cmd FailDeploy) Decide(b Build) ([]domain.Event, error) {
+	if b.Status != StatusDeploying {
+		return nil, nil
+	}
+	return []domain.Event{Failed{BuildID: b.ID, DeploymentID: b.DeploymentID, ProjectID: b.ProjectID, TeamID: b.TeamID,
+		Reason: cmd.Reason, At: cmd.At}}, nil
 }
 
 // Cancel is the command to cancel a build that has not ended.

@@ -36,7 +36,21 @@ type Started struct {
 	At           time.Time `json:"at"`
 }
 
-// Succeeded is recorded when the pipeline produced its artifact.
+// ArtifactReady is recorded when the pipeline produced its artifact: the
+// build frees its slot and is deploying until its server serves.
+type ArtifactReady struct {
+	BuildID      uuid.UUID `json:"buildId"`
+	DeploymentID uuid.UUID `json:"deploymentId"`
+	ProjectID    uuid.UUID `json:"projectId"`
+	TeamID       uuid.UUID `json:"teamId"`
+	Slot         string    `json:"slot,omitempty"`
+	ArtifactID   uuid.UUID `json:"artifactId"`
+	At           time.Time `json:"at"`
+}
+
+// Succeeded is recorded when the build's server answers through the edge
+// router. Artifact is the artifact's ID (in builds of earlier versions, a
+// folder, recorded when the pipeline ended; Slot is set only there).
 type Succeeded struct {
 	BuildID      uuid.UUID `json:"buildId"`
 	DeploymentID uuid.UUID `json:"deploymentId"`
@@ -77,6 +91,7 @@ const (
 	TypeQueued    = "build.BuildQueued"
 	TypeStarted   = "build.BuildStarted"
 	TypeSucceeded = "build.BuildSucceeded"
+	TypeReady     = "build.ArtifactReady"
 	TypeFailed    = "build.BuildFailed"
 	TypeCancelled = "build.BuildCancelled"
 )
@@ -91,6 +106,9 @@ func (Started) EventType() string { return TypeStarted }
 func (Succeeded) EventType() string { return TypeSucceeded }
 
 // EventType implements domain.Event.
+func (ArtifactReady) EventType() string { return TypeReady }
+
+// EventType implements domain.Event.
 func (Failed) EventType() string { return TypeFailed }
 
 // EventType implements domain.Event.
@@ -98,7 +116,7 @@ func (Cancelled) EventType() string { return TypeCancelled }
 
 // Events lists a zero value of every event of this package, for registries.
 func Events() []domain.Event {
-	return []domain.Event{Queued{}, Started{}, Succeeded{}, Failed{}, Cancelled{}}
+	return []domain.Event{Queued{}, Started{}, ArtifactReady{}, Succeeded{}, Failed{}, Cancelled{}}
 }
 
 // StreamID is the stream of build id.

@@ -20,8 +20,8 @@ const (
 	Preview    Type = "preview"
 )
 
-// Status is where a deployment stands. Builds (a later slice) move it on;
-// until its first build a deployment is pending.
+// Status is where a deployment stands: pending until its first build,
+// then moved on by its builds and servers (serving.go).
 type Status string
 
 // StatusPending is a deployment that has never been built.
@@ -37,6 +37,7 @@ type Deployment struct {
 	Slug      string
 	Subdomain string
 	Env       map[string]bool // names of the overridden env vars
+	Serving   Serving
 	Exists    bool
 	Deleted   bool
 }
@@ -54,6 +55,9 @@ func Evolve(d Deployment, e domain.Event) (Deployment, error) {
 	case EnvOverrideRemoved:
 		delete(d.Env, e.Key)
 	default:
+		if d, ok := evolveServing(d, e); ok {
+			return d, nil
+		}
 		return d, fmt.Errorf("deployment: %w %s", domain.ErrUnknownEvent, e.EventType())
 	}
 	return d, nil

@@ -35,3 +35,14 @@ type EnvView struct {
 	UpdatedBy uuid.UUID `json:"updatedBy"`
 	UpdatedAt time.Time `json:"updatedAt"`
 }
+
+// RouteView is a deployment's route as the API shows it.
+type RouteView struct {
+	DeploymentID uuid.UUID  `json:"deploymentId"`
+	Subdomain    string     `json:"subdomain"`
+	PublicURL    string     `json:"publicUrl"`
+	Status       string     `json:"status"` // active or stopped
+	ServerID     *uuid.UUID `json:"serverId"`
+	Target       string     `json:"-"` // host:port, for the router
+	UpdatedAt    time.Time  `json:"updatedAt"`
+}

@@ -77,7 +77,7 @@ type App struct {
 
 // Projections returns every projection of MastraAdmin.
 func Projections() []projections.Projection {
-	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Projects{}, projections.Deployments{}, projections.Builds{}, projections.Audit{}}
+	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Projects{}, projections.Deployments{}, projections.Builds{}, projections.Servers{}, projections.Routes{}, projections.Audit{}}
 }
 
 // New wires an App; Run starts its consumers.

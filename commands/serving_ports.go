@@ -1,0 +1,57 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain"
+)
+
+// Recorded is an event as a process manager receives it.
+type Recorded struct {
+	ID    uuid.UUID
+	Event domain.Event
+}
+
+// ProcessManager reacts to recorded events with commands whose IDs derive
+// from the event, so that an event delivered again changes nothing. It
+// runs as a checkpointed consumer of its own.
+type ProcessManager interface {
+	// Name is the consumer name; it never changes once released.
+	Name() string
+	// Handles lists the event types Handle is given.
+	Handles() []string
+	// Handle reacts to one event; an error has it delivered again.
+	Handle(ctx context.Context, r Recorded) error
+}
+
+// ServerSpec is what a runner needs to start one server.
+type ServerSpec struct {
+	ServerID     uuid.UUID
+	DeploymentID uuid.UUID
+	BuildID      uuid.UUID
+	ArtifactDir  string
+	Port         int
+	Env          map[string]string // the deployment's env, decrypted
+}
+
+// ServerProcess is a started server's process.
+type ServerProcess struct {
+	PID       int
+	StartTime uint64 // against PID reuse
+}
+
+// Servers runs servers' processes (a runner adapter).
+type Servers interface {
+	// Start starts the server and returns once its process runs.
+	Start(ctx context.Context, spec ServerSpec) (ServerProcess, error)
+	// WaitHealthy returns once the server answers its health check, or an
+	// error (with what it printed) when it exits or timeout passes.
+	WaitHealthy(ctx context.Context, p ServerProcess, port int, timeout time.Duration) error
+	// Stop stops the process and what it started, killing it after grace.
+	Stop(ctx context.Context, p ServerProcess, grace time.Duration) error
+	// PortFree reports whether nothing listens on port on this host.
+	PortFree(port int) bool
+}

@@ -1,0 +1,74 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mastra-admin/mastra-admin/domain/deployment"
+	"github.com/mastra-admin/mastra-admin/eventstore"
+)
+
+// Routes projects the edge router's table: one route per deployment that
+// served, active or stopped; a deleted deployment's route is gone.
+type Routes struct{}
+
+// Route states.
+const (
+	RouteActive  = "active"
+	RouteStopped = "stopped"
+)
+
+// Name implements Projection.
+func (Routes) Name() string { return "routes" }
+
+// Tables implements Projection.
+func (Routes) Tables() []string { return []string{"routes"} }
+
+// Handles implements Projection.
+func (Routes) Handles() []string {
+	return []string{deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted}
+}
+
+// Apply implements Projection.
+func (p Routes) Apply(ctx context.Context, tx eventstore.Tx, events []eventstore.Event) error {
+	b := &pgx.Batch{}
+	for _, e := range events {
+		if err := p.Queue(b, e); err != nil {
+			return err
+		}
+	}
+	return sendBatch(ctx, tx, b)
+}
+
+// Queue implements Queuer.
+func (Routes) Queue(b *pgx.Batch, e eventstore.Event) error {
+	switch e.Type {
+	case deployment.TypeRouteSwitched:
+		v, err := decode[deployment.RouteSwitched](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO routes (deployment_id, project_id, team_id, subdomain, server_id, target, state, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (deployment_id) DO UPDATE SET server_id = excluded.server_id,
+			target = excluded.target, state = excluded.state, updated_at = excluded.updated_at`,
+			v.DeploymentID, v.ProjectID, v.TeamID, v.Subdomain, v.ServerID, v.Target, RouteActive, v.At)
+	case deployment.TypeStopped:
+		v, err := decode[deployment.Stopped](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`UPDATE routes SET state = $2, server_id = NULL, target = '', updated_at = $3 WHERE deployment_id = $1`,
+			v.DeploymentID, RouteStopped, v.At)
+	case deployment.TypeDeleted:
+		v, err := decode[deployment.Deleted](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`DELETE FROM routes WHERE deployment_id = $1`, v.DeploymentID)
+	default:
+		return fmt.Errorf("routes projection: unexpected %s", e.Type)
+	}
+	return nil
+}

@@ -1,0 +1,62 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mastra-admin/mastra-admin/domain/deployment"
+	"github.com/mastra-admin/mastra-admin/domain/server"
+)
+
+// ServersOf lists a deployment's servers, newest first.
+func (q *Queries) ServersOf(ctx context.Context, deploymentID uuid.UUID, limit int) ([]server.View, error) {
+	rows, err := q.db.Query(ctx, `SELECT id, deployment_id, build_id, status, purpose, port, pid, runner, error,
+		scheduled_at, started_at, ended_at, healthy_at IS NOT NULL
+		FROM servers WHERE deployment_id = $1 ORDER BY scheduled_at DESC, id LIMIT $2`, deploymentID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("query servers: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (server.View, error) {
+		var v server.View
+		var status, purpose string
+		var wasHealthy bool
+		err := row.Scan(&v.ID, &v.DeploymentID, &v.BuildID, &status, &purpose, &v.Port, &v.PID, &v.Runner, &v.Error,
+			&v.ScheduledAt, &v.StartedAt, &v.EndedAt, &wasHealthy)
+		v.Status, v.Purpose = server.Status(status), server.Purpose(purpose)
+		switch {
+		case v.Status == server.StatusHealthy || (v.Status == server.StatusStopping && wasHealthy):
+			v.Health = "healthy"
+		case v.Status == server.StatusFailed:
+			v.Health = "unhealthy"
+		default:
+			v.Health = "unknown"
+		}
+		return v, err
+	})
+}
+
+// RoutesOf lists a project's routes by subdomain.
+func (q *Queries) RoutesOf(ctx context.Context, projectID uuid.UUID) ([]deployment.RouteView, error) {
+	return q.routes(ctx, `WHERE project_id = $1`, projectID)
+}
+
+// AllRoutes lists every route: the edge router's table.
+func (q *Queries) AllRoutes(ctx context.Context) ([]deployment.RouteView, error) {
+	return q.routes(ctx, ``)
+}
+
+func (q *Queries) routes(ctx context.Context, where string, args ...any) ([]deployment.RouteView, error) {
+	rows, err := q.db.Query(ctx, `SELECT deployment_id, subdomain, state, server_id, target, updated_at FROM routes `+where+
+		` ORDER BY subdomain`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query routes: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (deployment.RouteView, error) {
+		var v deployment.RouteView
+		err := row.Scan(&v.DeploymentID, &v.Subdomain, &v.Status, &v.ServerID, &v.Target, &v.UpdatedAt)
+		return v, err
+	})
+}
