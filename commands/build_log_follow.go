@@ -50,7 +50,7 @@ func (a *Admin) FollowBuildLog(ctx context.Context, p Principal, id uuid.UUID, f
 		if err != nil {
 			return fmt.Errorf("read build %s: %w", id, err)
 		}
-		ended := status.Ended()
+		ended := status.Ended() || status == build.StatusDeploying // the pipeline, and so its log, ended
 		if ended && status == build.StatusCancelled && settle.IsZero() {
 			settle = time.Now()
 			if v, err := a.GetBuild(ctx, p, id); err != nil || v.StartedAt == nil {

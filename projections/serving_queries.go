@@ -9,6 +9,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/server"
+	"github.com/mastra-admin/mastra-admin/eventstore"
 )
 
 // ServersOf lists a deployment's servers, newest first.
@@ -48,8 +49,17 @@ func (q *Queries) AllRoutes(ctx context.Context) ([]deployment.RouteView, error)
 	return q.routes(ctx, ``)
 }
 
+// LoadRoutes lists every route through q (a snapshot's transaction).
+func LoadRoutes(ctx context.Context, q eventstore.DBTX) ([]deployment.RouteView, error) {
+	return routesVia(ctx, q, ``)
+}
+
 func (q *Queries) routes(ctx context.Context, where string, args ...any) ([]deployment.RouteView, error) {
-	rows, err := q.db.Query(ctx, `SELECT deployment_id, subdomain, state, server_id, target, updated_at FROM routes `+where+
+	return routesVia(ctx, q.db, where, args...)
+}
+
+func routesVia(ctx context.Context, db eventstore.DBTX, where string, args ...any) ([]deployment.RouteView, error) {
+	rows, err := db.Query(ctx, `SELECT deployment_id, subdomain, state, server_id, target, updated_at FROM routes `+where+
 		` ORDER BY subdomain`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query routes: %w", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain/build"
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
+	"github.com/mastra-admin/mastra-admin/domain/server"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 	"github.com/mastra-admin/mastra-admin/domain/user"
 )
@@ -65,6 +66,11 @@ var operations = []operation{
 	{method: "DELETE", path: "/api/deployments/{deploymentId}/env/{key}", summary: "Remove an override; the project's value applies again", status: 204},
 	{method: "POST", path: "/api/deployments/{deploymentId}/deploy", summary: "Queue a build of this deployment (202); builds run oldest first, at most the license's concurrentBuilds at once", response: build.View{}, status: 202},
 	{method: "GET", path: "/api/deployments/{deploymentId}/builds", summary: "A deployment's builds, newest first (the last 100)", response: list{"builds": []build.View{}}, status: 200},
+	{method: "POST", path: "/api/deployments/{deploymentId}/stop", summary: "Stop a deployment: its route answers 503 at once, its server stops after the drain period", response: deployment.View{}, status: 200},
+	{method: "POST", path: "/api/deployments/{deploymentId}/start", summary: "Run a stopped deployment's current build again, without a rebuild", response: deployment.View{}, status: 200},
+	{method: "POST", path: "/api/deployments/{deploymentId}/restart", summary: "Replace the running server with a new one of the same build and the env as it is now, without downtime", response: deployment.View{}, status: 200},
+	{method: "GET", path: "/api/deployments/{deploymentId}/server", summary: "The deployment's newest server: status, pid, port, health, build, start; the end of its stderr when it failed", response: server.View{}, status: 200},
+	{method: "GET", path: "/api/projects/{projectId}/routes", summary: "The project's routes with publicUrl and status (active or stopped)", response: list{"routes": []deployment.RouteView{}}, status: 200},
 	{method: "GET", path: "/api/builds/{buildId}", summary: "One build with status: queued, building, deploying, succeeded, failed or cancelled", response: build.View{}, status: 200},
 	{method: "POST", path: "/api/builds/{buildId}/cancel", summary: "Cancel a build that has not ended; a running one is stopped", response: build.View{}, status: 200},
 	{method: "GET", path: "/api/builds/{buildId}/logs", summary: "The build's whole log so far (text/plain)", status: 200},

@@ -60,6 +60,15 @@ var rbacRoutes = []struct {
 	{"DELETE", "/api/deployments/{deployment}/env/FIXTURE_VAR", "", "developer", 204},
 	{"POST", "/api/deployments/{deployment}/deploy", "", "developer", 202},
 	{"GET", "/api/deployments/{deployment}/builds", "", "viewer", 200},
+	// No server runs in this test: authorized callers get as far as the
+	// state check (409); others get 403, outsiders 404.
+	{"POST", "/api/deployments/{deployment}/stop", "", "developer", 409},
+	{"POST", "/api/deployments/{deployment}/start", "", "developer", 409},
+	{"POST", "/api/deployments/{deployment}/restart", "", "developer", 409},
+	{"GET", "/api/projects/{project}/routes", "", "viewer", 200},
+	// No server was ever scheduled here: members learn that (404 with a
+	// message of its own); the route's reads are checked end to end later.
+	{"GET", "/api/deployments/{deployment}/server", "", "viewer", 404},
 	{"GET", "/api/builds/{build}", "", "viewer", 200},
 	{"POST", "/api/builds/{build}/cancel", "", "developer", 200},
 	{"GET", "/api/builds/{build}/logs", "", "viewer", 200},

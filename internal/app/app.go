@@ -36,6 +36,16 @@ type Config struct {
 	// runs none); Commands.BuildLogs must be set with it. Wake and
 	// OnError are set by New.
 	Worker commands.WorkerConfig
+	// Serving runs deployed servers on this host when its Runner's
+	// Servers are set: the deploy saga and the server runner join the
+	// consumers. Runner.OnError is set by New.
+	Serving ServingConfig
+}
+
+// ServingConfig configures the process managers that serve deployments.
+type ServingConfig struct {
+	Saga   commands.DeploySagaConfig
+	Runner commands.ServerRunnerConfig
 }
 
 func (c *Config) setDefaults() {
@@ -73,6 +83,8 @@ type App struct {
 	expiry      time.Duration // see Config.ExpiryInterval
 	worker      commands.WorkerConfig
 	workerDone  chan struct{} // closed when the build worker has stopped
+	runner      *commands.ServerRunner
+	workerWake  chan struct{}
 }
 
 // Projections returns every projection of MastraAdmin.
@@ -110,6 +122,11 @@ func New(cfg Config) (*App, error) {
 		case wake <- struct{}{}:
 		default:
 		}
+		if consumer == (projections.Builds{}).Name() {
+			// Workers of other processes look too: the read model they
+			// read moved on here, after the append that woke them.
+			notifier.Published()
+		}
 	}
 	sc.Store, sc.Notifier, sc.Logger, sc.Parker, sc.OnCommit = store, a.Notifier, cfg.Logger, a.Parker, onCommit
 	sub, err := eventstore.NewSubscriber(sc)
@@ -126,6 +143,7 @@ func New(cfg Config) (*App, error) {
 	cc := cfg.Commands
 	cc.Store = pgstore.NewEventStore(store, pgstore.Registry())
 	cc.Reads = a.Queries
+	cc.Serving = a.Queries
 	cc.Events = pgstore.EventLog{Store: store}
 	cc.Consistency = pgstore.Waiter{W: waiter, Log: cfg.Logger}
 	if cc.Mailer == nil {
@@ -140,12 +158,17 @@ func New(cfg Config) (*App, error) {
 	if a.Admin, err = commands.New(cc); err != nil {
 		return nil, err
 	}
+	if cfg.Serving.Runner.Servers != nil {
+		if err := a.serve(cfg, sub); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Worker.Builder != nil {
 		if cc.BuildLogs == nil {
 			return nil, errors.New("app: a build worker needs Commands.BuildLogs")
 		}
 		a.worker = cfg.Worker
-		a.worker.Logs, a.worker.Wake = cc.BuildLogs, wake
+		a.worker.Logs, a.worker.Wake, a.workerWake = cc.BuildLogs, wake, wake
 		a.worker.OnError = func(err error) { cfg.Logger.WithError(err).Warn("build worker") }
 	}
 	return a, nil
@@ -162,6 +185,7 @@ func (a *App) Run(ctx context.Context) error {
 		go a.housekeep(nctx, a.expiry)
 	}
 	if a.worker.Builder != nil {
+		go forward(nctx, a.Notifier, a.workerWake)
 		a.workerDone = make(chan struct{})
 		go func() {
 			defer close(a.workerDone)
@@ -178,6 +202,9 @@ func (a *App) Run(ctx context.Context) error {
 			cancel()
 			<-a.workerDone
 		}()
+	}
+	if a.runner != nil {
+		defer a.runner.Close() // the waits in progress; the servers run on
 	}
 	if err := a.Router.Run(ctx); err != nil {
 		return fmt.Errorf("run consumers: %w", err)
@@ -213,6 +240,39 @@ func (a *App) housekeep(ctx context.Context, interval time.Duration) {
 		}
 		if n > 0 {
 			a.log.WithField("deleted", n).Info("expired or orphaned deployments deleted")
+		}
+	}
+}
+
+// serve adds the deploy saga and the server runner to the consumers.
+func (a *App) serve(cfg Config, sub message.Subscriber) error {
+	saga, err := a.Admin.DeploySaga(cfg.Serving.Saga)
+	if err != nil {
+		return err
+	}
+	rc := cfg.Serving.Runner
+	rc.OnError = func(err error) { cfg.Logger.WithError(err).Warn("server runner") }
+	if a.runner, err = a.Admin.ServerRunner(rc); err != nil {
+		return err
+	}
+	pgstore.RegisterProcessManagers(a.Router, sub, pgstore.Registry(), saga, a.runner)
+	return nil
+}
+
+// forward wakes the build worker whenever the notifier wakes its waiters
+// (appends, and read-model moves of other processes), until ctx ends.
+func forward(ctx context.Context, n *eventstore.Notifier, wake chan<- struct{}) {
+	ch, unregister := n.Register()
+	defer unregister()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ch:
+		}
+		select {
+		case wake <- struct{}{}:
+		default:
 		}
 	}
 }

@@ -101,6 +101,8 @@ mastra_admin_consumer_lag_events{consumer="audit"} 2
 mastra_admin_consumer_lag_events{consumer="builds"} 2
 mastra_admin_consumer_lag_events{consumer="deployments"} 2
 mastra_admin_consumer_lag_events{consumer="projects"} 2
+mastra_admin_consumer_lag_events{consumer="routes"} 2
+mastra_admin_consumer_lag_events{consumer="servers"} 2
 mastra_admin_consumer_lag_events{consumer="teams"} 2
 mastra_admin_consumer_lag_events{consumer="users"} 2
 # HELP mastra_admin_consumer_parked 1 when the consumer is parked on a poison event.
@@ -109,6 +111,8 @@ mastra_admin_consumer_parked{consumer="audit"} 0
 mastra_admin_consumer_parked{consumer="builds"} 0
 mastra_admin_consumer_parked{consumer="deployments"} 0
 mastra_admin_consumer_parked{consumer="projects"} 0
+mastra_admin_consumer_parked{consumer="routes"} 0
+mastra_admin_consumer_parked{consumer="servers"} 0
 mastra_admin_consumer_parked{consumer="teams"} 1
 mastra_admin_consumer_parked{consumer="users"} 0
 # HELP mastra_admin_consumers_scrape_ok 1 when the consumers' state could be read from the database.
