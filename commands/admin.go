@@ -90,7 +90,7 @@ type Admin struct {
 	writes lastWrites[uuid.UUID]      // by user
 	tokens lastWrites[string]         // by token prefix
 	creds  credCache[user.Credential] // by token prefix
-	jwts   credCache[Principal]       // by email, for JWT callers
+	jwts   credCache[Principal]       // by identityKey (issuer, subject), for JWT callers
 	teams  stateCache[team.Team]      // by stream; see authorizeTeamGuarded
 }
 

@@ -11,7 +11,7 @@ const maxCachedCredentials = 10000
 
 // credCache keeps what authenticated a caller for a few seconds, so that
 // most requests authenticate without a query: tokens found in the read
-// model by prefix, and the users that JWTs name, by email. Only hits are
+// model by prefix, and the users that JWTs name, by (issuer, subject). Only hits are
 // cached: a flood of made-up tokens cannot fill it. A token's expiry is
 // still checked on every use, and a JWT's signature and expiry; a change
 // made in this process (a revocation, a platform-admin grant) is forgotten
@@ -58,4 +58,16 @@ func (c *credCache[V]) forget(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, key)
+}
+
+// forgetIf drops every entry whose value matches, for a change of rights of
+// a user whose entries are not keyed by the user.
+func (c *credCache[V]) forgetIf(match func(V) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.entries {
+		if match(e.cred) {
+			delete(c.entries, k)
+		}
+	}
 }

@@ -39,3 +39,20 @@ func TestCredentialCache(t *testing.T) {
 	}
 	assert.LessOrEqual(t, len(c.entries), maxCachedCredentials, "bounded")
 }
+
+func TestCredentialCacheForgetsAUsersEntries(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	c := credCache[Principal]{ttl: 5 * time.Second}
+	ada, bob := uuid.New(), uuid.New()
+	c.put("iss\x00ada-1", Principal{UserID: ada}, now)
+	c.put("other\x00ada-2", Principal{UserID: ada}, now)
+	c.put("iss\x00bob", Principal{UserID: bob}, now)
+	c.forgetIf(func(p Principal) bool { return p.UserID == ada })
+	for _, k := range []string{"iss\x00ada-1", "other\x00ada-2"} {
+		_, ok := c.get(k, now)
+		assert.False(t, ok, "every identity of the user is forgotten: %q", k)
+	}
+	_, ok := c.get("iss\x00bob", now)
+	assert.True(t, ok, "others stay")
+}

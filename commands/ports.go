@@ -197,9 +197,17 @@ type Cipher interface {
 	Open(ctx context.Context, project uuid.UUID, name string, nonce, ciphertext []byte) ([]byte, error)
 }
 
-// Identity is who an identity provider says a bearer JWT belongs to.
+// Identity is who an identity provider says a bearer JWT belongs to. An
+// identity is bound to a user by (Issuer, Subject); Email, as the provider
+// gives it, only links a first sign-in, and only when EmailVerified.
 type Identity struct {
-	Provider, Subject, Email string
+	Provider string // "supabase", "oidc": for messages and logs
+	// Issuer names the provider's namespace of subjects: the issuer the
+	// token was checked against, never one the token alone asserts.
+	Issuer        string
+	Subject       string
+	Email         string
+	EmailVerified bool
 }
 
 // IdentityProvider verifies a bearer JWT; any failure is an error.

@@ -66,7 +66,7 @@ func (a *Admin) ensureUser(ctx context.Context, email, name string, admin bool) 
 	})
 	if err == nil && pos != (Position{}) {
 		a.writes.record(result.ID, pos) // the user's own first reads see their registration
-		a.jwts.forget(email)            // their rights may have changed
+		a.forgetSignIns(result.ID)      // their rights may have changed
 	}
 	return result, err
 }
@@ -157,8 +157,9 @@ func (a *Admin) Authenticate(ctx context.Context, bearer string) (Principal, err
 	return Principal{UserID: cred.UserID, Email: cred.Email, PlatformAdmin: cred.PlatformAdmin, TokenID: cred.TokenID}, nil
 }
 
-// authenticateJWT tries the identity providers; the user is found by
-// email, or registered on first sight.
+// authenticateJWT tries the identity providers; the user is the one the
+// identity's (issuer, subject) is linked to, linked on first sight (see
+// signIn).
 func (a *Admin) authenticateJWT(ctx context.Context, bearer string, denied error) (Principal, error) {
 	for _, idp := range a.cfg.Identities {
 		id, err := idp.Verify(ctx, bearer)
@@ -172,20 +173,18 @@ func (a *Admin) authenticateJWT(ctx context.Context, bearer string, denied error
 		if f, ok := idp.(interface{ Feature() string }); ok && f.Feature() != "" && !a.cfg.License.Has(f.Feature()) {
 			return Principal{}, a.cfg.License.Require(f.Feature(), a.cfg.Clock.Now())
 		}
-		email, err := user.NormalizeEmail(id.Email)
-		if err != nil {
+		if id.Issuer == "" || id.Subject == "" {
 			return Principal{}, denied
 		}
-		now := a.cfg.Clock.Now()
-		if p, ok := a.jwts.get(email, now); ok {
+		key, now := identityKey(id), a.cfg.Clock.Now()
+		if p, ok := a.jwts.get(key, now); ok {
 			return p, nil
 		}
-		u, err := a.EnsureUser(ctx, email, "", false)
+		p, err := a.signIn(ctx, id)
 		if err != nil {
-			return Principal{}, fmt.Errorf("map %s user %s: %w", id.Provider, email, err)
+			return Principal{}, err
 		}
-		p := Principal{UserID: u.ID, Email: u.Email, PlatformAdmin: u.PlatformAdmin}
-		a.jwts.put(email, p, now)
+		a.jwts.put(key, p, now)
 		return p, nil
 	}
 	return Principal{}, denied

@@ -18,7 +18,7 @@ import (
 )
 
 // Claims derives unique_claims (team, project and deployment slugs, user
-// emails, production places and subdomains) from the events. Commands write claims themselves, in the same statement as their
+// emails, linked identities, production places and subdomains) from the events. Commands write claims themselves, in the same statement as their
 // events, so Claims never runs as a live consumer: RebuildClaims restores
 // the table from the events, for recovery and for checking.
 type Claims struct{}
@@ -31,7 +31,7 @@ func (Claims) Tables() []string { return []string{"unique_claims"} }
 
 // Handles implements Projection.
 func (Claims) Handles() []string {
-	return []string{team.TypeCreated, team.TypeSlugChanged, team.TypeDeleted, user.TypeRegistered,
+	return []string{team.TypeCreated, team.TypeSlugChanged, team.TypeDeleted, user.TypeRegistered, user.TypeIdentityLinked,
 		project.TypeCreated, project.TypeDeleted, deployment.TypeCreated, deployment.TypeDeleted,
 		build.TypeStarted, build.TypeReady, build.TypeSucceeded, build.TypeFailed, build.TypeCancelled,
 		server.TypeScheduled, server.TypeFailed, server.TypeStopped}
@@ -78,6 +78,12 @@ func (Claims) Queue(b *pgx.Batch, e eventstore.Event) error {
 			return err
 		}
 		b.Queue(take, user.EmailScope, v.Email, v.UserID, v.At)
+	case user.TypeIdentityLinked:
+		v, err := decode[user.IdentityLinked](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(take, user.IdentityScope(v.Issuer), v.Subject, v.UserID, v.At)
 	case project.TypeCreated:
 		v, err := decode[project.Created](e)
 		if err != nil {

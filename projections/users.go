@@ -10,18 +10,19 @@ import (
 	"github.com/mastra-admin/mastra-admin/eventstore"
 )
 
-// Users projects users and their API tokens.
+// Users projects users, their API tokens and their linked identities.
 type Users struct{}
 
 // Name implements Projection.
 func (Users) Name() string { return "users" }
 
 // Tables implements Projection.
-func (Users) Tables() []string { return []string{"users", "api_tokens"} }
+func (Users) Tables() []string { return []string{"users", "api_tokens", "user_identities"} }
 
 // Handles implements Projection.
 func (Users) Handles() []string {
-	return []string{user.TypeRegistered, user.TypePlatformAdminGranted, user.TypeTokenIssued, user.TypeTokenRevoked}
+	return []string{user.TypeRegistered, user.TypePlatformAdminGranted, user.TypeTokenIssued, user.TypeTokenRevoked,
+		user.TypeIdentityLinked}
 }
 
 // Apply implements Projection.
@@ -63,6 +64,13 @@ func (Users) Queue(b *pgx.Batch, e eventstore.Event) error {
 			return err
 		}
 		b.Queue(`UPDATE api_tokens SET revoked_at = $2 WHERE id = $1`, v.TokenID, v.At)
+	case user.TypeIdentityLinked:
+		v, err := decode[user.IdentityLinked](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO user_identities (issuer, subject, user_id, email, linked_at) VALUES ($1, $2, $3, $4, $5)`,
+			v.Issuer, v.Subject, v.UserID, v.Email, v.At)
 	default:
 		return fmt.Errorf("users projection: unexpected %s", e.Type)
 	}

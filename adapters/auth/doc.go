@@ -1,5 +1,7 @@
 // Package auth holds the identity providers that turn a bearer JWT from an
-// existing identity provider into an identity (email, subject). Supabase
-// access tokens signed HS256 with the project's JWT secret are supported;
-// JWKS-verified tokens and generic OIDC come later.
+// existing identity provider into an identity: the issuer and subject it is
+// bound by, its email, and whether the provider says the email is
+// verified. Supabase access tokens (HS256 with the project's JWT secret, or
+// asymmetric keys from its JWKS) and generic OIDC (issuer discovery) are
+// supported.
 package auth

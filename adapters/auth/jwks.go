@@ -55,18 +55,12 @@ func NewOIDC(ctx context.Context, issuer, clientID string) *JWKS {
 
 // NewSupabaseJWKS verifies a Supabase project's asymmetric access tokens.
 func NewSupabaseJWKS(ctx context.Context, supabaseURL string) *JWKS {
-	base := strings.TrimRight(supabaseURL, "/") + "/auth/v1"
+	base := SupabaseIssuer(supabaseURL)
 	return &JWKS{Provider: "supabase", Issuer: base, Audience: "authenticated", JWKSURL: base + "/.well-known/jwks.json", Ctx: ctx}
 }
 
 // Feature implements the optional license requirement of a provider.
 func (j *JWKS) Feature() string { return j.RequiredFeature }
-
-type oidcClaims struct {
-	Email         string `json:"email"`
-	EmailVerified *bool  `json:"email_verified"`
-	jwt.RegisteredClaims
-}
 
 // Verify implements commands.IdentityProvider.
 func (j *JWKS) Verify(ctx context.Context, token string) (commands.Identity, error) {
@@ -84,14 +78,22 @@ func (j *JWKS) Verify(ctx context.Context, token string) (commands.Identity, err
 	if j.Now != nil {
 		opts = append(opts, jwt.WithTimeFunc(j.Now))
 	}
-	var claims oidcClaims
+	if err := checkNumericDates(token); err != nil {
+		return commands.Identity{}, err
+	}
+	var claims tokenClaims
 	if _, err := jwt.ParseWithClaims(token, &claims, kf.KeyfuncCtx(ctx), opts...); err != nil {
 		return commands.Identity{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
-	if claims.Subject == "" || claims.Email == "" || (claims.EmailVerified != nil && !*claims.EmailVerified) {
-		return commands.Identity{}, fmt.Errorf("%w: no subject or verified email", ErrInvalidToken)
+	if claims.Subject == "" || claims.Email == "" {
+		return commands.Identity{}, fmt.Errorf("%w: no subject or email", ErrInvalidToken)
 	}
-	return commands.Identity{Provider: j.Provider, Subject: claims.Subject, Email: claims.Email}, nil
+	verified := claims.oidcEmailVerified()
+	if j.Provider == "supabase" {
+		verified = claims.supabaseEmailVerified()
+	}
+	return commands.Identity{Provider: j.Provider, Issuer: j.Issuer, Subject: claims.Subject, Email: claims.Email,
+		EmailVerified: verified}, nil
 }
 
 // keys discovers (once it works) and returns the key set. One caller

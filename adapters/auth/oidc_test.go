@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mastra-admin/mastra-admin/adapters/auth"
+	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/internal/oidctest"
 )
 
@@ -25,8 +27,21 @@ func TestOIDCVerify(t *testing.T) {
 
 	id, err := v.Verify(ctx, iss.Sign(t, iss.Key, nil))
 	require.NoError(t, err)
-	assert.Equal(t, "lin@example.com", id.Email)
-	assert.Equal(t, "oidc", id.Provider)
+	assert.Equal(t, commands.Identity{Provider: "oidc", Issuer: iss.URL, Subject: "u-42", Email: "lin@example.com", EmailVerified: true}, id,
+		"bound by the configured issuer and the subject")
+
+	// The email is verified only by the boolean true; the token still
+	// verifies, and the commands decide what an unverified email may do.
+	for name, val := range map[string]any{"false": false, "string": "true", "number": 1, "absent": nil} {
+		id, err := v.Verify(ctx, iss.Sign(t, iss.Key, func(c jwt.MapClaims) {
+			c["email_verified"] = val
+			if val == nil {
+				delete(c, "email_verified")
+			}
+		}))
+		require.NoError(t, err, name)
+		assert.False(t, id.EmailVerified, name)
+	}
 
 	other, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
@@ -38,9 +53,12 @@ func TestOIDCVerify(t *testing.T) {
 		"wrong issuer":   iss.Sign(t, iss.Key, func(c jwt.MapClaims) { c["iss"] = "https://evil.example" }),
 		"wrong audience": iss.Sign(t, iss.Key, func(c jwt.MapClaims) { c["aud"] = "someone-else" }),
 		"expired":        iss.Sign(t, iss.Key, func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-time.Hour).Unix() }),
-		"unverified":     iss.Sign(t, iss.Key, func(c jwt.MapClaims) { c["email_verified"] = false }),
-		"no email":       iss.Sign(t, iss.Key, func(c jwt.MapClaims) { delete(c, "email") }),
-		"HS256":          hs,
+		"exp as a string": iss.Sign(t, iss.Key, func(c jwt.MapClaims) {
+			c["exp"] = strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
+		}),
+		"nbf as a string": iss.Sign(t, iss.Key, func(c jwt.MapClaims) { c["nbf"] = "0" }),
+		"no email":        iss.Sign(t, iss.Key, func(c jwt.MapClaims) { delete(c, "email") }),
+		"HS256":           hs,
 	} {
 		_, err := v.Verify(ctx, tok)
 		assert.ErrorIs(t, err, auth.ErrInvalidToken, name)
@@ -88,17 +106,32 @@ func TestSupabaseJWKSVerify(t *testing.T) {
 	defer cancel()
 	v := auth.NewSupabaseJWKS(ctx, iss.URL)
 	assert.Empty(t, v.Feature(), "Supabase sign-in needs no license feature")
-	supabase := func(c jwt.MapClaims) { c["iss"], c["aud"] = iss.URL+"/auth/v1", "authenticated" }
+	supabase := func(c jwt.MapClaims) {
+		c["iss"], c["aud"] = iss.URL+"/auth/v1", "authenticated"
+		delete(c, "email_verified") // Supabase issues no such top-level claim
+	}
 	id, err := v.Verify(ctx, iss.Sign(t, iss.Key, supabase))
 	require.NoError(t, err)
 	assert.Equal(t, "lin@example.com", id.Email)
 	assert.Equal(t, "supabase", id.Provider)
+	assert.Equal(t, iss.URL+"/auth/v1", id.Issuer)
+	assert.False(t, id.EmailVerified, "no claim Supabase writes for a confirmed email")
+	id, err = v.Verify(ctx, iss.Sign(t, iss.Key, func(c jwt.MapClaims) {
+		supabase(c)
+		c["user_metadata"] = map[string]any{"email_verified": true}
+	}))
+	require.NoError(t, err)
+	assert.True(t, id.EmailVerified, "confirmed, as Supabase records it")
 
 	other, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
 	for name, tok := range map[string]string{
 		"another key":  iss.Sign(t, other, supabase),
 		"not supabase": iss.Sign(t, iss.Key, nil),
+		"exp as a string": iss.Sign(t, iss.Key, func(c jwt.MapClaims) {
+			supabase(c)
+			c["exp"] = strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
+		}),
 		"expired": iss.Sign(t, iss.Key, func(c jwt.MapClaims) {
 			supabase(c)
 			c["exp"] = time.Now().Add(-time.Hour).Unix()

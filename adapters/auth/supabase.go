@@ -14,16 +14,28 @@ import (
 
 // Supabase verifies Supabase access tokens signed HS256 with the project's
 // JWT secret: the algorithm must be HS256, the audience "authenticated",
-// and the token must carry an unexpired exp, a subject and an email.
+// and the token must carry an unexpired numeric exp, a subject and an
+// email. Whether the email is verified is read as supabaseEmailVerified says.
 type Supabase struct {
 	Secret []byte
+	// Issuer is the project's issuer (<SUPABASE_URL>/auth/v1): when set,
+	// tokens must name it, and identities are bound under it (the same
+	// issuer as the project's JWKS-verified tokens). Empty: any iss is
+	// accepted and identities are bound under SupabaseHS256Issuer.
+	Issuer string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
-type supabaseClaims struct {
-	Email string `json:"email"`
-	jwt.RegisteredClaims
+// SupabaseHS256Issuer is the issuer identities of a Supabase secret with
+// no configured Issuer are bound under: a fixed name, never the token's
+// own iss, so that the secret's holder cannot mint subjects of another
+// provider.
+const SupabaseHS256Issuer = "supabase"
+
+// SupabaseIssuer is the issuer of a Supabase project's access tokens.
+func SupabaseIssuer(supabaseURL string) string {
+	return strings.TrimRight(supabaseURL, "/") + "/auth/v1"
 }
 
 // ErrInvalidToken is any verification failure; the detail is in the wrap.
@@ -38,10 +50,18 @@ func (s Supabase) Verify(_ context.Context, token string) (commands.Identity, er
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithAudience("authenticated"),
 		jwt.WithExpirationRequired(), jwt.WithLeeway(30 * time.Second),
 	}
+	issuer := SupabaseHS256Issuer
+	if s.Issuer != "" {
+		issuer = s.Issuer
+		opts = append(opts, jwt.WithIssuer(s.Issuer))
+	}
 	if s.Now != nil {
 		opts = append(opts, jwt.WithTimeFunc(s.Now))
 	}
-	var claims supabaseClaims
+	if err := checkNumericDates(token); err != nil {
+		return commands.Identity{}, err
+	}
+	var claims tokenClaims
 	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.Secret, nil }, opts...)
 	if err != nil {
 		return commands.Identity{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
@@ -49,5 +69,6 @@ func (s Supabase) Verify(_ context.Context, token string) (commands.Identity, er
 	if claims.Subject == "" || claims.Email == "" {
 		return commands.Identity{}, fmt.Errorf("%w: no subject or email", ErrInvalidToken)
 	}
-	return commands.Identity{Provider: "supabase", Subject: claims.Subject, Email: claims.Email}, nil
+	return commands.Identity{Provider: "supabase", Issuer: issuer, Subject: claims.Subject, Email: claims.Email,
+		EmailVerified: claims.supabaseEmailVerified()}, nil
 }

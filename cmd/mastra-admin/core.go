@@ -60,7 +60,11 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		return nil, nil, fmt.Errorf("build worker: %w", err)
 	}
 	if cfg.SupabaseJWTSecret.IsSet() {
-		cc.Identities = append(cc.Identities, auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())})
+		hs := auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())}
+		if cfg.SupabaseURL != "" {
+			hs.Issuer = auth.SupabaseIssuer(cfg.SupabaseURL) // one namespace of subjects with the JWKS tokens
+		}
+		cc.Identities = append(cc.Identities, hs)
 	}
 	if cfg.SupabaseURL != "" {
 		cc.Identities = append(cc.Identities, auth.NewSupabaseJWKS(context.WithoutCancel(ctx), cfg.SupabaseURL))

@@ -21,7 +21,9 @@ type User struct {
 	Name          string
 	PlatformAdmin bool
 	Tokens        map[uuid.UUID]Token
-	Exists        bool
+	// Identities maps an issuer to the subject linked to this user.
+	Identities map[string]string
+	Exists     bool
 }
 
 // Token is a personal API token as the aggregate knows it.
@@ -38,11 +40,13 @@ type Token struct {
 func Evolve(u User, e domain.Event) (User, error) {
 	switch e := e.(type) {
 	case Registered:
-		u = User{ID: e.UserID, Email: e.Email, Name: e.Name, Exists: true, Tokens: map[uuid.UUID]Token{}}
+		u = User{ID: e.UserID, Email: e.Email, Name: e.Name, Exists: true, Tokens: map[uuid.UUID]Token{}, Identities: map[string]string{}}
 	case PlatformAdminGranted:
 		u.PlatformAdmin = true
 	case TokenIssued:
 		u.Tokens[e.TokenID] = Token{ID: e.TokenID, Name: e.Name, Prefix: e.Prefix, SecretHash: e.SecretHash, ExpiresAt: e.ExpiresAt}
+	case IdentityLinked:
+		u.Identities[e.Issuer] = e.Subject
 	case TokenRevoked:
 		t := u.Tokens[e.TokenID]
 		t.Revoked = true
@@ -71,10 +75,15 @@ type Register struct {
 	At     time.Time
 }
 
-// Decide returns the registration of a user not yet known.
+// Decide returns the registration of a user not yet known. The email must
+// already be normalized: the users read model and the email claim both
+// hold it as recorded, so they agree only if it is recorded once, lower-cased.
 func (cmd Register) Decide(u User) ([]domain.Event, error) {
 	if u.Exists {
 		return nil, domain.Errorf(domain.KindConflict, "user %s already exists", cmd.UserID)
+	}
+	if n, err := NormalizeEmail(cmd.Email); err != nil || n != cmd.Email {
+		return nil, domain.Errorf(domain.KindInvalid, "email %q is not a normalized address", cmd.Email)
 	}
 	name := strings.TrimSpace(cmd.Name)
 	if name == "" {
