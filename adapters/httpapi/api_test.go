@@ -77,10 +77,24 @@ func (r response) errorMessage(t *testing.T) string {
 	return r.json(t)["error"].(map[string]any)["message"].(string)
 }
 
+// do sends a request, its body (if any) as application/json.
 func (e *apiEnv) do(t *testing.T, method, path, token string, body io.Reader) response {
+	t.Helper()
+	var header http.Header
+	if body != nil {
+		header = http.Header{"Content-Type": {"application/json"}}
+	}
+	return e.doWith(t, method, path, token, body, header)
+}
+
+// doWith sends a request with exactly the given headers (and the token).
+func (e *apiEnv) doWith(t *testing.T, method, path, token string, body io.Reader, header http.Header) response {
 	t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, body)
 	require.NoError(t, err)
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -259,6 +273,7 @@ func TestRequestIdentifiersReachTheEvents(t *testing.T) {
 		req, err := http.NewRequest("POST", e.srv.URL+"/api/teams", strings.NewReader(`{"name":"`+name+`"}`))
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer "+alice)
+		req.Header.Set("Content-Type", "application/json")
 		for k, v := range headers {
 			req.Header.Set(k, v)
 		}

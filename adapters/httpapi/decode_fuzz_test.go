@@ -21,6 +21,9 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"name":"Agent","sourceConfig":"x"}`, `{"defaultBranch":null}`, `{"value":"v","secret":true}`, `{"value":7}`,
 		`{"type":"preview","branch":"feature/x","slug":"pr-1","expiresAt":"2030-01-01T00:00:00Z"}`, `{"type":"production"}`,
 		`{"type":"preview","expiresAt":1}`,
+		`{"value":"a","secret":true,"secret":false}`, `{"value":"a","Secret":true}`, `{"VALUE":"a"}`, `{"value":"a","ſecret":true}`,
+		`{"value":null}`, ` null `, `{"name":"Agent","sourceConfig":{"path":"/a","path":"/b"}}`, `{"sourceConfig":{"a":[{"b":1,"b":2}]}}`,
+		`{"name":"x","\u006eame":"y"}`, `{"defaultBranch":null,"name":null}`, `{"expiresAt":null}`,
 		`[]`, `null`, `{"a":{"b":[1,2,{"c":null}]}}`, `{"name":"x"} {"name":"y"}`, `{"name":"\u0000"}`, ``, `{`, `"str"`,
 	} {
 		f.Add([]byte(seed))

@@ -31,9 +31,36 @@ var statusOf = map[domain.Kind]int{
 	domain.KindUnavailable:      http.StatusServiceUnavailable,
 }
 
+// The codes of refusals that concern HTTP itself, not the domain.
+const (
+	// codeUnsupportedMediaType: a body that is not application/json, or
+	// is sent with a Content-Encoding other than identity (415).
+	codeUnsupportedMediaType = "unsupported_media_type"
+	// codeMethodNotAllowed: a method the path does not take (405, with
+	// an Allow header).
+	codeMethodNotAllowed = "method_not_allowed"
+)
+
+// transportStatus is the status of each code of httpError.
+var transportStatus = map[string]int{
+	codeUnsupportedMediaType: http.StatusUnsupportedMediaType,
+	codeMethodNotAllowed:     http.StatusMethodNotAllowed,
+}
+
+// httpError is a refusal about HTTP itself, with one of the codes above.
+type httpError struct {
+	code, msg string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
 // classify maps err to a status, a code and a message safe to show.
 // Errors without a kind are internal: their text stays in the log.
 func classify(err error) (int, string, string) {
+	var h *httpError
+	if errors.As(err, &h) {
+		return transportStatus[h.code], h.code, h.msg
+	}
 	if k := domain.KindOf(err); k != "" {
 		return statusOf[k], string(k), err.Error()
 	}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,10 +24,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decodeJSON reads exactly one JSON object into dst, rejecting unknown
-// fields, trailing data and bodies over the server's limit. The content type
-// is not checked: the body must be JSON whatever a client labels it.
+// fields, trailing data and bodies over the server's limit, and then, more
+// strictly than encoding/json: a null body, a key given twice in any
+// object (nested ones included), a key that names a field in another case
+// ("Value" for "value": encoding/json would take it) and null for a field
+// that cannot be absent. The content type and encoding are checked before,
+// by checkBody.
 func decodeJSON(r *http.Request, dst any) error {
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return bodyError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return bodyError(err)
@@ -35,7 +44,133 @@ func decodeJSON(r *http.Request, dst any) error {
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return domain.Errorf(domain.KindInvalid, "request body must hold a single JSON object and nothing after it")
 	}
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+		return domain.Errorf(domain.KindInvalid, "request body is null; send a JSON object")
+	}
+	walk := json.NewDecoder(bytes.NewReader(body))
+	walk.UseNumber()
+	return strictValue(walk, reflect.TypeOf(dst), "")
+}
+
+var unmarshaler = reflect.TypeFor[json.Unmarshaler]()
+
+// strictValue reads the next value from dec, which t (nil: any JSON) will
+// receive, and refuses what encoding/json lets through; at names where the
+// value is, for messages ("" for the body).
+func strictValue(dec *json.Decoder, t reflect.Type, at string) error {
+	nullable := t == nil
+	for t != nil && t.Kind() == reflect.Pointer {
+		t, nullable = t.Elem(), true
+	}
+	if t != nil {
+		switch t.Kind() {
+		case reflect.Interface, reflect.Slice, reflect.Map:
+			nullable = true
+		}
+		if reflect.PointerTo(t).Implements(unmarshaler) || t.Kind() == reflect.Interface {
+			nullable = nullable || t == reflect.TypeFor[json.RawMessage]()
+			t = nil // its own decoding (times, raw JSON) or any JSON: only duplicates are checked inside
+		}
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return domain.Errorf(domain.KindInvalid, "request body is not valid JSON") // Decode accepted it: unreachable
+	}
+	switch tok {
+	case json.Delim('{'):
+		return strictObject(dec, t, at)
+	case json.Delim('['):
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		for i := 0; dec.More(); i++ {
+			if err := strictValue(dec, elem, fmt.Sprintf("%s[%d]", at, i)); err != nil {
+				return err
+			}
+		}
+		_, _ = dec.Token() // ']'
+	case nil:
+		if at != "" && !nullable {
+			return domain.Errorf(domain.KindInvalid, "field %q must not be null: leave it out or give it a value", at)
+		}
+	}
 	return nil
+}
+
+// strictObject reads an object's members after its '{'.
+func strictObject(dec *json.Decoder, t reflect.Type, at string) error {
+	var fields map[string]reflect.Type
+	if t != nil && t.Kind() == reflect.Struct {
+		fields = map[string]reflect.Type{}
+		jsonFields(t, fields)
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, _ := dec.Token()
+		key, _ := tok.(string)
+		name := key
+		if at != "" {
+			name = at + "." + key
+		}
+		if seen[key] {
+			return domain.Errorf(domain.KindInvalid, "key %q appears twice in the request body; send each key once", name)
+		}
+		seen[key] = true
+		var next reflect.Type
+		switch {
+		case fields != nil:
+			ft, ok := fields[key]
+			if !ok {
+				for known := range fields {
+					if strings.EqualFold(known, key) {
+						return domain.Errorf(domain.KindInvalid, "unknown field %q: field names are case-sensitive; did you mean %q?", name, known)
+					}
+				}
+				return domain.Errorf(domain.KindInvalid, "unknown field %q", name)
+			}
+			next = ft
+		case t != nil && t.Kind() == reflect.Map:
+			next = t.Elem()
+		}
+		if err := strictValue(dec, next, name); err != nil {
+			return err
+		}
+	}
+	_, _ = dec.Token() // '}'
+	return nil
+}
+
+// jsonFields adds the JSON names of t's fields, as encoding/json sees
+// them (embedded structs' fields promoted), with their types.
+func jsonFields(t reflect.Type, into map[string]reflect.Type) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				jsonFields(ft, into)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if _, dup := into[name]; !dup {
+			into[name] = f.Type
+		}
+	}
 }
 
 func jsonKind(k reflect.Kind) string {

@@ -28,6 +28,7 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request) {
 		s.log.WithField("request_id", recorderFrom(r.Context()).requestID).WithField("delivery", inv.Delivery).
 			Warn("invite recorded but its email was not sent")
 	}
+	w.Header().Set("Cache-Control", "no-store") // an invite is a credential to join the team
 	writeJSON(w, http.StatusCreated, inv)
 }
 

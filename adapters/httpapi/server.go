@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sort"
+	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
@@ -95,9 +97,7 @@ func (s *Server) routes() {
 	notFound := s.accessLog(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, domain.KindNotFound, "no route for "+r.Method+" "+r.URL.Path)
 	}))
-	notAllowed := s.accessLog(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: "invalid_argument", Message: "method " + r.Method + " is not allowed on " + r.URL.Path}})
-	}))
+	notAllowed := s.accessLog(http.HandlerFunc(s.methodNotAllowed))
 	r.NotFoundHandler, r.MethodNotAllowedHandler = notFound, notAllowed
 
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet)
@@ -106,9 +106,10 @@ func (s *Server) routes() {
 	r.HandleFunc("/api/openapi.json", s.openAPIDoc).Methods(http.MethodGet)
 
 	// API routes sit on the root router (a mux subrouter answers 404 where
-	// 405 is right), each wrapped in authentication.
+	// 405 is right), each wrapped in authentication and then in the check
+	// of the body's content type and encoding.
 	api := func(path, method string, h http.HandlerFunc) {
-		r.NewRoute().MatcherFunc(sameShape("/api" + path)).Path("/api" + path).Methods(method).Handler(s.authenticate(h))
+		r.NewRoute().MatcherFunc(sameShape("/api" + path)).Path("/api" + path).Methods(method).Handler(s.authenticate(checkBody(h)))
 	}
 	api("/me", http.MethodGet, s.getMe)
 	api("/teams", http.MethodPost, s.createTeam)
@@ -157,4 +158,32 @@ func (s *Server) routes() {
 	api("/tokens", http.MethodPost, s.createToken)
 	api("/tokens", http.MethodGet, s.listTokens)
 	api("/tokens/{tokenId}", http.MethodDelete, s.revokeToken)
+}
+
+// methodNotAllowed answers 405 method_not_allowed with an Allow header
+// listing the methods the path takes.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	seen := map[string]bool{}
+	_ = s.router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		methods, err := route.GetMethods()
+		if err != nil {
+			return nil
+		}
+		for _, m := range methods {
+			try := r.WithContext(r.Context())
+			try.Method = m
+			if route.Match(try, &mux.RouteMatch{}) {
+				seen[m] = true
+			}
+		}
+		return nil
+	})
+	allow := make([]string, 0, len(seen))
+	for m := range seen {
+		allow = append(allow, m)
+	}
+	sort.Strings(allow)
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeError(w, r, &httpError{code: codeMethodNotAllowed,
+		msg: "method " + r.Method + " is not allowed on " + r.URL.Path + "; allowed: " + strings.Join(allow, ", ")})
 }

@@ -45,6 +45,7 @@ func BenchmarkCreateTeamHTTP(b *testing.B) {
 			return err
 		}
 		req.Header.Set("Authorization", "Bearer "+tokens[w])
+		req.Header.Set("Content-Type", "application/json")
 		res, err := client.Do(req)
 		if err != nil {
 			return err

@@ -102,6 +102,7 @@ func BenchmarkCreateProjectHTTP(b *testing.B) {
 			return err
 		}
 		req.Header.Set("Authorization", "Bearer "+tok.Token)
+		req.Header.Set("Content-Type", "application/json")
 		t0 := time.Now()
 		res, err := client.Do(req)
 		if err != nil {
