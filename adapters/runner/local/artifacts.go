@@ -88,7 +88,7 @@ func NewArtifacts(cfg ArtifactsConfig) (*Artifacts, error) {
 
 // Save moves the bundle at fromDir (a build's .mastra/output) and the
 // node_modules it resolves packages from (the nearest one above it, up
-// to the project's package.json, unless it has its own) into the
+// to the project's package.json; one inside the bundle moves with it) into the
 // artifact artifactID, and returns the artifact's bundle folder. The
 // build directory is not runnable afterwards. Saving an artifact that
 // is already there returns it. Files the build user owned become the
@@ -176,13 +176,11 @@ func (a *Artifacts) save(ctx context.Context, deploymentID, artifactID uuid.UUID
 	return filepath.Join(final, artifactBundle), nil
 }
 
-// nodeModulesFor returns the node_modules folder the bundle at dir
-// imports packages from, when it is not inside dir: the nearest one
-// above it, up to the first folder with a package.json (the project).
+// nodeModulesFor returns the node_modules folder above the bundle at
+// dir that it imports packages from: the nearest one, up to the first
+// folder with a package.json (the project). One inside the bundle (the
+// injected entry's packages) moves with it; both are needed.
 func nodeModulesFor(dir string) string {
-	if isDir(filepath.Join(dir, "node_modules")) {
-		return ""
-	}
 	for d := filepath.Dir(dir); d != filepath.Dir(d); d = filepath.Dir(d) {
 		if isDir(filepath.Join(d, "node_modules")) {
 			return filepath.Join(d, "node_modules")

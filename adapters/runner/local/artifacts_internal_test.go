@@ -20,12 +20,14 @@ func builtApp(t *testing.T) (app, output string) {
 	app = filepath.Join(t.TempDir(), "app")
 	output = filepath.Join(app, ".mastra", "output")
 	files := map[string]string{
-		"package.json":                       `{"name":"p","type":"module"}`,
-		"node_modules/greeting/package.json": `{"name":"greeting","main":"index.js"}`,
-		"node_modules/greeting/index.js":     `module.exports = "hello from node_modules";`,
-		".mastra/output/package.json":        `{"name":"server","type":"module"}`,
-		".mastra/output/index.mjs":           `import g from "greeting"; console.log(g);`,
-		".mastra/output/tools/7ea92ff9.mjs":  `export const t = 1;`,
+		"package.json":                                      `{"name":"p","type":"module"}`,
+		"node_modules/greeting/package.json":                `{"name":"greeting","main":"index.js"}`,
+		"node_modules/greeting/index.js":                    `module.exports = "hello from node_modules";`,
+		".mastra/output/package.json":                       `{"name":"server","type":"module"}`,
+		".mastra/output/index.mjs":                          `import g from "greeting"; import o from "injected"; console.log(g, o);`,
+		".mastra/output/node_modules/injected/package.json": `{"name":"injected","main":"index.js"}`,
+		".mastra/output/node_modules/injected/index.js":     `module.exports = "and from the bundle's own";`,
+		".mastra/output/tools/7ea92ff9.mjs":                 `export const t = 1;`,
 	}
 	for f, text := range files {
 		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(app, f)), 0o755))
@@ -47,7 +49,7 @@ func TestArtifactRunsAfterItsBuildIsGone(t *testing.T) {
 	require.NoError(t, os.RemoveAll(app))
 	out, err := exec.Command(testNode(t), filepath.Join(dir, "index.mjs")).CombinedOutput()
 	require.NoError(t, err, string(out))
-	assert.Equal(t, "hello from node_modules\n", string(out))
+	assert.Equal(t, "hello from node_modules and from the bundle's own\n", string(out))
 
 	resolved, err := a.Resolve(id)
 	require.NoError(t, err)
