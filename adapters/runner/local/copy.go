@@ -14,7 +14,11 @@ var skipped = map[string]bool{"node_modules": true, ".mastra": true, ".git": tru
 
 // copyTree copies the project at src into dst (which must not exist):
 // folders, regular files and symlinks, without the skipped folders.
-func copyTree(src, dst string) error {
+func copyTree(src, dst string) error { return copyTreeSkipping(src, dst, skipped) }
+
+// copyTreeSkipping copies src into dst (which must not exist) without
+// the folders (below src) whose names skip holds.
+func copyTreeSkipping(src, dst string, skip map[string]bool) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -25,7 +29,7 @@ func copyTree(src, dst string) error {
 		}
 		target := filepath.Join(dst, rel)
 		switch {
-		case d.IsDir() && rel != "." && skipped[d.Name()]:
+		case d.IsDir() && rel != "." && skip[d.Name()]:
 			return filepath.SkipDir
 		case d.IsDir():
 			return os.Mkdir(target, 0o755)
