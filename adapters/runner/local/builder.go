@@ -35,7 +35,8 @@ type Config struct {
 	User *Account
 	// CacheDir holds the dependency cache: the node_modules of earlier
 	// builds, per team, by lockfile, package manager and Node version
-	// ("": depcache next to Dir).
+	// ("": depcache next to Dir). It must be on Dir's file system: builds
+	// are moved in and hard-linked out.
 	CacheDir string
 	// CacheKeep is how many keys the cache keeps per team, the most
 	// recently used (0: 3; negative: no dependency cache).
