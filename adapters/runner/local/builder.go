@@ -33,10 +33,21 @@ type Config struct {
 	// builds cannot read the admin's files (the encryption key): they get
 	// their own HOME and a shared npm cache, in Dir.
 	User *Account
+	// CacheDir holds the dependency cache: the node_modules of earlier
+	// builds, per team, by lockfile, package manager and Node version
+	// ("": depcache next to Dir). It must be on Dir's file system: builds
+	// are moved in and hard-linked out.
+	CacheDir string
+	// CacheKeep is how many keys the cache keeps per team, the most
+	// recently used (0: 3; negative: no dependency cache).
+	CacheKeep int
 }
 
 // Builder builds Mastra projects from local folders.
-type Builder struct{ cfg Config }
+type Builder struct {
+	cfg  Config
+	deps *depCache // nil: no dependency cache
+}
 
 // New returns a Builder.
 func New(cfg Config) (*Builder, error) {
@@ -51,7 +62,18 @@ func New(cfg Config) (*Builder, error) {
 			return nil, fmt.Errorf("build user %s: %w", cfg.User.Name, err)
 		}
 	}
-	return &Builder{cfg: cfg}, nil
+	b := &Builder{cfg: cfg}
+	if cfg.CacheKeep == 0 {
+		cfg.CacheKeep = 3
+	}
+	if cfg.CacheKeep > 0 {
+		if cfg.CacheDir == "" {
+			cfg.CacheDir = filepath.Join(filepath.Dir(filepath.Clean(cfg.Dir)), "depcache")
+		}
+		b.deps = newDepCache(cfg.CacheDir, cfg.CacheKeep, cfg.User)
+	}
+	b.cfg = cfg
+	return b, nil
 }
 
 // Build implements commands.Builder: it returns the bundle's folder.
@@ -100,15 +122,8 @@ func (b *Builder) Build(ctx context.Context, job build.Job, log io.Writer) (stri
 	if err != nil {
 		return "", fmt.Errorf("the lockfile asks for %s, which is not installed on the build machine: %w", pm.name, err)
 	}
-	fmt.Fprintf(log, "==> install (%s)\n", pm.name)
-	if err := run(ctx, app, env, b.cfg.User, log, pmPath, pm.install...); err != nil {
-		if pm.fallback == nil || ctx.Err() != nil {
-			return "", fmt.Errorf("install: %w", err)
-		}
-		fmt.Fprintf(log, "==> %v; trying %s %v\n", err, pm.name, pm.fallback)
-		if err := run(ctx, app, env, b.cfg.User, log, pmPath, pm.fallback...); err != nil {
-			return "", fmt.Errorf("install: %w", err)
-		}
+	if err := b.install(ctx, job, dir, app, version, env, pm, pmPath, log); err != nil {
+		return "", err
 	}
 	mastra := filepath.Join(app, "node_modules", ".bin", "mastra")
 	if _, err := os.Stat(mastra); err != nil {
