@@ -83,13 +83,15 @@ type Limit struct {
 var ErrLimitReached = errors.New("commands: limit reached")
 
 // Claim takes (or, with Release, frees) a unique value in a scope for an
-// owner, atomically with an append.
+// owner, atomically with an append. With Release and AllValues (and no
+// Value), it frees every value the owner holds in the scope.
 type Claim struct {
-	Scope   string
-	Value   string
-	Owner   uuid.UUID
-	Release bool
-	At      time.Time // the time of the events it goes with
+	Scope     string
+	Value     string
+	Owner     uuid.UUID
+	Release   bool
+	AllValues bool
+	At        time.Time // the time of the events it goes with
 }
 
 // ErrClaimTaken is what an EventStore returns when a claimed value is held
@@ -106,6 +108,9 @@ type EventStore interface {
 	Append(ctx context.Context, meta Meta, cond Conditions, appends ...Append) (Position, error)
 	// ClaimOwner returns who holds a value, if anyone.
 	ClaimOwner(ctx context.Context, scope, value string) (uuid.UUID, bool, error)
+	// CountClaims counts the values held in scope that are value or end
+	// with suffix (no suffix: value only).
+	CountClaims(ctx context.Context, scope, value, suffix string) (int, error)
 }
 
 // ReadModel answers queries from the projections.

@@ -14,13 +14,15 @@ import (
 )
 
 // Claim takes (or, with Release, frees) a unique value in a scope for an
-// owner, atomically with an append.
+// owner, atomically with an append. With Release and AllValues (and no
+// Value), it frees every value the owner holds in the scope.
 type Claim struct {
-	Scope   string
-	Value   string
-	Owner   uuid.UUID
-	Release bool
-	At      time.Time // when it was taken: the time of the events it goes with
+	Scope     string
+	Value     string
+	Owner     uuid.UUID
+	Release   bool
+	AllValues bool
+	At        time.Time // when it was taken: the time of the events it goes with
 }
 
 // ErrClaimTaken means a claimed value is held by another owner.
@@ -85,8 +87,11 @@ func (s *Store) AppendIf(ctx context.Context, cond Conditions, appends ...Stream
 		return nil, err
 	}
 	for _, c := range cond.Claims {
-		if c.Scope == "" || c.Value == "" || c.Owner == uuid.Nil || (!c.Release && c.At.IsZero()) {
+		if c.Scope == "" || (c.Value == "") != c.AllValues || c.Owner == uuid.Nil || (!c.Release && c.At.IsZero()) {
 			return nil, fmt.Errorf("%w: claim lacks a scope, value, owner or time", ErrInvalidAppend)
+		}
+		if c.AllValues && !c.Release {
+			return nil, fmt.Errorf("%w: only a release frees all of an owner's values", ErrInvalidAppend)
 		}
 	}
 	for _, g := range cond.Guards {
@@ -210,6 +215,11 @@ func withConditions(stmt insertStmt, cond Conditions) (string, []any) {
 			b.WriteString(", ")
 		}
 		k := len(args)
+		if c.AllValues {
+			fmt.Fprintf(&b, "c%d AS (DELETE FROM unique_claims WHERE scope = $%d AND owner = $%d%s)", i, k+1, k+2, guarded)
+			args = append(args, c.Scope, c.Owner)
+			continue
+		}
 		if c.Release {
 			fmt.Fprintf(&b, "c%d AS (DELETE FROM unique_claims WHERE scope = $%d AND value = $%d AND owner = $%d%s)",
 				i, k+1, k+2, k+3, guarded)
@@ -295,4 +305,16 @@ func (s *Store) ClaimOwner(ctx context.Context, scope, value string) (uuid.UUID,
 		return uuid.Nil, false, fmt.Errorf("read claim %s %q: %w", scope, value, err)
 	}
 	return owner, true, nil
+}
+
+// CountClaims counts the values held in scope that are value or end with
+// suffix (no suffix: value only).
+func (s *Store) CountClaims(ctx context.Context, scope, value, suffix string) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM unique_claims WHERE scope = $1
+		AND (value = $2 OR ($3 <> '' AND right(value, length($3)) = $3))`, scope, value, suffix).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count claims %s %q: %w", scope, value, err)
+	}
+	return n, nil
 }

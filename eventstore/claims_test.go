@@ -56,4 +56,47 @@ func TestAppendWithClaims(t *testing.T) {
 	assert.ErrorIs(t, err, eventstore.ErrInvalidAppend)
 	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "s", Value: "x", Owner: a, At: time.Now()}}, one("team-c", eventstore.Any))
 	assert.ErrorIs(t, err, eventstore.ErrInvalidAppend)
+
+	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "s", Owner: a, AllValues: true}}, one("team-c", eventstore.NoStream))
+	assert.ErrorIs(t, err, eventstore.ErrInvalidAppend, "only a release frees all values")
+	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "s", Value: "x", Owner: a, Release: true, AllValues: true}}, one("team-c", eventstore.NoStream))
+	assert.ErrorIs(t, err, eventstore.ErrInvalidAppend, "all values or one")
+}
+
+// TestReleaseAllValuesOfAnOwner: a release with AllValues frees every
+// value its owner holds in the scope, and no one else's.
+func TestReleaseAllValuesOfAnOwner(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := context.Background()
+	a, b := uuid.New(), uuid.New()
+	one := func(stream string, expected eventstore.ExpectedVersion) eventstore.StreamAppend {
+		return eventstore.StreamAppend{StreamID: stream, Expected: expected, Events: []eventstore.EventData{ev("team.TeamCreated", nil)}}
+	}
+	now := time.Now()
+	_, err := s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "base", Value: "x", Owner: a, At: now},
+		{Scope: "base", Value: "y", Owner: a, At: now}, {Scope: "base", Value: "z", Owner: b, At: now},
+		{Scope: "other", Value: "x", Owner: a, At: now}}, one("s-1", eventstore.NoStream))
+	require.NoError(t, err)
+	n, err := s.CountClaims(ctx, "base", "x", "")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	n, err = s.CountClaims(ctx, "base", "nothing", "")
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	n, err = s.CountClaims(ctx, "base", "x", "y")
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "x itself and y, which ends in y")
+
+	_, err = s.AppendWithClaims(ctx, []eventstore.Claim{{Scope: "base", Owner: a, Release: true, AllValues: true}},
+		one("s-1", eventstore.Exact(1)))
+	require.NoError(t, err)
+	for value, held := range map[string]bool{"x": false, "y": false, "z": true} {
+		_, ok, err := s.ClaimOwner(ctx, "base", value)
+		require.NoError(t, err)
+		assert.Equal(t, held, ok, value)
+	}
+	_, ok, err := s.ClaimOwner(ctx, "other", "x")
+	require.NoError(t, err)
+	assert.True(t, ok, "another scope keeps its claims")
 }

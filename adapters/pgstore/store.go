@@ -60,6 +60,11 @@ func (s *EventStore) ClaimOwner(ctx context.Context, scope, value string) (uuid.
 	return s.store.ClaimOwner(ctx, scope, value)
 }
 
+// CountClaims implements commands.EventStore.
+func (s *EventStore) CountClaims(ctx context.Context, scope, value, suffix string) (int, error) {
+	return s.store.CountClaims(ctx, scope, value, suffix)
+}
+
 // Append implements commands.EventStore.
 func (s *EventStore) Append(ctx context.Context, meta commands.Meta, cond commands.Conditions, appends ...commands.Append) (commands.Position, error) {
 	batch := make([]eventstore.StreamAppend, len(appends))
