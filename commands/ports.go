@@ -84,13 +84,18 @@ var ErrLimitReached = errors.New("commands: limit reached")
 
 // Claim takes (or, with Release, frees) a unique value in a scope for an
 // owner, atomically with an append. With Release and AllValues (and no
-// Value), it frees every value the owner holds in the scope.
+// Value), it frees every value the owner holds in the scope. With Move, it
+// gives the value From holds to Owner, and the append fails with
+// ErrClaimTaken unless From holds it; From equal to Owner only holds it:
+// the append needs Owner to hold it, and a concurrent move waits.
 type Claim struct {
 	Scope     string
 	Value     string
 	Owner     uuid.UUID
 	Release   bool
 	AllValues bool
+	Move      bool
+	From      uuid.UUID
 	At        time.Time // the time of the events it goes with
 }
 

@@ -42,8 +42,6 @@ func Evolve(p Project, e domain.Event) (Project, error) {
 		p.DefaultBranch = e.DefaultBranch
 	case Deleted:
 		p.Deleted = true
-	case SubdomainBaseChanged:
-		p.SubdomainBase = e.SubdomainBase
 	default:
 		return p, fmt.Errorf("project: %w %s", domain.ErrUnknownEvent, e.EventType())
 	}
