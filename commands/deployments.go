@@ -74,7 +74,7 @@ func (a *Admin) deploymentConflict(ctx context.Context, c deployment.Created, ba
 	switch {
 	case err == nil && (!holds || owner != c.ProjectID):
 		return domain.Errorf(domain.KindConflict,
-			"project %s cannot take new subdomains: its subdomain base %q is not reserved for it; a platform admin can transfer the base to its team", c.ProjectID, base)
+			"project %s cannot take new subdomains: its subdomain base %q is not reserved for it; recreate the project to get a base of its own", c.ProjectID, base)
 	case c.Type == deployment.Production && held(deployment.ProductionScope(c.ProjectID), deployment.ProductionClaim):
 		return domain.Errorf(domain.KindConflict, "project %s already has a production deployment", c.ProjectID)
 	case held(deployment.SlugScope(c.ProjectID), c.Slug):
