@@ -228,6 +228,7 @@ func TestPlatformAdminTransfersABase(t *testing.T) {
 	tr, ok := events[0].(project.SubdomainBaseTransferred)
 	require.True(t, ok, "%T", events[0])
 	assert.Equal(t, project.SubdomainBaseTransferred{Base: "acme", FromTeam: tm.ID, ToTeam: ta.ID, By: root.UserID, At: tr.At}, tr)
+	env.CaughtUp(t) // alice reads what root wrote
 	entries, err := env.Admin.Audit(ctx, alice, commands.AuditQuery{TeamID: &ta.ID})
 	require.NoError(t, err)
 	audited := false
