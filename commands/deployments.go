@@ -32,6 +32,7 @@ func (a *Admin) CreateDeployment(ctx context.Context, p Principal, projectID uui
 	}
 	var view deployment.View
 	var created deployment.Created
+	var base string
 	_, err := a.execute(ctx, p, func() (write, error) {
 		pr, version, guard, err := a.projectFor(ctx, p, projectID, domain.ActionDeploymentWrite)
 		if err != nil {
@@ -43,36 +44,47 @@ func (a *Admin) CreateDeployment(ctx context.Context, p Principal, projectID uui
 		if err != nil {
 			return write{}, err
 		}
-		created = evs[0].(deployment.Created)
+		created, base = evs[0].(deployment.Created), pr.SubdomainBase
 		view = a.deploymentView(deployment.View{ID: id, ProjectID: pr.ID, TeamID: pr.TeamID,
 			Type: created.Type, Branch: created.Branch, Slug: created.Slug, Subdomain: created.Subdomain,
 			Status: deployment.StatusPending, ExpiresAt: created.ExpiresAt, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now})
-		return write{claims: deploymentClaims(id, pr.ID, created.Type, created.Slug, created.Subdomain, now, false), guards: []Guard{guard, {StreamID: project.StreamID(pr.ID), Version: version}},
+		// The project must hold its base (see project.BaseScope) while
+		// its deployment takes a subdomain under it.
+		claims := append(deploymentClaims(id, pr.ID, created.Type, created.Slug, created.Subdomain, now, false),
+			Claim{Scope: project.BaseScope, Value: pr.SubdomainBase, Owner: pr.ID, Move: true, From: pr.ID})
+		return write{claims: claims, guards: []Guard{guard, {StreamID: project.StreamID(pr.ID), Version: version}},
 			appends: []Append{{StreamID: deployment.StreamID(id), Expected: NoStream, Events: a.events(evs...)}}}, nil
 	})
 	if errors.Is(err, ErrClaimTaken) {
-		return deployment.View{}, a.deploymentConflict(ctx, created)
+		return deployment.View{}, a.deploymentConflict(ctx, created, base)
 	}
 	return view, err
 }
 
-// deploymentConflict says which of a new deployment's claims is held.
-func (a *Admin) deploymentConflict(ctx context.Context, c deployment.Created) error {
+// deploymentConflict says which of a new deployment's claims is held,
+// without a word of who holds it: a subdomain under the project's own base
+// can only be held by its team's deployments, or by one recorded before
+// bases.
+func (a *Admin) deploymentConflict(ctx context.Context, c deployment.Created, base string) error {
 	held := func(scope, value string) bool {
 		_, ok, err := a.cfg.Store.ClaimOwner(ctx, scope, value)
 		return err == nil && ok
 	}
+	owner, holds, err := a.cfg.Store.ClaimOwner(ctx, project.BaseScope, base)
 	switch {
+	case err == nil && (!holds || owner != c.ProjectID):
+		return domain.Errorf(domain.KindConflict,
+			"project %s cannot take new subdomains: its subdomain base %q is not reserved for it; recreate the project to get a base of its own", c.ProjectID, base)
 	case c.Type == deployment.Production && held(deployment.ProductionScope(c.ProjectID), deployment.ProductionClaim):
 		return domain.Errorf(domain.KindConflict, "project %s already has a production deployment", c.ProjectID)
 	case held(deployment.SlugScope(c.ProjectID), c.Slug):
 		return domain.Errorf(domain.KindConflict, "deployment slug %q is taken in this project", c.Slug)
 	case c.Type == deployment.Production:
 		return domain.Errorf(domain.KindConflict,
-			"subdomain %q is already used by a deployment of a project with the same slug (in another team, or deleted within the last minute); a production deployment is served at its project's slug", c.Subdomain)
+			"subdomain %q is still held by an earlier deployment (a deleted one frees it within a minute); retry shortly (a production deployment is served at its project's subdomain base)", c.Subdomain)
 	default:
 		return domain.Errorf(domain.KindConflict,
-			"subdomain %q is already used by a deployment of a project with the same slug (in another team, or deleted within the last minute); give this deployment another slug", c.Subdomain)
+			"subdomain %q is still held by an earlier deployment (a deleted one frees it within a minute); retry shortly or give this deployment another slug", c.Subdomain)
 	}
 }
 

@@ -83,13 +83,20 @@ type Limit struct {
 var ErrLimitReached = errors.New("commands: limit reached")
 
 // Claim takes (or, with Release, frees) a unique value in a scope for an
-// owner, atomically with an append.
+// owner, atomically with an append. With Release and AllValues (and no
+// Value), it frees every value the owner holds in the scope. With Move, it
+// gives the value From holds to Owner, and the append fails with
+// ErrClaimTaken unless From holds it; From equal to Owner only holds it:
+// the append needs Owner to hold it, and a concurrent move waits.
 type Claim struct {
-	Scope   string
-	Value   string
-	Owner   uuid.UUID
-	Release bool
-	At      time.Time // the time of the events it goes with
+	Scope     string
+	Value     string
+	Owner     uuid.UUID
+	Release   bool
+	AllValues bool
+	Move      bool
+	From      uuid.UUID
+	At        time.Time // the time of the events it goes with
 }
 
 // ErrClaimTaken is what an EventStore returns when a claimed value is held
@@ -108,6 +115,9 @@ type EventStore interface {
 	ClaimOwner(ctx context.Context, scope, value string) (uuid.UUID, bool, error)
 	// ClaimedValues lists the values held in scope.
 	ClaimedValues(ctx context.Context, scope string) ([]string, error)
+	// CountClaims counts the values held in scope that are value or end
+	// with suffix (no suffix: value only).
+	CountClaims(ctx context.Context, scope, value, suffix string) (int, error)
 }
 
 // ReadModel answers queries from the projections.

@@ -51,21 +51,40 @@ func (a *Admin) ListSources(ctx context.Context, p Principal, teamID uuid.UUID) 
 	return src.Scan(ctx)
 }
 
-// CreateProject creates a project of a team from a validated source.
+// CreateProject creates a project of a team from a validated source. It
+// gets a subdomain base (see chooseBase); a base another team took first
+// in a race sends it to its next candidate.
 func (a *Admin) CreateProject(ctx context.Context, p Principal, teamID uuid.UUID, in ProjectInput) (project.View, error) {
+	for attempt := 0; ; attempt++ {
+		view, slug, err := a.createProject(ctx, p, teamID, in)
+		if !errors.Is(err, ErrClaimTaken) {
+			return view, err
+		}
+		if _, taken, cerr := a.cfg.Store.ClaimOwner(ctx, project.SlugScope(teamID), slug); cerr == nil && taken {
+			return project.View{}, domain.Errorf(domain.KindConflict, "project slug %q is taken in this team", slug)
+		}
+		if attempt >= a.cfg.Retries {
+			return project.View{}, domain.Errorf(domain.KindConflict, "project %q could not get a subdomain base; retry", slug)
+		}
+	}
+}
+
+// createProject is one attempt of CreateProject; it returns the slug it
+// tried.
+func (a *Admin) createProject(ctx context.Context, p Principal, teamID uuid.UUID, in ProjectInput) (project.View, string, error) {
 	src, err := a.sources()
 	if err != nil {
-		return project.View{}, err
+		return project.View{}, "", err
 	}
 	maxProjects := a.cfg.License.Limits.Projects
 	limit, err := a.licensed("projects", project.SlugScopePrefix, maxProjects)
 	if err != nil {
-		return project.View{}, err
+		return project.View{}, "", err
 	}
 	var view project.View
 	var slug string
 	_, err = a.execute(ctx, p, func() (write, error) {
-		_, guard, err := a.authorizeTeamGuarded(ctx, p, teamID, domain.ActionProjectWrite)
+		t, guard, err := a.authorizeTeamGuarded(ctx, p, teamID, domain.ActionProjectWrite)
 		if err != nil {
 			return write{}, err
 		}
@@ -74,26 +93,32 @@ func (a *Admin) CreateProject(ctx context.Context, p Principal, teamID uuid.UUID
 			return write{}, err
 		}
 		id, now := a.cfg.IDs.New(), a.cfg.Clock.Now()
-		evs, err := project.Create{ProjectID: id, TeamID: teamID, Name: in.Name, Slug: in.Slug, SourceType: in.SourceType,
-			SourceConfig: cfg, DefaultBranch: in.DefaultBranch, By: p.UserID, At: now}.Decide(project.Project{})
+		cmd := project.Create{ProjectID: id, TeamID: teamID, Name: in.Name, Slug: in.Slug, SourceType: in.SourceType,
+			SourceConfig: cfg, DefaultBranch: in.DefaultBranch, By: p.UserID, At: now}
+		evs, err := cmd.Decide(project.Project{})
 		if err != nil {
 			return write{}, err
 		}
+		slug = evs[0].(project.Created).Slug
+		base, err := a.chooseBase(ctx, t, slug, id)
+		if err != nil {
+			return write{}, err
+		}
+		cmd.SubdomainBase, base.claim.At = base.base, now
+		if evs, err = cmd.Decide(project.Project{}); err != nil {
+			return write{}, err
+		}
 		c := evs[0].(project.Created)
-		slug = c.Slug
-		view = project.View{ID: id, TeamID: teamID, Name: c.Name, Slug: c.Slug, SourceType: c.SourceType, SourceConfig: cfg,
-			DefaultBranch: c.DefaultBranch, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
+		view = project.View{ID: id, TeamID: teamID, Name: c.Name, Slug: c.Slug, SubdomainBase: c.SubdomainBase, SourceType: c.SourceType,
+			SourceConfig: cfg, DefaultBranch: c.DefaultBranch, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
 		return write{
-			claims:  []Claim{{Scope: project.SlugScope(teamID), Value: c.Slug, Owner: id, At: now}},
+			claims:  []Claim{{Scope: project.SlugScope(teamID), Value: c.Slug, Owner: id, At: now}, base.claim},
 			guards:  []Guard{guard},
 			limit:   limit,
 			appends: []Append{{StreamID: project.StreamID(id), Expected: NoStream, Events: a.events(evs...)}},
 		}, nil
 	})
-	if errors.Is(err, ErrClaimTaken) {
-		return project.View{}, domain.Errorf(domain.KindConflict, "project slug %q is taken in this team", slug)
-	}
-	return view, a.limitError(err, "projects", maxProjects)
+	return view, slug, a.limitError(err, "projects", maxProjects)
 }
 
 // ListProjects returns a team's projects.
@@ -134,11 +159,22 @@ func (a *Admin) UpdateProject(ctx context.Context, p Principal, id uuid.UUID, in
 	return a.GetProject(ctx, p, id)
 }
 
-// DeleteProject deletes a project (admins and owners) and frees its slug.
+// DeleteProject deletes a project (admins and owners), frees its slug and
+// gives its subdomain base back to its team.
 func (a *Admin) DeleteProject(ctx context.Context, p Principal, id uuid.UUID) error {
 	return a.changeProject(ctx, p, id, domain.ActionProjectDelete, func(pr project.Project) ([]domain.Event, []Claim, error) {
 		evs, err := project.Delete{By: p.UserID, At: a.cfg.Clock.Now()}.Decide(pr)
-		return evs, []Claim{{Scope: project.SlugScope(pr.TeamID), Value: pr.Slug, Owner: pr.ID, Release: true}}, err
+		if err != nil {
+			return nil, nil, err
+		}
+		base, err := a.baseReturn(ctx, pr, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(base) > 0 {
+			base[0].At = evs[0].(project.Deleted).At
+		}
+		return evs, append([]Claim{{Scope: project.SlugScope(pr.TeamID), Value: pr.Slug, Owner: pr.ID, Release: true}}, base...), nil
 	})
 }
 
@@ -162,7 +198,11 @@ func (a *Admin) deleteOrphanProject(ctx context.Context, id uuid.UUID) error {
 		if err != nil {
 			return write{}, err
 		}
-		return write{claims: []Claim{{Scope: project.SlugScope(pr.TeamID), Value: pr.Slug, Owner: pr.ID, Release: true}},
+		base, err := a.baseReturn(ctx, pr, true)
+		if err != nil {
+			return write{}, err
+		}
+		return write{claims: append([]Claim{{Scope: project.SlugScope(pr.TeamID), Value: pr.Slug, Owner: pr.ID, Release: true}}, base...),
 			guards:  []Guard{{StreamID: team.StreamID(pr.TeamID), Version: tversion}},
 			appends: []Append{{StreamID: project.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
 	})

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mastra-admin/mastra-admin/domain"
+	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/team"
 )
 
@@ -106,7 +107,10 @@ func (a *Admin) DeleteTeam(ctx context.Context, p Principal, id uuid.UUID) error
 			return write{}, err
 		}
 		return write{
-			claims:  []Claim{{Scope: team.SlugScope, Value: t.Slug, Owner: id, Release: true}},
+			// Its reserved subdomain bases are freed; those its projects
+			// use, with them.
+			claims: []Claim{{Scope: team.SlugScope, Value: t.Slug, Owner: id, Release: true},
+				{Scope: project.BaseScope, Owner: id, Release: true, AllValues: true}},
 			appends: []Append{{StreamID: team.StreamID(id), Expected: version, Events: a.events(evs...)}},
 		}, nil
 	})

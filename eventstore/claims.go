@@ -14,14 +14,24 @@ import (
 )
 
 // Claim takes (or, with Release, frees) a unique value in a scope for an
-// owner, atomically with an append.
+// owner, atomically with an append. With Release and AllValues (and no
+// Value), it frees every value the owner holds in the scope. With Move, it
+// gives the value From holds to Owner, and the append fails with
+// ErrClaimTaken unless From holds it; From equal to Owner holds the value:
+// the append needs Owner to hold it, and a concurrent move of it waits.
 type Claim struct {
-	Scope   string
-	Value   string
-	Owner   uuid.UUID
-	Release bool
-	At      time.Time // when it was taken: the time of the events it goes with
+	Scope     string
+	Value     string
+	Owner     uuid.UUID
+	Release   bool
+	AllValues bool
+	Move      bool
+	From      uuid.UUID
+	At        time.Time // when it was taken: the time of the events it goes with
 }
+
+// holds reports whether c only holds its value.
+func (c Claim) holds() bool { return c.Move && c.From == c.Owner }
 
 // ErrClaimTaken means a claimed value is held by another owner.
 var ErrClaimTaken = errors.New("eventstore: value already claimed")
@@ -85,8 +95,14 @@ func (s *Store) AppendIf(ctx context.Context, cond Conditions, appends ...Stream
 		return nil, err
 	}
 	for _, c := range cond.Claims {
-		if c.Scope == "" || c.Value == "" || c.Owner == uuid.Nil || (!c.Release && c.At.IsZero()) {
+		if c.Scope == "" || (c.Value == "") != c.AllValues || c.Owner == uuid.Nil || (!c.Release && !c.holds() && c.At.IsZero()) {
 			return nil, fmt.Errorf("%w: claim lacks a scope, value, owner or time", ErrInvalidAppend)
+		}
+		if c.AllValues && !c.Release {
+			return nil, fmt.Errorf("%w: only a release frees all of an owner's values", ErrInvalidAppend)
+		}
+		if c.Move && (c.Release || c.AllValues || c.From == uuid.Nil) {
+			return nil, fmt.Errorf("%w: a move needs the owner it moves from, and frees nothing", ErrInvalidAppend)
 		}
 	}
 	for _, g := range cond.Guards {
@@ -130,7 +146,7 @@ func appendConditioned(ctx context.Context, q DBTX, stmt *insertStmt, sql string
 	if err != nil {
 		return nil, claimError(err, cond.Claims, appends)
 	}
-	if len(cond.Guards) > 0 && stmt.returned == 0 {
+	if gated(cond) && stmt.returned == 0 {
 		return nil, guardError(ctx, q, cond.Guards)
 	}
 	return events, nil
@@ -180,36 +196,77 @@ func (s *Store) appendLimited(ctx context.Context, limit Limit, stmt *insertStmt
 	return events, nil
 }
 
+// gated reports whether an append's statement runs only if a condition
+// holds: guards, or claims moved or held.
+func gated(cond Conditions) bool {
+	if len(cond.Guards) > 0 {
+		return true
+	}
+	for _, c := range cond.Claims {
+		if c.Move {
+			return true
+		}
+	}
+	return false
+}
+
 // withConditions prefixes the event INSERT with a CTE that checks the
 // guards and one data-modifying CTE per claim: a single statement, atomic
 // without BEGIN and COMMIT. Postgres runs every data-modifying CTE whether
 // or not the main query reads it, so with guards each one (and the INSERT)
-// is itself conditional on them.
+// is itself conditional on them. A move is an UPDATE conditional on the
+// guards (g0); g then also needs each move to have found its row, and
+// fails the whole statement (division by zero) when one did not, so that
+// nothing of it is written.
 func withConditions(stmt insertStmt, cond Conditions) (string, []any) {
 	if len(cond.Claims) == 0 && len(cond.Guards) == 0 {
 		return stmt.sql, stmt.args
 	}
 	var b strings.Builder
-	args := make([]any, 0, len(cond.Claims)*4+len(cond.Guards)*2+len(stmt.args))
+	args := make([]any, 0, len(cond.Claims)*5+len(cond.Guards)*2+len(stmt.args))
 	b.WriteString("WITH ")
 	guarded := ""
-	if len(cond.Guards) > 0 {
-		b.WriteString("g AS (SELECT ")
-		for i, g := range cond.Guards {
-			if i > 0 {
-				b.WriteString(" AND ")
-			}
-			fmt.Fprintf(&b, "NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $%d AND stream_version > $%d)", len(args)+1, len(args)+2)
+	if gated(cond) {
+		b.WriteString("g0 AS (SELECT true")
+		for _, g := range cond.Guards {
+			fmt.Fprintf(&b, " AND NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $%d AND stream_version > $%d)", len(args)+1, len(args)+2)
 			args = append(args, g.StreamID, g.Version)
 		}
 		b.WriteString(" AS ok), ")
+		var moved []string
+		for i, c := range cond.Claims {
+			if !c.Move {
+				continue
+			}
+			k := len(args)
+			fmt.Fprintf(&b, "m%d AS (UPDATE unique_claims SET owner = $%d::uuid, claimed_at = CASE WHEN $%d::uuid = $%d::uuid THEN claimed_at ELSE $%d::timestamptz END "+
+				"WHERE scope = $%d AND value = $%d AND owner = $%d::uuid AND (SELECT ok FROM g0) RETURNING 1), ",
+				i, k+1, k+2, k+1, k+3, k+4, k+5, k+2)
+			args = append(args, c.Owner, c.From, c.At, c.Scope, c.Value)
+			moved = append(moved, fmt.Sprintf("(SELECT 1 / count(*) FROM m%d) = 1", i))
+		}
+		b.WriteString("g AS (SELECT CASE WHEN (SELECT ok FROM g0) THEN true")
+		for _, m := range moved {
+			b.WriteString(" AND " + m)
+		}
+		b.WriteString(" ELSE false END AS ok), ")
 		guarded = " AND (SELECT ok FROM g)"
 	}
+	n := 0
 	for i, c := range cond.Claims {
-		if i > 0 {
+		if c.Move {
+			continue
+		}
+		if n > 0 {
 			b.WriteString(", ")
 		}
+		n++
 		k := len(args)
+		if c.AllValues {
+			fmt.Fprintf(&b, "c%d AS (DELETE FROM unique_claims WHERE scope = $%d AND owner = $%d%s)", i, k+1, k+2, guarded)
+			args = append(args, c.Scope, c.Owner)
+			continue
+		}
 		if c.Release {
 			fmt.Fprintf(&b, "c%d AS (DELETE FROM unique_claims WHERE scope = $%d AND value = $%d AND owner = $%d%s)",
 				i, k+1, k+2, k+3, guarded)
@@ -225,10 +282,7 @@ func withConditions(stmt insertStmt, cond Conditions) (string, []any) {
 		}
 		args = append(args, c.Scope, c.Value, c.Owner, c.At)
 	}
-	sql := b.String()
-	if len(cond.Claims) == 0 {
-		sql = strings.TrimSuffix(sql, ", ")
-	}
+	sql := strings.TrimSuffix(b.String(), ", ")
 	return sql + " " + renumber(stmt.sql, len(args)), append(args, stmt.args...)
 }
 
@@ -273,6 +327,13 @@ func renumber(sql string, offset int) string {
 // claimError names the claim a unique violation on unique_claims is about.
 func claimError(err error, claims []Claim, appends []StreamAppend) error {
 	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "22012" { // a move's division by zero: see withConditions
+		for _, c := range claims {
+			if c.Move {
+				return fmt.Errorf("%w: %s %q is not held by %s", ErrClaimTaken, c.Scope, c.Value, c.From)
+			}
+		}
+	}
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "unique_claims_pkey" {
 		for _, c := range claims {
 			if !c.Release && strings.Contains(pgErr.Detail, "=("+c.Scope+", "+c.Value+")") {
@@ -308,4 +369,16 @@ func (s *Store) ClaimedValues(ctx context.Context, scope string) ([]string, erro
 		return nil, fmt.Errorf("read claims of %s: %w", scope, err)
 	}
 	return values, nil
+}
+
+// CountClaims counts the values held in scope that are value or end with
+// suffix (no suffix: value only).
+func (s *Store) CountClaims(ctx context.Context, scope, value, suffix string) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM unique_claims WHERE scope = $1
+		AND (value = $2 OR ($3 <> '' AND right(value, length($3)) = $3))`, scope, value, suffix).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count claims %s %q: %w", scope, value, err)
+	}
+	return n, nil
 }

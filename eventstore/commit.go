@@ -55,7 +55,7 @@ type pending struct {
 
 // newPending prepares the statement of a conditioned append.
 func newPending(ctx context.Context, cond Conditions, appends []StreamAppend) (*pending, error) {
-	stmt, err := buildInsert(appends, len(cond.Guards) > 0)
+	stmt, err := buildInsert(appends, gated(cond))
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,8 @@ import (
 )
 
 // Claims derives unique_claims (team, project and deployment slugs, user
-// emails, linked identities, production places and subdomains) from the events. Commands write claims themselves, in the same statement as their
+// emails, linked identities, production places, subdomains, subdomain
+// bases, build slots and server ports) from the events. Commands write claims themselves, in the same statement as their
 // events, so Claims never runs as a live consumer: RebuildClaims restores
 // the table from the events, for recovery and for checking.
 type Claims struct{}
@@ -32,7 +33,8 @@ func (Claims) Tables() []string { return []string{"unique_claims"} }
 // Handles implements Projection.
 func (Claims) Handles() []string {
 	return []string{team.TypeCreated, team.TypeSlugChanged, team.TypeDeleted, user.TypeRegistered, user.TypeIdentityLinked,
-		project.TypeCreated, project.TypeDeleted, deployment.TypeCreated, deployment.TypeDeleted,
+		project.TypeCreated, project.TypeDeleted, project.TypeSubdomainBaseTransferred,
+		deployment.TypeCreated, deployment.TypeDeleted,
 		build.TypeStarted, build.TypeReady, build.TypeSucceeded, build.TypeFailed, build.TypeCancelled,
 		server.TypeScheduled, server.TypeFailed, server.TypeStopped}
 }
@@ -52,6 +54,11 @@ func (c Claims) Apply(ctx context.Context, tx eventstore.Tx, events []eventstore
 func (Claims) Queue(b *pgx.Batch, e eventstore.Event) error {
 	const take = `INSERT INTO unique_claims (scope, value, owner, claimed_at) VALUES ($1, $2, $3, $4)`
 	const free = `DELETE FROM unique_claims WHERE scope = $1 AND value = $2 AND owner = $3`
+	// A base moves between a team and its projects (see project.BaseScope).
+	const move = `UPDATE unique_claims SET owner = $4, claimed_at = $5 WHERE scope = $1 AND value = $2 AND owner = $3`
+	// A project recorded before bases whose slug another team's project
+	// already used as its base got none: nor does it here.
+	const takeIfFree = `INSERT INTO unique_claims (scope, value, owner, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`
 	switch e.Type {
 	case team.TypeCreated:
 		v, err := decode[team.Created](e)
@@ -72,6 +79,7 @@ func (Claims) Queue(b *pgx.Batch, e eventstore.Event) error {
 			return err
 		}
 		b.Queue(free, team.SlugScope, v.Slug, v.TeamID)
+		b.Queue(`DELETE FROM unique_claims WHERE scope = $1 AND owner = $2`, project.BaseScope, v.TeamID)
 	case user.TypeRegistered:
 		v, err := decode[user.Registered](e)
 		if err != nil {
@@ -90,12 +98,29 @@ func (Claims) Queue(b *pgx.Batch, e eventstore.Event) error {
 			return err
 		}
 		b.Queue(take, project.SlugScope(v.TeamID), v.Slug, v.ProjectID, v.At)
+		b.Queue(move, project.BaseScope, v.Base(), v.TeamID, v.ProjectID, v.At)
+		b.Queue(takeIfFree, project.BaseScope, v.Base(), v.ProjectID, v.At)
 	case project.TypeDeleted:
 		v, err := decode[project.Deleted](e)
 		if err != nil {
 			return err
 		}
 		b.Queue(free, project.SlugScope(v.TeamID), v.Slug, v.ProjectID)
+		if v.Reason == project.ReasonTeamDeleted {
+			b.Queue(free, project.BaseScope, v.Base(), v.ProjectID)
+		} else {
+			b.Queue(move, project.BaseScope, v.Base(), v.ProjectID, v.TeamID, v.At)
+		}
+	case project.TypeSubdomainBaseTransferred:
+		v, err := decode[project.SubdomainBaseTransferred](e)
+		if err != nil {
+			return err
+		}
+		if v.FromTeam == uuid.Nil {
+			b.Queue(take, project.BaseScope, v.Base, v.ToTeam, v.At)
+		} else {
+			b.Queue(move, project.BaseScope, v.Base, v.FromTeam, v.ToTeam, v.At)
+		}
 	case deployment.TypeCreated:
 		v, err := decode[deployment.Created](e)
 		if err != nil {

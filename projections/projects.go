@@ -44,9 +44,9 @@ func (Projects) Queue(b *pgx.Batch, e eventstore.Event) error {
 		if err != nil {
 			return err
 		}
-		b.Queue(`INSERT INTO projects (id, team_id, name, slug, source_type, source_config, default_branch, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`, v.ProjectID, v.TeamID, v.Name, v.Slug, v.SourceType,
-			[]byte(v.SourceConfig), v.DefaultBranch, v.By, v.At)
+		b.Queue(`INSERT INTO projects (id, team_id, name, slug, subdomain_base, source_type, source_config, default_branch,
+			created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`, v.ProjectID, v.TeamID,
+			v.Name, v.Slug, v.Base(), v.SourceType, []byte(v.SourceConfig), v.DefaultBranch, v.By, v.At)
 	case project.TypeRenamed:
 		v, err := decode[project.Renamed](e)
 		if err != nil {

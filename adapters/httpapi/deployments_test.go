@@ -142,20 +142,31 @@ func TestDeploymentsEndToEnd(t *testing.T) {
 	res = do("POST", deployments, `{"type":"production","branch":"release"}`)
 	require.Equal(t, http.StatusCreated, res.status, string(res.body))
 
-	// Subdomains are unique across teams: the edge router knows no teams.
+	// Subdomains are unique across teams (the edge router knows no
+	// teams): another team's project with the same slug gets a subdomain
+	// base of its own, and never this team's subdomains.
 	bob := e.token(t, "bob@example.com", false)
 	res = e.do(t, "POST", "/api/teams", bob, strings.NewReader(`{"name":"Other"}`))
 	require.Equal(t, http.StatusCreated, res.status)
 	res = e.do(t, "POST", "/api/teams/"+res.json(t)["id"].(string)+"/projects", bob, strings.NewReader(sourceBody("Job Agent", base+"/math")))
 	require.Equal(t, http.StatusCreated, res.status, "project slugs are unique per team only: %s", res.body)
-	otherDeployments := "/api/projects/" + res.json(t)["id"].(string) + "/deployments"
+	other := res.json(t)
+	assert.Equal(t, "job-agent", other["slug"])
+	assert.Equal(t, "job-agent-other", other["subdomainBase"])
+	otherDeployments := "/api/projects/" + other["id"].(string) + "/deployments"
 	res = e.do(t, "POST", otherDeployments, bob, strings.NewReader(`{"type":"production"}`))
-	assert.Equal(t, http.StatusConflict, res.status, "job-agent is taken as a subdomain")
-	assert.Contains(t, res.errorMessage(t), "a production deployment is served at its project's slug")
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	assert.Equal(t, "job-agent-other", res.json(t)["subdomain"])
 	res = e.do(t, "POST", otherDeployments, bob, strings.NewReader(`{"type":"staging"}`))
-	assert.Equal(t, http.StatusConflict, res.status, "staging--job-agent too")
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	assert.Equal(t, "staging--job-agent-other", res.json(t)["subdomain"])
 	res = e.do(t, "POST", otherDeployments, bob, strings.NewReader(`{"type":"staging","slug":"staging-b"}`))
 	assert.Equal(t, http.StatusCreated, res.status, string(res.body))
+	res = e.do(t, "POST", otherDeployments, bob, strings.NewReader(`{"type":"staging","slug":"staging-b"}`))
+	assert.Equal(t, http.StatusConflict, res.status, string(res.body))
+	assert.NotContains(t, res.errorMessage(t), "team", "a conflict names no team")
+	res = do("GET", "/api/projects/"+project, "")
+	assert.Equal(t, "job-agent", res.json(t)["subdomainBase"], "the first team's base is its slug")
 
 	res = do("GET", "/api/audit?teamId="+team, "")
 	require.Equal(t, http.StatusOK, res.status)

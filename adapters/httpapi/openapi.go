@@ -79,6 +79,7 @@ var operations = []operation{
 	{method: "GET", path: "/api/audit/export", summary: "Hash-chained audit export: JSONL, or CSV with format=csv", response: auditchain.Entry{}, status: 200},
 	{method: "GET", path: "/api/events", summary: "Raw event feed (platform admins): after, stream, type, limit", response: list{"events": []commands.RawEvent{}, "next": 0}, status: 200},
 	{method: "GET", path: "/api/license", summary: "The license in force: tier, features, limits, expiry, state", response: commands.LicenseView{}, status: 200},
+	{method: "POST", path: "/api/subdomain-bases/{base}/transfer", summary: "Give a subdomain base to another team (platform admins); refused while a project uses it or deployments live under it", request: commands.TransferInput{}, status: 204},
 	{method: "POST", path: "/api/tokens", summary: "Create a personal API token; the secret is shown once", request: commands.TokenInput{}, response: commands.NewToken{}, status: 201},
 	{method: "GET", path: "/api/tokens", summary: "The caller's tokens, without secrets", response: list{"tokens": []user.TokenView{}}, status: 200},
 	{method: "DELETE", path: "/api/tokens/{tokenId}", summary: "Revoke a token", status: 204},

@@ -143,8 +143,12 @@ func TestRBACMatrix(t *testing.T) {
 	for _, route := range accountRoutes {
 		for _, actor := range actors {
 			n++
-			path, body := route.path, strings.ReplaceAll(route.body, "{n}", fmt.Sprint(n))
+			path, body := strings.ReplaceAll(route.path, "{n}", fmt.Sprint(n)), strings.ReplaceAll(route.body, "{n}", fmt.Sprint(n))
 			switch {
+			case strings.Contains(body, "{other-team}"):
+				res := e.do(t, "POST", "/api/teams", tokens["target"], strings.NewReader(fmt.Sprintf(`{"name":"Receiving %d"}`, n)))
+				require.Equal(t, http.StatusCreated, res.status, string(res.body))
+				body = strings.ReplaceAll(body, "{other-team}", res.json(t)["id"].(string))
 			case strings.Contains(path, "{own-token}"):
 				res := e.do(t, "POST", "/api/tokens", tokens[actor], strings.NewReader(`{"name":"spare"}`))
 				require.Equal(t, http.StatusCreated, res.status, string(res.body))
@@ -186,6 +190,7 @@ var accountRoutes = []struct {
 	{"GET", "/api/tokens", "", false, 200},
 	{"DELETE", "/api/tokens/{own-token}", "", false, 204},
 	{"GET", "/api/events", "", true, 200},
+	{"POST", "/api/subdomain-bases/base-{n}/transfer", `{"teamId":"{other-team}"}`, true, 204},
 }
 
 // TestRBACMatrixCoversEveryRoute: a new route must get a row in one of
@@ -195,7 +200,7 @@ func TestRBACMatrixCoversEveryRoute(t *testing.T) {
 	e := start(t)
 	toTemplate := strings.NewReplacer("{team}", "{teamId}", "{target}", "{userId}", "{invite}", "{inviteId}",
 		"{project}", "{projectId}", "{deployment}", "{deploymentId}", "{build}", "{buildId}", "{own-token}", "{tokenId}",
-		"{invite-token}", "{inviteToken}", "NEW_VAR", "{key}", "FIXTURE_VAR", "{key}")
+		"{invite-token}", "{inviteToken}", "base-{n}", "{base}", "NEW_VAR", "{key}", "FIXTURE_VAR", "{key}")
 	covered := map[string]bool{}
 	add := func(method, path string) {
 		path, _, _ = strings.Cut(path, "?")

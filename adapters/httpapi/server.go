@@ -155,6 +155,7 @@ func (s *Server) routes() {
 	api("/audit/export", http.MethodGet, s.exportAudit)
 	api("/events", http.MethodGet, s.listEvents)
 	api("/license", http.MethodGet, s.getLicense)
+	api("/subdomain-bases/{base}/transfer", http.MethodPost, s.transferSubdomainBase)
 	api("/tokens", http.MethodPost, s.createToken)
 	api("/tokens", http.MethodGet, s.listTokens)
 	api("/tokens/{tokenId}", http.MethodDelete, s.revokeToken)

@@ -66,6 +66,11 @@ func (s *EventStore) ClaimedValues(ctx context.Context, scope string) ([]string,
 	return s.store.ClaimedValues(ctx, scope)
 }
 
+// CountClaims implements commands.EventStore.
+func (s *EventStore) CountClaims(ctx context.Context, scope, value, suffix string) (int, error) {
+	return s.store.CountClaims(ctx, scope, value, suffix)
+}
+
 // Append implements commands.EventStore.
 func (s *EventStore) Append(ctx context.Context, meta commands.Meta, cond commands.Conditions, appends ...commands.Append) (commands.Position, error) {
 	batch := make([]eventstore.StreamAppend, len(appends))

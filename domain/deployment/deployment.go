@@ -110,7 +110,7 @@ func (cmd Create) Decide(d Deployment) ([]domain.Event, error) {
 	if err := domain.ValidateSlug("deployment", slug); err != nil {
 		return nil, err
 	}
-	sub := Subdomain(cmd.Type, slug, cmd.Project.Slug)
+	sub := Subdomain(cmd.Type, slug, project.BaseOf(cmd.Project.SubdomainBase, cmd.Project.Slug))
 	if len(sub) > 63 {
 		return nil, domain.Errorf(domain.KindInvalid, "subdomain %q is longer than a DNS label (63); use a shorter slug", sub)
 	}
@@ -183,12 +183,12 @@ func (cmd RemoveEnv) Decide(d Deployment) ([]domain.Event, error) {
 		By: cmd.By, At: cmd.At}}, nil
 }
 
-// Subdomain is the edge router's name for a deployment of the project with
-// projectSlug: the project's slug for production, else
-// "<deployment-slug>--<project-slug>".
-func Subdomain(t Type, slug, projectSlug string) string {
+// Subdomain is the edge router's name for a deployment of the project
+// with subdomain base base: the base for production, else
+// "<deployment-slug>--<base>".
+func Subdomain(t Type, slug, base string) string {
 	if t == Production {
-		return projectSlug
+		return base
 	}
-	return slug + "--" + projectSlug
+	return slug + "--" + base
 }

@@ -106,7 +106,9 @@ func ProductionScope(project uuid.UUID) string { return "deployment-production:"
 const ProductionClaim = "production"
 
 // SubdomainScope is the uniqueness scope of subdomains, across all teams:
-// the edge router tells deployments apart by them alone.
+// the edge router tells deployments apart by them alone. Each is built
+// from its project's subdomain base (see project.BaseScope), so only the
+// base's team's deployments ever take it.
 const SubdomainScope = "deployment-subdomain"
 
 // Claim is a unique value a deployment holds while it lives.

@@ -18,9 +18,13 @@ type Created struct {
 	SourceType    string          `json:"sourceType"`
 	SourceConfig  json.RawMessage `json:"sourceConfig"`
 	DefaultBranch string          `json:"defaultBranch"`
+	SubdomainBase string          `json:"subdomainBase,omitempty"` // empty in events before bases: the slug
 	By            uuid.UUID       `json:"by"`
 	At            time.Time       `json:"at"`
 }
+
+// Base is the project's subdomain base.
+func (e Created) Base() string { return BaseOf(e.SubdomainBase, e.Slug) }
 
 // Renamed is recorded when a project's display name changes.
 type Renamed struct {
@@ -45,10 +49,16 @@ type Deleted struct {
 	ProjectID uuid.UUID `json:"projectId"`
 	TeamID    uuid.UUID `json:"teamId"`
 	Slug      string    `json:"slug"`
-	Reason    string    `json:"reason,omitempty"` // ReasonTeamDeleted when the system deletes it
-	By        uuid.UUID `json:"by"`
-	At        time.Time `json:"at"`
+	// SubdomainBase is the base the project used; empty in events before
+	// bases: the slug.
+	SubdomainBase string    `json:"subdomainBase,omitempty"`
+	Reason        string    `json:"reason,omitempty"` // ReasonTeamDeleted when the system deletes it
+	By            uuid.UUID `json:"by"`
+	At            time.Time `json:"at"`
 }
+
+// Base is the subdomain base the project used.
+func (e Deleted) Base() string { return BaseOf(e.SubdomainBase, e.Slug) }
 
 // ReasonTeamDeleted is why the system deletes the projects of a deleted
 // team (By is then the nil UUID).
@@ -76,7 +86,8 @@ func (Deleted) EventType() string { return TypeDeleted }
 
 // Events lists a zero value of every event of this package, for registries.
 func Events() []domain.Event {
-	return []domain.Event{Created{}, Renamed{}, DefaultBranchChanged{}, Deleted{}, EnvVarSet{}, EnvVarRemoved{}}
+	return []domain.Event{Created{}, Renamed{}, DefaultBranchChanged{}, Deleted{}, EnvVarSet{}, EnvVarRemoved{},
+		SubdomainBaseTransferred{}}
 }
 
 // StreamID is the stream of project id.

@@ -17,6 +17,7 @@ type Project struct {
 	TeamID        uuid.UUID
 	Name          string
 	Slug          string
+	SubdomainBase string // the base of its deployments' subdomains
 	DefaultBranch string
 	SourceType    string
 	SourceConfig  json.RawMessage
@@ -29,8 +30,8 @@ type Project struct {
 func Evolve(p Project, e domain.Event) (Project, error) {
 	switch e := e.(type) {
 	case Created:
-		p = Project{ID: e.ProjectID, TeamID: e.TeamID, Name: e.Name, Slug: e.Slug, DefaultBranch: e.DefaultBranch,
-			SourceType: e.SourceType, SourceConfig: e.SourceConfig, Env: map[string]bool{}, Exists: true}
+		p = Project{ID: e.ProjectID, TeamID: e.TeamID, Name: e.Name, Slug: e.Slug, SubdomainBase: e.Base(),
+			DefaultBranch: e.DefaultBranch, SourceType: e.SourceType, SourceConfig: e.SourceConfig, Env: map[string]bool{}, Exists: true}
 	case EnvVarSet:
 		p.Env[e.Key] = true
 	case EnvVarRemoved:
@@ -70,6 +71,7 @@ type Create struct {
 	SourceType    string
 	SourceConfig  json.RawMessage
 	DefaultBranch string // empty: main
+	SubdomainBase string // empty: the slug; see BaseCandidates
 	By            uuid.UUID
 	At            time.Time
 }
@@ -99,8 +101,12 @@ func (cmd Create) Decide(p Project) ([]domain.Event, error) {
 	if err := ValidateBranch(branch); err != nil {
 		return nil, err
 	}
+	base := BaseOf(cmd.SubdomainBase, slug)
+	if err := domain.ValidateSlug("subdomain base", base); err != nil {
+		return nil, err
+	}
 	return []domain.Event{Created{ProjectID: cmd.ProjectID, TeamID: cmd.TeamID, Name: name, Slug: slug, SourceType: cmd.SourceType,
-		SourceConfig: cmd.SourceConfig, DefaultBranch: branch, By: cmd.By, At: cmd.At}}, nil
+		SourceConfig: cmd.SourceConfig, DefaultBranch: branch, SubdomainBase: base, By: cmd.By, At: cmd.At}}, nil
 }
 
 // Update is the command to rename a project or change its default branch.
@@ -147,5 +153,5 @@ func (cmd Delete) Decide(p Project) ([]domain.Event, error) {
 	if !p.Live() {
 		return nil, domain.Errorf(domain.KindNotFound, "project %s not found", p.ID)
 	}
-	return []domain.Event{Deleted{ProjectID: p.ID, TeamID: p.TeamID, Slug: p.Slug, Reason: cmd.Reason, By: cmd.By, At: cmd.At}}, nil
+	return []domain.Event{Deleted{ProjectID: p.ID, TeamID: p.TeamID, Slug: p.Slug, SubdomainBase: p.SubdomainBase, Reason: cmd.Reason, By: cmd.By, At: cmd.At}}, nil
 }

@@ -13,6 +13,7 @@ type View struct {
 	TeamID        uuid.UUID       `json:"teamId"`
 	Name          string          `json:"name"`
 	Slug          string          `json:"slug"`
+	SubdomainBase string          `json:"subdomainBase"` // production's subdomain; the others end in "--<subdomainBase>"
 	SourceType    string          `json:"sourceType"`
 	SourceConfig  json.RawMessage `json:"sourceConfig"`
 	DefaultBranch string          `json:"defaultBranch"`
