@@ -250,6 +250,13 @@ func (a *Admin) stopServer(ctx context.Context, id uuid.UUID, reason string, dra
 // decision returns, again after a concurrent change.
 func onStream[S any](ctx context.Context, a *Admin, actor, stream string, evolve func(S, domain.Event) (S, error),
 	decide func(S) ([]domain.Event, error)) error {
+	return onStreamWith(ctx, a, actor, stream, evolve, decide, func(S) []Claim { return nil })
+}
+
+// onStreamWith is onStream with claims taken or freed, as claims says of
+// the loaded state, in the same append.
+func onStreamWith[S any](ctx context.Context, a *Admin, actor, stream string, evolve func(S, domain.Event) (S, error),
+	decide func(S) ([]domain.Event, error), claims func(S) []Claim) error {
 	for attempt := 0; ; attempt++ {
 		st, version, err := load(ctx, a.cfg.Store, stream, evolve)
 		if err != nil {
@@ -259,7 +266,8 @@ func onStream[S any](ctx context.Context, a *Admin, actor, stream string, evolve
 		if err != nil || len(evs) == 0 {
 			return err
 		}
-		_, err = a.cfg.Store.Append(ctx, Meta{Actor: actor}, Conditions{}, Append{StreamID: stream, Expected: version, Events: a.events(evs...)})
+		_, err = a.cfg.Store.Append(ctx, Meta{Actor: actor}, Conditions{Claims: claims(st)},
+			Append{StreamID: stream, Expected: version, Events: a.events(evs...)})
 		if errors.Is(err, ErrConcurrency) && attempt < a.cfg.Retries {
 			continue
 		}

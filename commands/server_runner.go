@@ -183,21 +183,7 @@ func (r *ServerRunner) fail(ctx context.Context, id uuid.UUID, step, reason stri
 
 // end records a server's end with the release of its port.
 func (r *ServerRunner) end(ctx context.Context, id uuid.UUID, decide func(server.Server) ([]domain.Event, error)) error {
-	for attempt := 0; ; attempt++ {
-		s, version, err := load(ctx, r.a.cfg.Store, server.StreamID(id), server.Evolve)
-		if err != nil {
-			return err
-		}
-		evs, err := decide(s)
-		if err != nil || len(evs) == 0 {
-			return err
-		}
-		free := Claim{Scope: server.PortScope, Value: server.PortClaimValue(s.Port), Owner: id, Release: true}
-		_, err = r.a.cfg.Store.Append(ctx, Meta{Actor: "runner:" + r.cfg.ID}, Conditions{Claims: []Claim{free}},
-			Append{StreamID: server.StreamID(id), Expected: version, Events: r.a.events(evs...)})
-		if errors.Is(err, ErrConcurrency) && attempt < r.a.cfg.Retries {
-			continue
-		}
-		return err
-	}
+	return onStreamWith(ctx, r.a, "runner:"+r.cfg.ID, server.StreamID(id), server.Evolve, decide, func(s server.Server) []Claim {
+		return []Claim{{Scope: server.PortScope, Value: server.PortClaimValue(s.Port), Owner: id, Release: true}}
+	})
 }
