@@ -59,31 +59,49 @@ type Config struct {
 	BuildConcurrency int
 	// BuildUser is the user build commands run as (empty: the admin's own).
 	BuildUser string
+	// BaseDomain, when set, makes routes answer <subdomain>.<BaseDomain>
+	// too, and public URLs use it.
+	BaseDomain string
+	// HealthTimeout bounds a new server's wait for its first 200 from
+	// GET /health.
+	HealthTimeout time.Duration
+	// Drain is how long a replaced or stopped server keeps serving its
+	// in-flight requests before it is stopped.
+	Drain time.Duration
+	// RouteCheckInterval is how often the router probes each active
+	// route; RouteCheckThreshold failed probes in a row mark it unhealthy.
+	RouteCheckInterval  time.Duration
+	RouteCheckThreshold int
 }
 
 // Environment variable names.
 const (
-	EnvDatabaseURL       = "DATABASE_URL"
-	EnvClickHouseURL     = "CLICKHOUSE_URL"
-	EnvAddr              = "MASTRA_ADMIN_ADDR"
-	EnvProxyAddr         = "MASTRA_ADMIN_PROXY_ADDR"
-	EnvPortRange         = "MASTRA_ADMIN_PORT_RANGE"
-	EnvDataDir           = "MASTRA_ADMIN_DATA_DIR"
-	EnvProjectsDir       = "PROJECTS_DIR"
-	EnvEncryptionKey     = "MASTRA_ADMIN_ENCRYPTION_KEY"
-	EnvLicenseKey        = "MASTRA_ADMIN_LICENSE_KEY"
-	EnvLicensePubKey     = "MASTRA_ADMIN_LICENSE_PUBKEY"
-	EnvSupabaseJWTSecret = "SUPABASE_JWT_SECRET"
-	EnvSupabaseURL       = "SUPABASE_URL"
-	EnvOIDCIssuerURL     = "OIDC_ISSUER_URL"
-	EnvOIDCClientID      = "OIDC_CLIENT_ID"
-	EnvOIDCClientSecret  = "OIDC_CLIENT_SECRET"
-	EnvLogLevel          = "LOG_LEVEL"
-	EnvLogFormat         = "LOG_FORMAT"
-	EnvShutdownTimeout   = "MASTRA_ADMIN_SHUTDOWN_TIMEOUT"
-	EnvNode              = "MASTRA_ADMIN_NODE"
-	EnvBuildConcurrency  = "MASTRA_ADMIN_BUILD_CONCURRENCY"
-	EnvBuildUser         = "MASTRA_ADMIN_BUILD_USER"
+	EnvDatabaseURL         = "DATABASE_URL"
+	EnvClickHouseURL       = "CLICKHOUSE_URL"
+	EnvAddr                = "MASTRA_ADMIN_ADDR"
+	EnvProxyAddr           = "MASTRA_ADMIN_PROXY_ADDR"
+	EnvPortRange           = "MASTRA_ADMIN_PORT_RANGE"
+	EnvDataDir             = "MASTRA_ADMIN_DATA_DIR"
+	EnvProjectsDir         = "PROJECTS_DIR"
+	EnvEncryptionKey       = "MASTRA_ADMIN_ENCRYPTION_KEY"
+	EnvLicenseKey          = "MASTRA_ADMIN_LICENSE_KEY"
+	EnvLicensePubKey       = "MASTRA_ADMIN_LICENSE_PUBKEY"
+	EnvSupabaseJWTSecret   = "SUPABASE_JWT_SECRET"
+	EnvSupabaseURL         = "SUPABASE_URL"
+	EnvOIDCIssuerURL       = "OIDC_ISSUER_URL"
+	EnvOIDCClientID        = "OIDC_CLIENT_ID"
+	EnvOIDCClientSecret    = "OIDC_CLIENT_SECRET"
+	EnvLogLevel            = "LOG_LEVEL"
+	EnvLogFormat           = "LOG_FORMAT"
+	EnvShutdownTimeout     = "MASTRA_ADMIN_SHUTDOWN_TIMEOUT"
+	EnvNode                = "MASTRA_ADMIN_NODE"
+	EnvBuildConcurrency    = "MASTRA_ADMIN_BUILD_CONCURRENCY"
+	EnvBuildUser           = "MASTRA_ADMIN_BUILD_USER"
+	EnvBaseDomain          = "MASTRA_ADMIN_BASE_DOMAIN"
+	EnvHealthTimeout       = "MASTRA_ADMIN_HEALTH_TIMEOUT"
+	EnvDrain               = "MASTRA_ADMIN_DRAIN"
+	EnvRouteCheckInterval  = "MASTRA_ADMIN_ROUTE_CHECK_INTERVAL"
+	EnvRouteCheckThreshold = "MASTRA_ADMIN_ROUTE_CHECK_THRESHOLD"
 )
 
 // Log formats.
@@ -95,16 +113,20 @@ const (
 // Defaults returns the configuration used when nothing is set.
 func Defaults() Config {
 	return Config{
-		DatabaseURL:      "postgres://postgres@localhost:5432/mastra_admin?sslmode=disable",
-		ClickHouseURL:    "clickhouse://localhost:9000/default",
-		Addr:             "127.0.0.1:3001",
-		ProxyAddr:        "127.0.0.1:3100",
-		PortRange:        PortRange{First: 4100, Last: 4199},
-		DataDir:          "./.mastra-admin",
-		ProjectsDir:      "..",
-		LogLevel:         "info",
-		ShutdownTimeout:  30 * time.Second,
-		BuildConcurrency: 2,
+		DatabaseURL:         "postgres://postgres@localhost:5432/mastra_admin?sslmode=disable",
+		ClickHouseURL:       "clickhouse://localhost:9000/default",
+		Addr:                "127.0.0.1:3001",
+		ProxyAddr:           "127.0.0.1:3100",
+		PortRange:           PortRange{First: 4100, Last: 4199},
+		DataDir:             "./.mastra-admin",
+		ProjectsDir:         "..",
+		LogLevel:            "info",
+		ShutdownTimeout:     30 * time.Second,
+		BuildConcurrency:    2,
+		HealthTimeout:       60 * time.Second,
+		Drain:               10 * time.Second,
+		RouteCheckInterval:  5 * time.Second,
+		RouteCheckThreshold: 3,
 	}
 }
 
@@ -162,6 +184,16 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return (*intValue)(&c.BuildConcurrency) }},
 	{env: EnvBuildUser, usage: "user build commands run as, so that they cannot read the admin's files (needs root); unset means the admin's own user",
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.BuildUser) }},
+	{env: EnvBaseDomain, usage: "routes also answer <subdomain>.<base domain>, and public URLs use it; unset means <subdomain>.localhost",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.BaseDomain) }},
+	{env: EnvHealthTimeout, usage: "how long a new server has to answer GET /health with 200 before its deploy fails",
+		value: func(c *Config) pflag.Value { return (*durationValue)(&c.HealthTimeout) }},
+	{env: EnvDrain, usage: "how long a replaced or stopped server keeps serving its in-flight requests before it is stopped",
+		value: func(c *Config) pflag.Value { return (*durationValue)(&c.Drain) }},
+	{env: EnvRouteCheckInterval, usage: "how often the router probes GET /health of each active route",
+		value: func(c *Config) pflag.Value { return (*durationValue)(&c.RouteCheckInterval) }},
+	{env: EnvRouteCheckThreshold, usage: "failed probes in a row that make a route unhealthy (502) until one passes",
+		value: func(c *Config) pflag.Value { return (*intValue)(&c.RouteCheckThreshold) }},
 }
 
 // FlagName returns the flag that overrides the environment variable env:

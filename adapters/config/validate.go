@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sirupsen/logrus"
 )
@@ -72,6 +73,20 @@ func (c Config) Validate() error {
 	case "", LogFormatText, LogFormatJSON:
 	default:
 		add(EnvLogFormat, fmt.Errorf("unknown format %q: want text or json", c.LogFormat))
+	}
+	if c.BaseDomain != "" {
+		add(EnvBaseDomain, checkDomain(c.BaseDomain))
+	}
+	for _, d := range []struct {
+		env string
+		v   time.Duration
+	}{{EnvHealthTimeout, c.HealthTimeout}, {EnvDrain, c.Drain}, {EnvRouteCheckInterval, c.RouteCheckInterval}} {
+		if d.v <= 0 {
+			add(d.env, fmt.Errorf("must be positive, got %s", d.v))
+		}
+	}
+	if c.RouteCheckThreshold < 1 || c.RouteCheckThreshold > 100 {
+		add(EnvRouteCheckThreshold, fmt.Errorf("must be between 1 and 100, got %d", c.RouteCheckThreshold))
 	}
 	if c.ShutdownTimeout <= 0 {
 		add(EnvShutdownTimeout, fmt.Errorf("must be positive, got %s", c.ShutdownTimeout))
@@ -162,6 +177,27 @@ func checkHTTPURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%q: want an absolute http:// or https:// URL", s)
+	}
+	return nil
+}
+
+// checkDomain accepts a DNS name of two labels or more (apps.example.com),
+// without scheme, port or path.
+func checkDomain(s string) error {
+	d := strings.TrimSuffix(strings.ToLower(s), ".")
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 {
+		return fmt.Errorf("%q is not a domain name like apps.example.com", s)
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return fmt.Errorf("%q is not a domain name like apps.example.com", s)
+		}
+		for _, r := range l {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return fmt.Errorf("%q is not a domain name like apps.example.com (no scheme, port or path)", s)
+			}
+		}
 	}
 	return nil
 }

@@ -18,11 +18,12 @@ import (
 
 // buildWorker configures this process's build worker: the local runner,
 // building in the data directory, under a name kept in the data
-// directory so that a restart finds the builds it left.
-func buildWorker(cfg config.Config, sources local.Sources) (commands.WorkerConfig, error) {
+// directory so that a restart finds the builds it left. It returns the
+// account builds (and servers) run as, nil for the admin's own.
+func buildWorker(cfg config.Config, sources local.Sources) (commands.WorkerConfig, *local.Account, error) {
 	id, err := workerID(cfg.DataDir)
 	if err != nil {
-		return commands.WorkerConfig{}, err
+		return commands.WorkerConfig{}, nil, err
 	}
 	if !lockWorker(cfg.DataDir) {
 		// Another process runs under this data directory's name: this one
@@ -32,21 +33,21 @@ func buildWorker(cfg config.Config, sources local.Sources) (commands.WorkerConfi
 	var as *local.Account
 	if cfg.BuildUser != "" {
 		if as, err = local.LookupAccount(cfg.BuildUser); err != nil {
-			return commands.WorkerConfig{}, err
+			return commands.WorkerConfig{}, nil, err
 		}
 	}
 	if as != nil {
 		// The build user passes through the data directory to its build
 		// directories; the admin's files in it stay 0600.
 		if err := os.Chmod(cfg.DataDir, 0o711); err != nil {
-			return commands.WorkerConfig{}, fmt.Errorf("data dir: %w", err)
+			return commands.WorkerConfig{}, nil, fmt.Errorf("data dir: %w", err)
 		}
 	}
 	b, err := local.New(local.Config{Node: cfg.Node, Dir: filepath.Join(cfg.DataDir, "builds"), Sources: sources, User: as})
 	if err != nil {
-		return commands.WorkerConfig{}, err
+		return commands.WorkerConfig{}, nil, err
 	}
-	return commands.WorkerConfig{ID: id, Capacity: cfg.BuildConcurrency, Builder: b}, nil
+	return commands.WorkerConfig{ID: id, Capacity: cfg.BuildConcurrency, Builder: b}, as, nil
 }
 
 // workerID reads the worker's name from the data directory, creating it

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sirupsen/logrus"
@@ -22,9 +23,10 @@ import (
 )
 
 // openCore connects to the database (creating it if missing), applies the
-// migrations and wires the core. The caller closes the pool; it runs the
-// consumers only if it calls Run.
-func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.App, *pgxpool.Pool, error) {
+// migrations and wires the core; with serve, the deploy saga and the
+// server runner join its consumers. The caller closes the pool; it runs
+// the consumers only if it calls Run.
+func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, serve bool) (*core.App, *pgxpool.Pool, error) {
 	pool, err := eventstore.Connect(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect to postgres: %w", err)
@@ -52,12 +54,20 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		pool.Close()
 		return nil, nil, fmt.Errorf("encryption key: %w", err)
 	}
-	cc := commands.Config{PublicURL: "http://" + cfg.Addr, ProxyURL: proxyURL(cfg.ProxyAddr), Sources: sources, License: lic,
+	cc := commands.Config{PublicURL: "http://" + cfg.Addr, ProxyURL: proxyURL(cfg.ProxyAddr, cfg.BaseDomain), Sources: sources, License: lic,
 		Cipher: crypto.NewEnvelope(pool, master), BuildLogs: buildlog.Files{Dir: filepath.Join(cfg.DataDir, "build-logs")}}
-	worker, err := buildWorker(cfg, sources)
+	worker, as, err := buildWorker(cfg, sources)
 	if err != nil {
 		pool.Close()
 		return nil, nil, fmt.Errorf("build worker: %w", err)
+	}
+	var sv serving
+	if serve {
+		if sv, err = newServing(cfg, log, pool, worker.ID, as); err != nil {
+			pool.Close()
+			return nil, nil, fmt.Errorf("servers: %w", err)
+		}
+		worker.Artifacts, cc.ServerLogs = sv.artifacts, sv.logs
 	}
 	if cfg.SupabaseJWTSecret.IsSet() {
 		hs := auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())}
@@ -75,7 +85,7 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry) (*core.
 		}
 		cc.Identities = append(cc.Identities, auth.NewOIDC(context.WithoutCancel(ctx), cfg.OIDCIssuerURL, cfg.OIDCClientID))
 	}
-	a, err := core.New(core.Config{Pool: pool, Logger: log, Commands: cc, Worker: worker})
+	a, err := core.New(core.Config{Pool: pool, Logger: log, Commands: cc, Worker: worker, Serving: sv.core})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err
@@ -91,7 +101,7 @@ func (a *app) withCore(cmd *cobra.Command, run func(ctx context.Context, cfg con
 		return err
 	}
 	ctx := cmd.Context()
-	c, pool, err := openCore(ctx, cfg, log)
+	c, pool, err := openCore(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}
@@ -99,13 +109,22 @@ func (a *app) withCore(cmd *cobra.Command, run func(ctx context.Context, cfg con
 	return run(ctx, cfg, c)
 }
 
-// proxyURL is the edge router's base URL for deployments' public URLs: a
-// listen address on all interfaces or on loopback is reached as localhost,
-// whose subdomains resolve to loopback.
-func proxyURL(addr string) string {
+// proxyURL is the edge router's base URL for deployments' public URLs
+// (each is <subdomain>.<its host>): the base domain when one is set, on
+// the router's port unless that is 80; else a listen address on all
+// interfaces or on loopback is reached as localhost, whose subdomains
+// resolve to loopback.
+func proxyURL(addr, baseDomain string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "http://localhost:3100"
+		host, port = "", "3100"
+	}
+	if baseDomain != "" {
+		base := strings.TrimSuffix(strings.ToLower(baseDomain), ".")
+		if port == "80" {
+			return "http://" + base
+		}
+		return "http://" + net.JoinHostPort(base, port)
 	}
 	switch host {
 	case "", "0.0.0.0", "::", "127.0.0.1", "::1":

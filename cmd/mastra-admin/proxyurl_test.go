@@ -17,6 +17,12 @@ func TestProxyURLNamesLocalListenersLocalhost(t *testing.T) {
 		"edge.corp:443":  "http://edge.corp:443",
 		"not an address": "http://localhost:3100",
 	} {
-		assert.Equal(t, want, proxyURL(addr), addr)
+		assert.Equal(t, want, proxyURL(addr, ""), addr)
 	}
+}
+
+func TestProxyURLUsesTheBaseDomain(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "http://apps.example.com:3100", proxyURL("0.0.0.0:3100", "Apps.Example.com."))
+	assert.Equal(t, "http://apps.example.com", proxyURL("0.0.0.0:80", "apps.example.com"))
 }

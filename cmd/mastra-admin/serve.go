@@ -25,9 +25,12 @@ func newServeCmd(a *app) *cobra.Command {
 		Use:   "serve",
 		Short: "Run everything in one process: API, projections and workers",
 		Long: `Run MastraAdmin: migrate the database (creating it if missing), start the
-projections as durable consumers, and serve the HTTP API on MASTRA_ADMIN_ADDR.
-SIGTERM or SIGINT shut it down gracefully: the listener closes, requests in
-flight finish, consumers finish or roll back their batch.`,
+projections as durable consumers, the build worker, the deploy saga and the
+server runner (deployed servers run on this host), serve the HTTP API on
+MASTRA_ADMIN_ADDR and the edge router on MASTRA_ADMIN_PROXY_ADDR.
+SIGTERM or SIGINT shut it down gracefully: the listeners close, requests in
+flight finish, consumers finish or roll back their batch. Deployed servers
+keep running.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, log, err := a.loadConfigAndLogger()
@@ -44,7 +47,7 @@ flight finish, consumers finish or roll back their batch.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 
-			c, pool, err := openCore(ctx, cfg, log)
+			c, pool, err := openCore(ctx, cfg, log, true)
 			if err != nil {
 				return err
 			}
@@ -58,6 +61,10 @@ flight finish, consumers finish or roll back their batch.`,
 				return err
 			}
 			api, err := httpapi.New(httpapi.Config{Admin: c.Admin, Readiness: c, Logger: log, Registry: reg, AuditKey: auditKey})
+			if err != nil {
+				return err
+			}
+			router, err := newEdge(ctx, cfg, log, c)
 			if err != nil {
 				return err
 			}
@@ -76,8 +83,13 @@ flight finish, consumers finish or roll back their batch.`,
 			case err := <-consumers:
 				return fmt.Errorf("start consumers: %w", err)
 			}
-			served := make(chan error, 1)
+			served := make(chan error, 2)
 			go func() { served <- srv.Serve(ln) }()
+			go func() {
+				if err := router.run(runCtx); err != nil {
+					served <- err
+				}
+			}()
 			log.WithField("addr", "http://"+ln.Addr().String()).
 				WithField("startup_ms", time.Since(start).Milliseconds()).Info("mastra-admin ready")
 
@@ -91,7 +103,7 @@ flight finish, consumers finish or roll back their batch.`,
 			log.Info("shutting down")
 			sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 			defer cancel()
-			herr := srv.Shutdown(sctx)
+			herr := errors.Join(srv.Shutdown(sctx), router.shutdown(sctx))
 			stopConsumers()
 			cerr := c.Close()
 			// Run returns once the build worker has recorded its builds

@@ -1,0 +1,64 @@
+package localservers
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/adapters/runner/local"
+	"github.com/mastra-admin/mastra-admin/commands"
+)
+
+// Servers runs servers with local.Servers.
+type Servers struct {
+	Local *local.Servers
+	// Entry is the file of the artifact that node runs (local.EntryFile
+	// for builds with the injected entry; empty: index.mjs).
+	Entry string
+	// Host is where servers listen (empty: 127.0.0.1); the saga's targets
+	// must reach it.
+	Host string
+}
+
+var _ commands.Servers = Servers{}
+
+// Start implements commands.Servers.
+func (s Servers) Start(ctx context.Context, spec commands.ServerSpec) (commands.ServerProcess, error) {
+	p, err := s.Local.Start(ctx, local.ServerSpec{ServerID: spec.ServerID, DeploymentID: spec.DeploymentID,
+		ArtifactDir: spec.ArtifactDir, Entry: s.Entry, Port: spec.Port, Host: s.Host, Env: spec.Env})
+	if err != nil {
+		return commands.ServerProcess{}, err
+	}
+	return commands.ServerProcess{PID: p.PID, StartTime: p.StartTime}, nil
+}
+
+// WaitHealthy implements commands.Servers.
+func (s Servers) WaitHealthy(ctx context.Context, p commands.ServerProcess, port int, timeout time.Duration) error {
+	return s.Local.WaitHealthy(ctx, local.Process{PID: p.PID, StartTime: p.StartTime, Host: s.Host, Port: port}, port, timeout)
+}
+
+// Stop implements commands.Servers.
+func (s Servers) Stop(ctx context.Context, p commands.ServerProcess, grace time.Duration) error {
+	return s.Local.Stop(ctx, local.Process{PID: p.PID, StartTime: p.StartTime}, grace)
+}
+
+// PortFree implements commands.Servers.
+func (s Servers) PortFree(port int) bool {
+	host := s.Host
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return local.PortFree(host, port)
+}
+
+// StderrTail implements commands.ServerLogs: the last lines of what the
+// server wrote to stderr (none when it cannot be read).
+func (s Servers) StderrTail(deploymentID, serverID uuid.UUID, lines int) []string {
+	tail, err := s.Local.StderrTail(deploymentID, serverID, lines)
+	if err != nil || tail == "" {
+		return nil
+	}
+	return strings.Split(strings.TrimRight(tail, "\n"), "\n")
+}

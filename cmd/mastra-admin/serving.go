@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sirupsen/logrus"
+
+	"github.com/mastra-admin/mastra-admin/adapters/config"
+	"github.com/mastra-admin/mastra-admin/adapters/runner/local"
+	"github.com/mastra-admin/mastra-admin/adapters/runner/localservers"
+	"github.com/mastra-admin/mastra-admin/commands"
+	core "github.com/mastra-admin/mastra-admin/internal/app"
+	"github.com/mastra-admin/mastra-admin/projections"
+)
+
+// serving configures the deploy saga and the server runner of this
+// process: servers run on this host as children of no one (they outlive
+// the admin), in DATA_DIR/servers, from artifacts kept in
+// DATA_DIR/artifacts. The worker saves its builds' artifacts there too.
+type serving struct {
+	core      core.ServingConfig
+	artifacts commands.Artifacts
+	logs      commands.ServerLogs
+}
+
+func newServing(cfg config.Config, log *logrus.Entry, pool *pgxpool.Pool, runnerID string, as *local.Account) (serving, error) {
+	data, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return serving{}, fmt.Errorf("data dir: %w", err)
+	}
+	ls, err := local.NewServers(local.ServersConfig{Node: cfg.Node, Dir: filepath.Join(data, "servers"), User: as,
+		HealthTimeout: cfg.HealthTimeout, Logger: log.WithField("component", "servers")})
+	if err != nil {
+		return serving{}, err
+	}
+	la, err := local.NewArtifacts(local.ArtifactsConfig{Dir: filepath.Join(data, "artifacts"), Logger: log.WithField("component", "artifacts")})
+	if err != nil {
+		return serving{}, err
+	}
+	servers := localservers.Servers{Local: ls, Entry: serverEntry}
+	artifacts := localservers.Artifacts{Local: la, Live: projections.NewQueries(pool), Log: log.WithField("component", "artifacts")}
+	return serving{
+		core: core.ServingConfig{
+			Saga:   commands.DeploySagaConfig{Ports: commands.PortRange{First: cfg.PortRange.First, Last: cfg.PortRange.Last}, PortFree: servers.PortFree, Drain: cfg.Drain},
+			Runner: commands.ServerRunnerConfig{ID: runnerID, Servers: servers, Artifacts: artifacts, HealthTimeout: cfg.HealthTimeout},
+		},
+		artifacts: artifacts,
+		logs:      servers,
+	}, nil
+}
+
+// serverEntry is the file of an artifact that node runs.
+const serverEntry = "index.mjs"
