@@ -296,7 +296,9 @@ func TestValidate(t *testing.T) {
 			wantErr: []string{`MASTRA_ADMIN_BASE_DOMAIN: "https://apps.example.com" is not a domain name like apps.example.com`}},
 		{name: "base domain of one label", mutate: func(c *Config) { c.BaseDomain = "apps" },
 			wantErr: []string{`MASTRA_ADMIN_BASE_DOMAIN: "apps" is not a domain name like apps.example.com`}},
-		{name: "serving durations", mutate: func(c *Config) { c.HealthTimeout, c.Drain, c.RouteCheckInterval, c.RouteCheckThreshold = 0, -time.Second, 0, 0 },
+		{name: "serving durations", mutate: func(c *Config) {
+			c.HealthTimeout, c.Drain, c.RouteCheckInterval, c.RouteCheckThreshold = 0, -time.Second, 0, 0
+		},
 			wantErr: []string{"MASTRA_ADMIN_HEALTH_TIMEOUT: must be positive, got 0s", "MASTRA_ADMIN_DRAIN: must be positive, got -1s",
 				"MASTRA_ADMIN_ROUTE_CHECK_INTERVAL: must be positive, got 0s", "MASTRA_ADMIN_ROUTE_CHECK_THRESHOLD: must be between 1 and 100, got 0"}},
 		{name: "empty data dir", mutate: func(c *Config) { c.DataDir = " " },
