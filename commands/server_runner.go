@@ -164,7 +164,7 @@ func (r *ServerRunner) stop(ctx context.Context, id uuid.UUID, reason string, dr
 		return
 	}
 	if s.PID != 0 {
-		if err := r.cfg.Servers.Stop(ctx, ServerProcess{PID: s.PID, StartTime: s.StartTime}, r.cfg.StopGrace); err != nil {
+		if err := r.cfg.Servers.Stop(ctx, ServerProcess{ServerID: id, DeploymentID: s.DeploymentID, PID: s.PID, StartTime: s.StartTime}, r.cfg.StopGrace); err != nil {
 			r.report(fmt.Errorf("stop server %s: %w", id, err))
 			return
 		}

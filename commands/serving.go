@@ -16,7 +16,7 @@ import (
 
 // ServingReads answers queries on servers and routes.
 type ServingReads interface {
-	// ServersOf lists a deployment's servers, newest first.
+	// ServersOf lists a deployment's servers: the one serving first, then the others newest first.
 	ServersOf(ctx context.Context, deploymentID uuid.UUID, limit int) ([]server.View, error)
 	RoutesOf(ctx context.Context, projectID uuid.UUID) ([]deployment.RouteView, error)
 }
@@ -82,8 +82,8 @@ func (a *Admin) serve(ctx context.Context, p Principal, id uuid.UUID,
 	return a.GetDeployment(ctx, p, id)
 }
 
-// GetServer returns the deployment's newest server: the one serving, or
-// the last one tried, with the end of its stderr when it failed.
+// GetServer returns the deployment's server: the one serving, else the
+// last one tried, with the end of its stderr when it failed.
 func (a *Admin) GetServer(ctx context.Context, p Principal, id uuid.UUID) (server.View, error) {
 	if _, err := a.deploymentOf(ctx, p, id); err != nil {
 		return server.View{}, err

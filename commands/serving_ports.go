@@ -39,8 +39,10 @@ type ServerSpec struct {
 
 // ServerProcess is a started server's process.
 type ServerProcess struct {
-	PID       int
-	StartTime uint64 // against PID reuse
+	ServerID     uuid.UUID
+	DeploymentID uuid.UUID
+	PID          int
+	StartTime    uint64 // against PID reuse
 }
 
 // Servers runs servers' processes (a runner adapter).

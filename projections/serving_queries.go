@@ -12,11 +12,13 @@ import (
 	"github.com/mastra-admin/mastra-admin/eventstore"
 )
 
-// ServersOf lists a deployment's servers, newest first.
+// ServersOf lists a deployment's servers: the one serving first, then the others newest first.
 func (q *Queries) ServersOf(ctx context.Context, deploymentID uuid.UUID, limit int) ([]server.View, error) {
 	rows, err := q.db.Query(ctx, `SELECT id, deployment_id, build_id, status, purpose, port, pid, runner, error,
 		scheduled_at, started_at, ended_at, healthy_at IS NOT NULL
-		FROM servers WHERE deployment_id = $1 ORDER BY scheduled_at DESC, id LIMIT $2`, deploymentID, limit)
+		FROM servers WHERE deployment_id = $1
+		ORDER BY id IS NOT DISTINCT FROM (SELECT current_server_id FROM deployments WHERE id = $1) DESC, scheduled_at DESC, id
+		LIMIT $2`, deploymentID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("query servers: %w", err)
 	}

@@ -31,17 +31,17 @@ func (s Servers) Start(ctx context.Context, spec commands.ServerSpec) (commands.
 	if err != nil {
 		return commands.ServerProcess{}, err
 	}
-	return commands.ServerProcess{PID: p.PID, StartTime: p.StartTime}, nil
+	return commands.ServerProcess{ServerID: p.ServerID, DeploymentID: p.DeploymentID, PID: p.PID, StartTime: p.StartTime}, nil
 }
 
 // WaitHealthy implements commands.Servers.
 func (s Servers) WaitHealthy(ctx context.Context, p commands.ServerProcess, port int, timeout time.Duration) error {
-	return s.Local.WaitHealthy(ctx, local.Process{PID: p.PID, StartTime: p.StartTime, Host: s.Host, Port: port}, port, timeout)
+	return s.Local.WaitHealthy(ctx, local.Process{ServerID: p.ServerID, DeploymentID: p.DeploymentID, PID: p.PID, StartTime: p.StartTime, Host: s.Host, Port: port}, port, timeout)
 }
 
 // Stop implements commands.Servers.
 func (s Servers) Stop(ctx context.Context, p commands.ServerProcess, grace time.Duration) error {
-	return s.Local.Stop(ctx, local.Process{PID: p.PID, StartTime: p.StartTime}, grace)
+	return s.Local.Stop(ctx, local.Process{ServerID: p.ServerID, DeploymentID: p.DeploymentID, PID: p.PID, StartTime: p.StartTime}, grace)
 }
 
 // PortFree implements commands.Servers.
