@@ -28,7 +28,7 @@ func (Routes) Tables() []string { return []string{"routes"} }
 
 // Handles implements Projection.
 func (Routes) Handles() []string {
-	return []string{deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted}
+	return []string{deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted, deployment.TypeRouteHealthChanged}
 }
 
 // Apply implements Projection.
@@ -52,15 +52,22 @@ func (Routes) Queue(b *pgx.Batch, e eventstore.Event) error {
 		}
 		b.Queue(`INSERT INTO routes (deployment_id, project_id, team_id, subdomain, server_id, target, state, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (deployment_id) DO UPDATE SET server_id = excluded.server_id,
-			target = excluded.target, state = excluded.state, updated_at = excluded.updated_at`,
+			target = excluded.target, state = excluded.state, healthy = true, health_reason = '', updated_at = excluded.updated_at`,
 			v.DeploymentID, v.ProjectID, v.TeamID, v.Subdomain, v.ServerID, v.Target, RouteActive, v.At)
 	case deployment.TypeStopped:
 		v, err := decode[deployment.Stopped](e)
 		if err != nil {
 			return err
 		}
-		b.Queue(`UPDATE routes SET state = $2, server_id = NULL, target = '', updated_at = $3 WHERE deployment_id = $1`,
-			v.DeploymentID, RouteStopped, v.At)
+		b.Queue(`UPDATE routes SET state = $2, server_id = NULL, target = '', healthy = true, health_reason = '', updated_at = $3
+			WHERE deployment_id = $1`, v.DeploymentID, RouteStopped, v.At)
+	case deployment.TypeRouteHealthChanged:
+		v, err := decode[deployment.RouteHealthChanged](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`UPDATE routes SET healthy = $3, health_reason = $4, updated_at = $5 WHERE deployment_id = $1 AND target = $2`,
+			v.DeploymentID, v.Target, v.Healthy, v.Reason, v.At)
 	case deployment.TypeDeleted:
 		v, err := decode[deployment.Deleted](e)
 		if err != nil {

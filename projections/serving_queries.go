@@ -61,14 +61,14 @@ func (q *Queries) routes(ctx context.Context, where string, args ...any) ([]depl
 }
 
 func routesVia(ctx context.Context, db eventstore.DBTX, where string, args ...any) ([]deployment.RouteView, error) {
-	rows, err := db.Query(ctx, `SELECT deployment_id, subdomain, state, server_id, target, updated_at FROM routes `+where+
+	rows, err := db.Query(ctx, `SELECT deployment_id, subdomain, state, server_id, target, healthy, health_reason, updated_at FROM routes `+where+
 		` ORDER BY subdomain`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query routes: %w", err)
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (deployment.RouteView, error) {
 		var v deployment.RouteView
-		err := row.Scan(&v.DeploymentID, &v.Subdomain, &v.Status, &v.ServerID, &v.Target, &v.UpdatedAt)
+		err := row.Scan(&v.DeploymentID, &v.Subdomain, &v.Status, &v.ServerID, &v.Target, &v.Healthy, &v.HealthReason, &v.UpdatedAt)
 		return v, err
 	})
 }

@@ -70,7 +70,7 @@ var operations = []operation{
 	{method: "POST", path: "/api/deployments/{deploymentId}/start", summary: "Run a stopped deployment's current build again, without a rebuild", response: deployment.View{}, status: 200},
 	{method: "POST", path: "/api/deployments/{deploymentId}/restart", summary: "Replace the running server with a new one of the same build and the env as it is now, without downtime", response: deployment.View{}, status: 200},
 	{method: "GET", path: "/api/deployments/{deploymentId}/server", summary: "The deployment's newest server: status, pid, port, health, build, start; the end of its stderr when it failed", response: server.View{}, status: 200},
-	{method: "GET", path: "/api/projects/{projectId}/routes", summary: "The project's routes with publicUrl and status (active or stopped)", response: list{"routes": []deployment.RouteView{}}, status: 200},
+	{method: "GET", path: "/api/projects/{projectId}/routes", summary: "The project's routes with publicUrl, status (active or stopped) and health (false while routers see the target fail its checks: 502)", response: list{"routes": []deployment.RouteView{}}, status: 200},
 	{method: "GET", path: "/api/builds/{buildId}", summary: "One build with status: queued, building, deploying, succeeded, failed or cancelled", response: build.View{}, status: 200},
 	{method: "POST", path: "/api/builds/{buildId}/cancel", summary: "Cancel a build that has not ended; a running one is stopped", response: build.View{}, status: 200},
 	{method: "GET", path: "/api/builds/{buildId}/logs", summary: "The build's whole log so far (text/plain)", status: 200},

@@ -15,6 +15,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/adapters/buildlog"
 	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/adapters/crypto"
+	runnerlocal "github.com/mastra-admin/mastra-admin/adapters/runner/local"
 	"github.com/mastra-admin/mastra-admin/adapters/source/local"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain/license"
@@ -22,11 +23,16 @@ import (
 	core "github.com/mastra-admin/mastra-admin/internal/app"
 )
 
+// roles are what a process runs besides the read models.
+type roles struct {
+	builds  bool // the build worker
+	servers bool // the deploy saga and the server runner (servers on this host)
+}
+
 // openCore connects to the database (creating it if missing), applies the
-// migrations and wires the core; with serve, the deploy saga and the
-// server runner join its consumers. The caller closes the pool; it runs
-// the consumers only if it calls Run.
-func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, serve bool) (*core.App, *pgxpool.Pool, error) {
+// migrations and wires the core with the given roles. The caller closes
+// the pool; it runs the consumers only if it calls Run.
+func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, r roles) (*core.App, *pgxpool.Pool, error) {
 	pool, err := eventstore.Connect(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect to postgres: %w", err)
@@ -56,13 +62,19 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, serve b
 	}
 	cc := commands.Config{PublicURL: "http://" + cfg.Addr, ProxyURL: proxyURL(cfg.ProxyAddr, cfg.BaseDomain), Sources: sources, License: lic,
 		Cipher: crypto.NewEnvelope(pool, master), BuildLogs: buildlog.Files{Dir: filepath.Join(cfg.DataDir, "build-logs")}}
-	worker, as, err := buildWorker(cfg, sources)
-	if err != nil {
-		pool.Close()
-		return nil, nil, fmt.Errorf("build worker: %w", err)
+	var worker commands.WorkerConfig
+	var as *runnerlocal.Account
+	if r.builds || r.servers {
+		if worker, as, err = buildWorker(cfg, sources); err != nil {
+			pool.Close()
+			return nil, nil, fmt.Errorf("build worker: %w", err)
+		}
+	}
+	if !r.builds {
+		worker.Builder = nil // this process builds nothing
 	}
 	var sv serving
-	if serve {
+	if r.servers {
 		if sv, err = newServing(cfg, log, pool, worker.ID, as); err != nil {
 			pool.Close()
 			return nil, nil, fmt.Errorf("servers: %w", err)
@@ -101,7 +113,7 @@ func (a *app) withCore(cmd *cobra.Command, run func(ctx context.Context, cfg con
 		return err
 	}
 	ctx := cmd.Context()
-	c, pool, err := openCore(ctx, cfg, log, false)
+	c, pool, err := openCore(ctx, cfg, log, roles{})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -30,8 +31,8 @@ type edge struct {
 
 // newEdge builds the router and adds its route follower to c's consumers;
 // call it before c.Run. It listens at once, so a port in use is an error
-// at start.
-func newEdge(ctx context.Context, cfg config.Config, log *logrus.Entry, c *core.App) (*edge, error) {
+// at start. routerID names it in the route health events it records.
+func newEdge(ctx context.Context, cfg config.Config, log *logrus.Entry, c *core.App, routerID string) (*edge, error) {
 	log = log.WithField("component", "router")
 	e := &edge{table: routerlocal.NewTable(), log: log}
 	if err := c.FollowRoutes(ctx, routerlocal.Feed{Table: e.table, Log: log}); err != nil {
@@ -43,8 +44,15 @@ func newEdge(ctx context.Context, cfg config.Config, log *logrus.Entry, c *core.
 	}
 	e.checker, err = routerlocal.NewHealthChecker(routerlocal.HealthConfig{Table: e.table, Logger: log,
 		Interval: cfg.RouteCheckInterval, Threshold: cfg.RouteCheckThreshold,
-		OnChange: func(r routerlocal.Route, healthy bool, _ string) {
+		OnChange: func(r routerlocal.Route, healthy bool, reason string) {
 			e.table.SetHealthy(r.Subdomain, r.Target, healthy)
+			// Recorded for the other routers and the API; this router
+			// acts on it at once.
+			go func() {
+				if err := c.Admin.RecordRouteHealth(ctx, r.DeploymentID, r.Target, healthy, reason, routerID); err != nil {
+					log.WithError(err).Warn("route health change not recorded")
+				}
+			}()
 		}})
 	if err != nil {
 		return nil, err
@@ -73,4 +81,11 @@ func (e *edge) shutdown(ctx context.Context) error {
 	err := e.srv.Shutdown(ctx)
 	_ = e.proxy.Close()
 	return err
+}
+
+// routerName names this router in events: the host and the proxy's
+// listen address.
+func routerName(cfg config.Config) string {
+	host, _ := os.Hostname()
+	return host + "/" + cfg.ProxyAddr
 }

@@ -38,6 +38,8 @@ func newApp(lookup func(string) (string, bool), stdout, stderr io.Writer) *app {
 func addCommands(root *cobra.Command, a *app) {
 	root.AddCommand(newMigrateCmd(a))
 	root.AddCommand(newServeCmd(a))
+	root.AddCommand(newWorkerCmd(a))
+	root.AddCommand(newRouterCmd(a))
 	root.AddCommand(newTokenCmd(a))
 	root.AddCommand(newReplayCmd(a))
 	root.AddCommand(newEventsCmd(a))

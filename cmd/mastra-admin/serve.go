@@ -47,7 +47,7 @@ keep running.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 
-			c, pool, err := openCore(ctx, cfg, log, true)
+			c, pool, err := openCore(ctx, cfg, log, roles{builds: true, servers: true})
 			if err != nil {
 				return err
 			}
@@ -64,7 +64,7 @@ keep running.`,
 			if err != nil {
 				return err
 			}
-			router, err := newEdge(ctx, cfg, log, c)
+			router, err := newEdge(ctx, cfg, log, c, routerName(cfg))
 			if err != nil {
 				return err
 			}

@@ -20,8 +20,8 @@ import (
 // building one at a time. Builds queued through either start promptly on
 // whichever replica takes them — woken by the commit, not by the 2-second
 // poll — including on the other replica when the one queued through is
-// busy; both routers serve the deployment and switch to the new server on
-// a redeploy.
+// busy; both routers, and a third running alone (`mastra-admin router`),
+// serve the deployment and switch to the new server on a redeploy.
 func TestTwoServeProcessesShareBuildsAndRoutes(t *testing.T) {
 	t.Parallel()
 	envA, dir := servingEnv(t)
@@ -34,6 +34,8 @@ func TestTwoServeProcessesShareBuildsAndRoutes(t *testing.T) {
 	envB["MASTRA_ADMIN_ADDR"], envB["MASTRA_ADMIN_PROXY_ADDR"] = freeAddr(t), freeAddr(t)
 	_, _, stderrA := serveProcess(t, envA)
 	_, _, stderrB := serveProcess(t, envB)
+	envC := map[string]string{"DATABASE_URL": envA["DATABASE_URL"], "MASTRA_ADMIN_PROXY_ADDR": freeAddr(t), "MASTRA_ADMIN_DATA_DIR": t.TempDir()}
+	_, _, stderrC := roleProcess(t, envC, "router") // a router alone
 	a := newAPIClient(t, envA)
 	b := &apiClient{t: t, base: "http://" + envB["MASTRA_ADMIN_ADDR"], token: a.token}
 	_, depID := a.tinyDeployment(dir)
@@ -64,9 +66,9 @@ func TestTwoServeProcessesShareBuildsAndRoutes(t *testing.T) {
 		assert.Less(t, startedAt.Sub(queuedAt), 1500*time.Millisecond, "deploy %d waited for a poll (worker %v)", i, build["worker"])
 
 		want := api.server(depID)["pid"].(float64)
-		for _, proxy := range []string{envA["MASTRA_ADMIN_PROXY_ADDR"], envB["MASTRA_ADMIN_PROXY_ADDR"]} {
+		for _, proxy := range []string{envA["MASTRA_ADMIN_PROXY_ADDR"], envB["MASTRA_ADMIN_PROXY_ADDR"], envC["MASTRA_ADMIN_PROXY_ADDR"]} {
 			assert.Eventually(t, func() bool { return pidThrough(proxy) == want }, 10*time.Second, 20*time.Millisecond,
-				"deploy %d: router %s does not serve the new server", i, proxy)
+				"deploy %d: router %s does not serve the new server\nrouter alone:\n%s", i, proxy, stderrC)
 		}
 	}
 

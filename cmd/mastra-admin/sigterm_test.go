@@ -78,7 +78,28 @@ func TestServeStopsGracefullyOnSIGTERM(t *testing.T) {
 // receives how it ended. It is killed at cleanup if still running.
 func serveProcess(t *testing.T, env map[string]string) (*exec.Cmd, <-chan error, *syncBuffer) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve")
+	cmd, exited, stderr := roleProcess(t, env, "serve")
+	base := "http://" + env["MASTRA_ADMIN_ADDR"]
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		require.True(t, time.Now().Before(deadline), "serve not ready: %s", stderr)
+		time.Sleep(50 * time.Millisecond)
+	}
+	return cmd, exited, stderr
+}
+
+// roleProcess starts `mastra-admin <role>` as a process of its own with
+// env (and MASTRA_ADMIN_NODE, when set), without waiting; it is killed
+// at cleanup if still running.
+func roleProcess(t *testing.T, env map[string]string, role string) (*exec.Cmd, <-chan error, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], role)
 	cmd.Env = []string{asMain + "=1", "LOG_FORMAT=json", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
 	if node := os.Getenv("MASTRA_ADMIN_NODE"); node != "" {
 		cmd.Env = append(cmd.Env, "MASTRA_ADMIN_NODE="+node)
@@ -92,17 +113,5 @@ func serveProcess(t *testing.T, env map[string]string) (*exec.Cmd, <-chan error,
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	base := "http://" + env["MASTRA_ADMIN_ADDR"]
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		require.True(t, time.Now().Before(deadline), "serve not ready: %s", stderr)
-		time.Sleep(50 * time.Millisecond)
-	}
 	return cmd, exited, stderr
 }

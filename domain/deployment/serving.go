@@ -23,15 +23,21 @@ type Serving struct {
 	ArtifactID    uuid.UUID
 	BuildQueuedAt time.Time
 	Stopped       bool
+	Target        string // host:port of the serving server
+	Unhealthy     bool   // a router saw Target fail its health checks
 }
 
 // evolveServing applies the serving events.
 func evolveServing(d Deployment, e domain.Event) (Deployment, bool) {
 	switch e := e.(type) {
 	case RouteSwitched:
-		d.Serving = Serving{ServerID: e.ServerID, BuildID: e.BuildID, ArtifactID: e.ArtifactID, BuildQueuedAt: e.BuildQueuedAt}
+		d.Serving = Serving{ServerID: e.ServerID, BuildID: e.BuildID, ArtifactID: e.ArtifactID, BuildQueuedAt: e.BuildQueuedAt, Target: e.Target}
 	case Stopped:
-		d.Serving.ServerID, d.Serving.Stopped = uuid.Nil, true
+		d.Serving.ServerID, d.Serving.Stopped, d.Serving.Target, d.Serving.Unhealthy = uuid.Nil, true, "", false
+	case RouteHealthChanged:
+		if e.Target == d.Serving.Target {
+			d.Serving.Unhealthy = !e.Healthy
+		}
 	case StartRequested, RestartRequested:
 	default:
 		return d, false

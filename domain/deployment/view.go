@@ -44,5 +44,9 @@ type RouteView struct {
 	Status       string     `json:"status"` // active or stopped
 	ServerID     *uuid.UUID `json:"serverId"`
 	Target       string     `json:"-"` // host:port, for the router
-	UpdatedAt    time.Time  `json:"updatedAt"`
+	// Healthy is false while routers see the target fail its health
+	// checks (the route answers 502); HealthReason says why.
+	Healthy      bool      `json:"healthy"`
+	HealthReason string    `json:"healthReason,omitempty"`
+	UpdatedAt    time.Time `json:"updatedAt"`
 }

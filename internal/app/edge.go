@@ -18,6 +18,9 @@ type RouteTable interface {
 	Replace(routes []deployment.RouteView)
 	Set(r deployment.RouteView)
 	Remove(subdomain string)
+	// SetHealthy marks the route of subdomain healthy or not while it
+	// still sends to target.
+	SetHealthy(subdomain, target string, healthy bool)
 }
 
 // FollowRoutes loads the routes read model into table and adds to the
@@ -53,7 +56,7 @@ func routeHandler(table RouteTable) message.NoPublishHandlerFunc {
 			return fmt.Errorf("edge router: message %s was not delivered by the event store", msg.UUID)
 		}
 		switch e.Type {
-		case deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted:
+		case deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted, deployment.TypeRouteHealthChanged:
 		default:
 			return nil
 		}
@@ -65,10 +68,12 @@ func routeHandler(table RouteTable) message.NoPublishHandlerFunc {
 		case deployment.RouteSwitched:
 			id := v.ServerID
 			table.Set(deployment.RouteView{DeploymentID: v.DeploymentID, Subdomain: v.Subdomain, Status: projections.RouteActive,
-				ServerID: &id, Target: v.Target, UpdatedAt: v.At})
+				ServerID: &id, Target: v.Target, Healthy: true, UpdatedAt: v.At})
 		case deployment.Stopped:
 			table.Set(deployment.RouteView{DeploymentID: v.DeploymentID, Subdomain: v.Subdomain, Status: projections.RouteStopped,
-				UpdatedAt: v.At})
+				Healthy: true, UpdatedAt: v.At})
+		case deployment.RouteHealthChanged:
+			table.SetHealthy(v.Subdomain, v.Target, v.Healthy)
 		case deployment.Deleted:
 			table.Remove(v.Subdomain)
 		}

@@ -31,31 +31,26 @@ func (f Feed) Replace(routes []deployment.RouteView) {
 	}
 }
 
-// Set routes one deployment. A stopped route keeps its target (it answers
-// 503 either way); a deployment stopped before it ever served gets none.
+// Set routes one deployment.
 func (f Feed) Set(v deployment.RouteView) {
-	r := routeOf(v)
-	if r.Target == "" {
-		old, ok := f.Table.Get(r.Subdomain)
-		if !ok {
-			return
-		}
-		r.Target = old.Target
-	}
-	if err := f.Table.Set(r); err != nil {
+	if err := f.Table.Set(routeOf(v)); err != nil {
 		f.Log.WithError(err).Warn("route not set")
 	}
+}
+
+// SetHealthy marks a route healthy or not while it sends to target.
+func (f Feed) SetHealthy(subdomain, target string, healthy bool) {
+	f.Table.SetHealthy(subdomain, target, healthy)
 }
 
 // Remove drops a deployment's route.
 func (f Feed) Remove(subdomain string) { f.Table.Remove(subdomain) }
 
-// routeOf is the table's route for a route view. A switched route is
-// healthy: its server answered its health check before the switch.
+// routeOf is the table's route for a route view.
 func routeOf(v deployment.RouteView) Route {
 	state := StateActive
 	if v.Status != string(StateActive) {
 		state = StateStopped
 	}
-	return Route{Subdomain: v.Subdomain, DeploymentID: v.DeploymentID, Target: v.Target, State: state, Healthy: true}
+	return Route{Subdomain: v.Subdomain, DeploymentID: v.DeploymentID, Target: v.Target, State: state, Healthy: v.Healthy}
 }

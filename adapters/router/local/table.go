@@ -29,7 +29,8 @@ type Route struct {
 	Subdomain    string
 	DeploymentID uuid.UUID
 	ProjectID    uuid.UUID
-	// Target is the server's host:port, e.g. 127.0.0.1:4107.
+	// Target is the server's host:port, e.g. 127.0.0.1:4107 (empty for a
+	// stopped route).
 	Target string
 	State  State
 	// Healthy is false when the health checker saw the target fail; the
@@ -44,7 +45,9 @@ func (r Route) Validate() error {
 	if err := validSubdomain(r.Subdomain); err != nil {
 		errs = append(errs, err)
 	}
-	if host, port, err := net.SplitHostPort(r.Target); err != nil || host == "" {
+	if r.State == StateStopped && r.Target == "" {
+		// a stopped route answers 503 and sends nowhere
+	} else if host, port, err := net.SplitHostPort(r.Target); err != nil || host == "" {
 		errs = append(errs, fmt.Errorf("route %q: target %q is not host:port", r.Subdomain, r.Target))
 	} else if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
 		errs = append(errs, fmt.Errorf("route %q: target %q has no valid port", r.Subdomain, r.Target))
