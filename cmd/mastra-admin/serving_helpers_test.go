@@ -37,7 +37,9 @@ func servingEnv(t *testing.T) (env map[string]string, projectDir string) {
 	projects := t.TempDir()
 	projectDir = filepath.Join(projects, "tiny")
 	require.NoError(t, exec.Command("cp", "-r", filepath.Join("..", "..", "testdata", "tiny-server"), projectDir).Run())
-	first := 20000 + (os.Getpid()%40)*1000 + int(portRanges.Add(1))*10
+	// Below the kernel's ephemeral ports (32768 and up), which other
+	// tests' listeners and every outgoing connection take at random.
+	first := 20000 + (os.Getpid()%20)*500 + int(portRanges.Add(1)%50)*10
 	env["PROJECTS_DIR"] = projects
 	env["MASTRA_ADMIN_PORT_RANGE"] = fmt.Sprintf("%d-%d", first, first+9)
 	env["MASTRA_ADMIN_DRAIN"] = "1s"
