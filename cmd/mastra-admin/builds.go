@@ -11,13 +11,14 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/mastra-admin/mastra-admin/adapters/bundler"
 	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/adapters/runner/local"
 	"github.com/mastra-admin/mastra-admin/commands"
 )
 
 // buildWorker configures this process's build worker: the local runner,
-// building in the data directory, under a name kept in the data
+// building in the data directory and injecting the MastraAdmin entry, under a name kept in the data
 // directory so that a restart finds the builds it left.
 func buildWorker(cfg config.Config, sources local.Sources) (commands.WorkerConfig, error) {
 	id, err := workerID(cfg.DataDir)
@@ -42,7 +43,12 @@ func buildWorker(cfg config.Config, sources local.Sources) (commands.WorkerConfi
 			return commands.WorkerConfig{}, fmt.Errorf("data dir: %w", err)
 		}
 	}
-	b, err := local.New(local.Config{Node: cfg.Node, Dir: filepath.Join(cfg.DataDir, "builds"), Sources: sources, User: as})
+	inj, err := bundler.New(bundler.Config{})
+	if err != nil {
+		return commands.WorkerConfig{}, err
+	}
+	b, err := local.New(local.Config{Node: cfg.Node, Dir: filepath.Join(cfg.DataDir, "builds"), Sources: sources, User: as,
+		Injector: inj})
 	if err != nil {
 		return commands.WorkerConfig{}, err
 	}
