@@ -72,6 +72,10 @@ type Config struct {
 	// route; RouteCheckThreshold failed probes in a row mark it unhealthy.
 	RouteCheckInterval  time.Duration
 	RouteCheckThreshold int
+	// InjectEntry has builds add the MastraAdmin entry (forced port and
+	// host, JSONL spans and logs); without it servers run the bundle's
+	// index.mjs and report nothing.
+	InjectEntry bool
 }
 
 // Environment variable names.
@@ -102,6 +106,7 @@ const (
 	EnvDrain               = "MASTRA_ADMIN_DRAIN"
 	EnvRouteCheckInterval  = "MASTRA_ADMIN_ROUTE_CHECK_INTERVAL"
 	EnvRouteCheckThreshold = "MASTRA_ADMIN_ROUTE_CHECK_THRESHOLD"
+	EnvInjectEntry         = "MASTRA_ADMIN_INJECT_ENTRY"
 )
 
 // Log formats.
@@ -127,6 +132,7 @@ func Defaults() Config {
 		Drain:               10 * time.Second,
 		RouteCheckInterval:  5 * time.Second,
 		RouteCheckThreshold: 3,
+		InjectEntry:         true,
 	}
 }
 
@@ -194,6 +200,8 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return (*durationValue)(&c.RouteCheckInterval) }},
 	{env: EnvRouteCheckThreshold, usage: "failed probes in a row that make a route unhealthy (502) until one passes",
 		value: func(c *Config) pflag.Value { return (*intValue)(&c.RouteCheckThreshold) }},
+	{env: EnvInjectEntry, usage: "builds add the MastraAdmin entry that forces the port and writes spans and logs as JSONL; false runs the bundle's index.mjs, unobserved",
+		value: func(c *Config) pflag.Value { return (*boolValue)(&c.InjectEntry) }},
 }
 
 // FlagName returns the flag that overrides the environment variable env:

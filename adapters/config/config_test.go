@@ -64,6 +64,7 @@ func TestLoad(t *testing.T) {
 				EnvDrain:               "2s",
 				EnvRouteCheckInterval:  "1s",
 				EnvRouteCheckThreshold: "5",
+				EnvInjectEntry:         "false",
 			},
 			check: func(t *testing.T, c Config) {
 				assert.Equal(t, Config{
@@ -229,7 +230,7 @@ func TestBindFlagsNamesEveryVariable(t *testing.T) {
 			assert.Contains(t, f.Usage, "(env "+v.env+")")
 		}
 	}
-	assert.Len(t, variables, 26, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build settings and the serving settings")
+	assert.Len(t, variables, 27, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build settings and the serving settings")
 }
 
 func TestHelpShowsDefaultsNotEnvironment(t *testing.T) {

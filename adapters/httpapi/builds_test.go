@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mastra-admin/mastra-admin/adapters/bundler"
 	"github.com/mastra-admin/mastra-admin/adapters/runner/local"
 	source "github.com/mastra-admin/mastra-admin/adapters/source/local"
 	"github.com/mastra-admin/mastra-admin/commands"
@@ -23,7 +24,7 @@ import (
 
 // TestDeployBuildsARealMastraProject deploys the mastra-math fixture over
 // HTTP and lets the local runner build it for real: npm, mastra build,
-// the bundle checked. It needs Node 22.13+ in MASTRA_ADMIN_NODE, which
+// the bundle checked, the MastraAdmin entry injected. It needs Node 22.13+ in MASTRA_ADMIN_NODE, which
 // scripts/test.sh provides, and the npm registry (or a warm npm cache).
 func TestDeployBuildsARealMastraProject(t *testing.T) {
 	t.Parallel()
@@ -46,13 +47,15 @@ func TestDeployBuildsARealMastraProject(t *testing.T) {
 			require.NoError(t, os.Chmod(d, 0o711)) // t.TempDir makes them 0700
 		}
 	}
-	builder, err := local.New(local.Config{Node: node, Dir: buildDir, Sources: sources, User: as})
+	inj, err := bundler.New(bundler.Config{})
+	require.NoError(t, err)
+	builder, err := local.New(local.Config{Node: node, Dir: buildDir, Sources: sources, User: as, Injector: inj})
 	require.NoError(t, err)
 	if err := builder.Check(context.Background()); as != nil && err != nil {
 		// This checkout's node lies in a folder closed to other users.
 		t.Logf("building as the admin's user: %v", err)
 		as = nil
-		builder, err = local.New(local.Config{Node: node, Dir: buildDir, Sources: sources})
+		builder, err = local.New(local.Config{Node: node, Dir: buildDir, Sources: sources, Injector: inj})
 		require.NoError(t, err)
 	}
 	require.NoError(t, builder.Check(context.Background()))
@@ -98,12 +101,15 @@ func TestDeployBuildsARealMastraProject(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, as.UID, fi.Sys().(*syscall.Stat_t).Uid, "built by the build user")
 	}
-	for _, want := range []string{"==> node v22.", "==> install (npm)", "$ ", "==> mastra build", "==> bundle ready in ", " ready; deploying"} {
+	for _, want := range []string{"==> node v22.", "==> install (npm)", "$ ", "==> mastra build", "==> inject the MastraAdmin entry",
+		"==> @mastra/core 1.", "==> bundle ready in ", " ready; deploying"} {
 		assert.Contains(t, string(logs.body), want)
 	}
 	out := filepath.Join(buildDir, id, "app", ".mastra", "output")
 	assert.FileExists(t, filepath.Join(out, "index.mjs"))
 	assert.FileExists(t, filepath.Join(out, "mastra.mjs"))
+	assert.FileExists(t, filepath.Join(out, local.EntryFile))
+	assert.FileExists(t, filepath.Join(out, "node_modules", "@mastra", "observability", "package.json"))
 	assert.NoDirExists(t, filepath.Join(base, "mastra-math", "node_modules"), "the build ran in its own directory")
 	res = e.do(t, "GET", "/api/deployments/"+dep+"/builds", alice, nil)
 	require.Equal(t, http.StatusOK, res.status)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/mastra-admin/mastra-admin/adapters/bundler"
 	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/adapters/runner/local"
 	"github.com/mastra-admin/mastra-admin/commands"
@@ -43,7 +44,13 @@ func buildWorker(cfg config.Config, sources local.Sources) (commands.WorkerConfi
 			return commands.WorkerConfig{}, nil, fmt.Errorf("data dir: %w", err)
 		}
 	}
-	b, err := local.New(local.Config{Node: cfg.Node, Dir: filepath.Join(cfg.DataDir, "builds"), Sources: sources, User: as})
+	lc := local.Config{Node: cfg.Node, Dir: filepath.Join(cfg.DataDir, "builds"), Sources: sources, User: as}
+	if cfg.InjectEntry {
+		if lc.Injector, err = bundler.New(bundler.Config{}); err != nil {
+			return commands.WorkerConfig{}, nil, err
+		}
+	}
+	b, err := local.New(lc)
 	if err != nil {
 		return commands.WorkerConfig{}, nil, err
 	}

@@ -39,7 +39,7 @@ func newServing(cfg config.Config, log *logrus.Entry, pool *pgxpool.Pool, runner
 	if err != nil {
 		return serving{}, err
 	}
-	servers := localservers.Servers{Local: ls, Entry: serverEntry}
+	servers := localservers.Servers{Local: ls}
 	artifacts := localservers.Artifacts{Local: la, Live: projections.NewQueries(pool), Log: log.WithField("component", "artifacts")}
 	return serving{
 		core: core.ServingConfig{
@@ -50,6 +50,3 @@ func newServing(cfg config.Config, log *logrus.Entry, pool *pgxpool.Pool, runner
 		logs:      servers,
 	}, nil
 }
-
-// serverEntry is the file of an artifact that node runs.
-const serverEntry = "index.mjs"

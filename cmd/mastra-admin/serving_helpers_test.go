@@ -43,6 +43,7 @@ func servingEnv(t *testing.T) (env map[string]string, projectDir string) {
 	env["PROJECTS_DIR"] = projects
 	env["MASTRA_ADMIN_PORT_RANGE"] = fmt.Sprintf("%d-%d", first, first+9)
 	env["MASTRA_ADMIN_DRAIN"] = "1s"
+	env["MASTRA_ADMIN_INJECT_ENTRY"] = "false" // the tiny fixture has no Mastra to instrument
 	data := env["MASTRA_ADMIN_DATA_DIR"]
 	t.Cleanup(func() { _ = exec.Command("pkill", "-KILL", "-f", data).Run() })
 	return env, projectDir

@@ -41,6 +41,10 @@ type Config struct {
 	// CacheKeep is how many keys the cache keeps per team, the most
 	// recently used (0: 3; negative: no dependency cache).
 	CacheKeep int
+	// Injector adds the wrapper entry (EntryFile) to every bundle after
+	// `mastra build`, as the build user (nil: none; servers then run
+	// PlainEntryFile).
+	Injector Injector
 }
 
 // Builder builds Mastra projects from local folders.
@@ -137,6 +141,11 @@ func (b *Builder) Build(ctx context.Context, job build.Job, log io.Writer) (stri
 	for _, f := range []string{"index.mjs", "mastra.mjs"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			return "", fmt.Errorf("mastra build produced no .mastra/output/%s: is this a Mastra 1.x project?", f)
+		}
+	}
+	if b.cfg.Injector != nil {
+		if err := b.inject(ctx, out, node, env, log); err != nil {
+			return "", err
 		}
 	}
 	fmt.Fprintf(log, "==> bundle ready in %s\n", out)

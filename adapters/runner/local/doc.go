@@ -2,7 +2,8 @@
 // Mastra project on this machine: it copies the project into a build
 // directory of its own (Mastra's tooling searches parent directories),
 // installs its packages with the package manager its lockfile names, runs
-// `mastra build`, and checks the bundle. Every command runs in its own
+// `mastra build`, checks the bundle and, with an Injector, adds the
+// wrapper entry to it (see package bundler). Every command runs in its own
 // process group, writes straight to the build log (a file, never a pipe
 // the admin holds), and is killed, with its children, when the build is
 // cancelled or the admin exits.

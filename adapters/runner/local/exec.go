@@ -43,11 +43,18 @@ const killGrace = 3 * time.Second
 // its own that is killed when ctx ends or the admin dies, as the account
 // (nil: the admin's own user).
 func run(ctx context.Context, dir string, env []string, as *Account, log io.Writer, name string, args ...string) error {
-	if log != io.Discard {
-		fmt.Fprintf(log, "$ %s %s\n", name, strings.Join(args, " "))
+	return runIO(ctx, dir, env, as, nil, log, log, name, args...)
+}
+
+// runIO is run with the command's input (nil: none) and its output
+// apart from its errors; the command line goes to stderr.
+func runIO(ctx context.Context, dir string, env []string, as *Account, stdin io.Reader, stdout, stderr io.Writer,
+	name string, args ...string) error {
+	if stderr != io.Discard {
+		fmt.Fprintf(stderr, "$ %s %s\n", name, strings.Join(args, " "))
 	}
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, log, log
+	cmd.Dir, cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = dir, env, stdin, stdout, stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: as.credential()}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
 	cmd.WaitDelay = killGrace // then the leader gets SIGKILL

@@ -2,6 +2,8 @@ package localservers
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,8 +16,9 @@ import (
 // Servers runs servers with local.Servers.
 type Servers struct {
 	Local *local.Servers
-	// Entry is the file of the artifact that node runs (local.EntryFile
-	// for builds with the injected entry; empty: index.mjs).
+	// Entry is the file of the artifact that node runs (empty: the
+	// injected entry, local.EntryFile, when the artifact has one, else
+	// its index.mjs).
 	Entry string
 	// Host is where servers listen (empty: 127.0.0.1); the saga's targets
 	// must reach it.
@@ -26,8 +29,15 @@ var _ commands.Servers = Servers{}
 
 // Start implements commands.Servers.
 func (s Servers) Start(ctx context.Context, spec commands.ServerSpec) (commands.ServerProcess, error) {
+	entry := s.Entry
+	if entry == "" {
+		entry = local.PlainEntryFile
+		if _, err := os.Stat(filepath.Join(spec.ArtifactDir, local.EntryFile)); err == nil {
+			entry = local.EntryFile
+		}
+	}
 	p, err := s.Local.Start(ctx, local.ServerSpec{ServerID: spec.ServerID, DeploymentID: spec.DeploymentID,
-		ArtifactDir: spec.ArtifactDir, Entry: s.Entry, Port: spec.Port, Host: s.Host, Env: spec.Env})
+		ArtifactDir: spec.ArtifactDir, Entry: entry, Port: spec.Port, Host: s.Host, Env: spec.Env})
 	if err != nil {
 		return commands.ServerProcess{}, err
 	}
