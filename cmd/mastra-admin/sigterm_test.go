@@ -101,8 +101,13 @@ func roleProcess(t *testing.T, env map[string]string, role string) (*exec.Cmd, <
 	t.Helper()
 	cmd := exec.Command(os.Args[0], role)
 	cmd.Env = []string{asMain + "=1", "LOG_FORMAT=json", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	if node := os.Getenv("MASTRA_ADMIN_NODE"); node != "" {
-		cmd.Env = append(cmd.Env, "MASTRA_ADMIN_NODE="+node)
+	// Node and the machine's TLS trust and proxy settings, which npm in a
+	// real build needs to reach the registry.
+	for _, k := range []string{"MASTRA_ADMIN_NODE", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
+		"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"} {
+		if v, ok := os.LookupEnv(k); ok {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
 	}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
