@@ -59,6 +59,10 @@ type Config struct {
 	BuildConcurrency int
 	// BuildUser is the user build commands run as (empty: the admin's own).
 	BuildUser string
+	// DashboardOrigin lists, comma-separated, the browser origins
+	// (scheme://host[:port]) that may open the API's WebSockets; empty
+	// means those of Addr on localhost (see DashboardOrigins).
+	DashboardOrigin string
 }
 
 // Environment variable names.
@@ -84,6 +88,7 @@ const (
 	EnvNode              = "MASTRA_ADMIN_NODE"
 	EnvBuildConcurrency  = "MASTRA_ADMIN_BUILD_CONCURRENCY"
 	EnvBuildUser         = "MASTRA_ADMIN_BUILD_USER"
+	EnvDashboardOrigin   = "MASTRA_ADMIN_DASHBOARD_ORIGIN"
 )
 
 // Log formats.
@@ -162,6 +167,8 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return (*intValue)(&c.BuildConcurrency) }},
 	{env: EnvBuildUser, usage: "user build commands run as, so that they cannot read the admin's files (needs root); unset means the admin's own user",
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.BuildUser) }},
+	{env: EnvDashboardOrigin, usage: "browser origins (scheme://host[:port], comma-separated) allowed to open WebSockets; unset means http://localhost:<port> and http://127.0.0.1:<port> of MASTRA_ADMIN_ADDR",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.DashboardOrigin) }},
 }
 
 // FlagName returns the flag that overrides the environment variable env:

@@ -57,7 +57,8 @@ flight finish, consumers finish or roll back their batch.`,
 			if err != nil {
 				return err
 			}
-			api, err := httpapi.New(httpapi.Config{Admin: c.Admin, Readiness: c, Logger: log, Registry: reg, AuditKey: auditKey})
+			api, err := httpapi.New(httpapi.Config{Admin: c.Admin, Readiness: c, Logger: log, Registry: reg, AuditKey: auditKey,
+				DashboardOrigins: cfg.DashboardOrigins()})
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,48 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/mastra-admin/mastra-admin/adapters/config"
+	"github.com/mastra-admin/mastra-admin/domain"
+)
+
+// originAllowed reports whether r may open a WebSocket: a request without
+// an Origin header (a CLI or another non-browser client) may; a browser's
+// Origin must be one of the dashboard origins, its scheme and host
+// compared case-insensitively and a default port ignored (both sides go
+// through config.ParseOrigin).
+func (s *Server) originAllowed(r *http.Request) bool {
+	values := r.Header.Values("Origin")
+	if len(values) == 0 {
+		return true
+	}
+	if len(values) > 1 {
+		return false
+	}
+	o, err := config.ParseOrigin(values[0])
+	if err != nil {
+		return false
+	}
+	return s.origins[o]
+}
+
+// upgrade turns r into a WebSocket, for every WebSocket route. A browser
+// Origin that is not a dashboard origin (MASTRA_ADMIN_DASHBOARD_ORIGIN) is
+// refused with 403 permission_denied in the API's error shape before any
+// upgrade; ok is false when upgrade has answered the client.
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) (conn *websocket.Conn, ok bool) {
+	if !s.originAllowed(r) {
+		fail(w, r, domain.KindPermissionDenied,
+			"WebSocket origin "+r.Header.Get("Origin")+" is not allowed: open it from the dashboard's origin (MASTRA_ADMIN_DASHBOARD_ORIGIN) or from a client that sends no Origin")
+		return nil, false
+	}
+	u := websocket.Upgrader{CheckOrigin: s.originAllowed}
+	conn, err := u.Upgrade(w, r, nil)
+	if err != nil {
+		return nil, false // the upgrader answered the client
+	}
+	return conn, true
+}
