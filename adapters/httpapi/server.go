@@ -147,6 +147,7 @@ func (s *Server) routes() {
 	api("/projects/{projectId}", http.MethodPatch, s.updateProject)
 	api("/projects/{projectId}", http.MethodDelete, s.deleteProject)
 	api("/projects/{projectId}/env", http.MethodGet, s.listEnv)
+	api("/projects/{projectId}/env-policy", http.MethodPut, s.setEnvPolicy)
 	api("/projects/{projectId}/env/{key}", http.MethodPut, putEnv("projectId", s.cfg.Admin.SetEnvVar))
 	api("/projects/{projectId}/env/{key}", http.MethodDelete, deleteEnv("projectId", s.cfg.Admin.RemoveEnvVar))
 	api("/projects/{projectId}/deployments", http.MethodPost, s.createDeployment)
