@@ -171,8 +171,17 @@ func TestBuildLogStreamChecksOrigin(t *testing.T) {
 		assert.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
 	}
 
+	// A foreign origin learns nothing, not even whether a build exists.
+	missing := "ws" + strings.TrimPrefix(srv.URL, "http") + "/api/builds/" + uuid.NewString() + "/logs/stream"
+	_, resp, err := websocket.DefaultDialer.Dial(missing, http.Header{"Authorization": {"Bearer " + alice}, "Origin": {"https://evil.example.com"}})
+	require.Error(t, err)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	_, resp, err = websocket.DefaultDialer.Dial(missing, http.Header{"Authorization": {"Bearer " + alice}, "Origin": {"https://admin.example.com"}})
+	require.Error(t, err)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+
 	// The server without dashboard origins takes no browser at all.
-	_, resp, err := websocket.DefaultDialer.Dial(wsURL(e.srv), http.Header{"Authorization": {"Bearer " + alice}, "Origin": {"http://localhost:3001"}})
+	_, resp, err = websocket.DefaultDialer.Dial(wsURL(e.srv), http.Header{"Authorization": {"Bearer " + alice}, "Origin": {"http://localhost:3001"}})
 	require.Error(t, err)
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 }

@@ -167,7 +167,7 @@ func (s *Server) routes() {
 	api("/builds/{buildId}", http.MethodGet, s.getBuild)
 	api("/builds/{buildId}/cancel", http.MethodPost, s.cancelBuild)
 	api("/builds/{buildId}/logs", http.MethodGet, s.buildLogs)
-	api("/builds/{buildId}/logs/stream", http.MethodGet, s.streamBuildLogs)
+	api("/builds/{buildId}/logs/stream", http.MethodGet, s.webSocket(s.streamBuildLogs))
 	api("/audit", http.MethodGet, s.listAudit)
 	api("/audit/export", http.MethodGet, s.exportAudit)
 	api("/events", http.MethodGet, s.listEvents)

@@ -29,14 +29,33 @@ func (s *Server) originAllowed(r *http.Request) bool {
 	return s.origins[o]
 }
 
-// upgrade turns r into a WebSocket, for every WebSocket route. A browser
-// Origin that is not a dashboard origin (MASTRA_ADMIN_DASHBOARD_ORIGIN) is
-// refused with 403 permission_denied in the API's error shape before any
-// upgrade; ok is false when upgrade has answered the client.
+// refuseOrigin answers 403 permission_denied, in the API's error shape, to
+// a browser Origin that is not a dashboard origin
+// (MASTRA_ADMIN_DASHBOARD_ORIGIN); it reports whether it did.
+func (s *Server) refuseOrigin(w http.ResponseWriter, r *http.Request) bool {
+	if s.originAllowed(r) {
+		return false
+	}
+	fail(w, r, domain.KindPermissionDenied, "WebSocket origin "+quoteHeader(r.Header.Get("Origin"))+
+		" is not allowed: open it from the dashboard's origin (MASTRA_ADMIN_DASHBOARD_ORIGIN) or from a client that sends no Origin")
+	return true
+}
+
+// webSocket wraps the handler of a WebSocket route: a foreign Origin is
+// refused before the handler looks anything up, so it learns nothing.
+func (s *Server) webSocket(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.refuseOrigin(w, r) {
+			next(w, r)
+		}
+	}
+}
+
+// upgrade turns r into a WebSocket, for every WebSocket route; the origin
+// is checked again here, so a handler cannot upgrade a foreign one. ok is
+// false when upgrade has answered the client.
 func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) (conn *websocket.Conn, ok bool) {
-	if !s.originAllowed(r) {
-		fail(w, r, domain.KindPermissionDenied,
-			"WebSocket origin "+r.Header.Get("Origin")+" is not allowed: open it from the dashboard's origin (MASTRA_ADMIN_DASHBOARD_ORIGIN) or from a client that sends no Origin")
+	if s.refuseOrigin(w, r) {
 		return nil, false
 	}
 	u := websocket.Upgrader{CheckOrigin: s.originAllowed}
