@@ -19,7 +19,8 @@ func overrideName(deploymentID uuid.UUID, key string) string {
 }
 
 // SetDeploymentEnv encrypts and records a deployment's override of an env
-// var (developers and up). The value reaches only the cipher.
+// var (developers and up). A guarded name (project.CheckEnvName) needs the
+// project's allowance. The value reaches only the cipher.
 func (a *Admin) SetDeploymentEnv(ctx context.Context, p Principal, id uuid.UUID, key string, in EnvInput) (deployment.EnvView, error) {
 	c, err := a.cipher()
 	if err != nil {
@@ -29,7 +30,14 @@ func (a *Admin) SetDeploymentEnv(ctx context.Context, p Principal, id uuid.UUID,
 		return deployment.EnvView{}, err
 	}
 	var view deployment.EnvView
-	err = a.changeDeployment(ctx, p, id, func(d deployment.Deployment) ([]domain.Event, []Claim, error) {
+	// A guarded name is decided against the project's allowance as its
+	// events stand, guarded, so that a concurrent change of the policy
+	// makes this decide again.
+	guarded := project.IsGuardedEnvName(key)
+	err = a.changeDeploymentOf(ctx, p, id, guarded, func(d deployment.Deployment, pr project.Project) ([]domain.Event, []Claim, error) {
+		if err := project.CheckEnvName(key, pr.AllowedEnvNames); err != nil {
+			return nil, nil, err
+		}
 		nonce, ct, shown, err := sealEnv(ctx, c, d.ProjectID, overrideName(d.ID, key), key, in)
 		if err != nil {
 			return nil, nil, err

@@ -260,6 +260,16 @@ func deploymentClaims(id, projectID uuid.UUID, t deployment.Type, slug, subdomai
 // returns. Outsiders get not_found.
 func (a *Admin) changeDeployment(ctx context.Context, p Principal, id uuid.UUID,
 	decide func(deployment.Deployment) ([]domain.Event, []Claim, error)) error {
+	return a.changeDeploymentOf(ctx, p, id, false, func(d deployment.Deployment, _ project.Project) ([]domain.Event, []Claim, error) {
+		return decide(d)
+	})
+}
+
+// changeDeploymentOf is changeDeployment with the deployment's project
+// (folded from its events) given to decide too; guardProject adds a guard
+// on the project's stream, for a decision that depends on its state.
+func (a *Admin) changeDeploymentOf(ctx context.Context, p Principal, id uuid.UUID, guardProject bool,
+	decide func(deployment.Deployment, project.Project) ([]domain.Event, []Claim, error)) error {
 	_, err := a.execute(ctx, p, func() (write, error) {
 		d, version, err := load(ctx, a.cfg.Store, deployment.StreamID(id), deployment.Evolve)
 		if err != nil {
@@ -268,18 +278,22 @@ func (a *Admin) changeDeployment(ctx context.Context, p Principal, id uuid.UUID,
 		if !d.Live() {
 			return write{}, errNotFound("deployment", id)
 		}
-		_, _, guard, err := a.projectFor(ctx, p, d.ProjectID, domain.ActionDeploymentWrite)
+		pr, pversion, guard, err := a.projectFor(ctx, p, d.ProjectID, domain.ActionDeploymentWrite)
 		if errors.Is(err, domain.ErrNotFound) {
 			return write{}, errNotFound("deployment", id)
 		}
 		if err != nil {
 			return write{}, err
 		}
-		evs, claims, err := decide(d)
+		evs, claims, err := decide(d, pr)
 		if err != nil || len(evs) == 0 {
 			return write{}, err
 		}
-		return write{claims: claims, guards: []Guard{guard},
+		guards := []Guard{guard}
+		if guardProject {
+			guards = append(guards, Guard{StreamID: project.StreamID(pr.ID), Version: pversion})
+		}
+		return write{claims: claims, guards: guards,
 			appends: []Append{{StreamID: deployment.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
 	})
 	return err

@@ -24,7 +24,9 @@ func (a *Admin) cipher() (Cipher, error) {
 }
 
 // SetEnvVar encrypts and records a project env var (developers and up).
-// The value reaches only the cipher: no event, error or log holds it.
+// A guarded name (project.CheckEnvName) needs the project's allowance,
+// read from its events in the same decision. The value reaches only the
+// cipher: no event, error or log holds it.
 func (a *Admin) SetEnvVar(ctx context.Context, p Principal, projectID uuid.UUID, key string, in EnvInput) (project.EnvView, error) {
 	c, err := a.cipher()
 	if err != nil {
@@ -35,6 +37,9 @@ func (a *Admin) SetEnvVar(ctx context.Context, p Principal, projectID uuid.UUID,
 	}
 	var view project.EnvView
 	err = a.changeProject(ctx, p, projectID, domain.ActionProjectWrite, func(pr project.Project) ([]domain.Event, []Claim, error) {
+		if err := project.CheckEnvName(key, pr.AllowedEnvNames); err != nil {
+			return nil, nil, err
+		}
 		nonce, ct, shown, err := sealEnv(ctx, c, pr.ID, key, key, in)
 		if err != nil {
 			return nil, nil, err

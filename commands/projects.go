@@ -110,7 +110,7 @@ func (a *Admin) createProject(ctx context.Context, p Principal, teamID uuid.UUID
 		}
 		c := evs[0].(project.Created)
 		view = project.View{ID: id, TeamID: teamID, Name: c.Name, Slug: c.Slug, SubdomainBase: c.SubdomainBase, SourceType: c.SourceType,
-			SourceConfig: cfg, DefaultBranch: c.DefaultBranch, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
+			SourceConfig: cfg, DefaultBranch: c.DefaultBranch, AllowedEnvNames: []string{}, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
 		return write{
 			claims:  []Claim{{Scope: project.SlugScope(teamID), Value: c.Slug, Owner: id, At: now}, base.claim},
 			guards:  []Guard{guard},

@@ -22,7 +22,7 @@ func (Projects) Tables() []string { return []string{"projects", "project_env"} }
 // Handles implements Projection.
 func (Projects) Handles() []string {
 	return []string{project.TypeCreated, project.TypeRenamed, project.TypeDefaultBranchChanged, project.TypeDeleted,
-		project.TypeEnvVarSet, project.TypeEnvVarRemoved}
+		project.TypeEnvVarSet, project.TypeEnvVarRemoved, project.TypeEnvNamesAllowed}
 }
 
 // Apply implements Projection.
@@ -81,6 +81,16 @@ func (Projects) Queue(b *pgx.Batch, e eventstore.Event) error {
 			return err
 		}
 		b.Queue(`DELETE FROM project_env WHERE project_id = $1 AND key = $2`, v.ProjectID, v.Key)
+	case project.TypeEnvNamesAllowed:
+		v, err := decode[project.EnvNamesAllowed](e)
+		if err != nil {
+			return err
+		}
+		names := v.Names
+		if names == nil {
+			names = []string{}
+		}
+		b.Queue(`UPDATE projects SET allowed_env_names = $2, updated_at = $3 WHERE id = $1`, v.ProjectID, names, v.At)
 	default:
 		return fmt.Errorf("projects projection: unexpected %s", e.Type)
 	}

@@ -207,11 +207,13 @@ func (q *Queries) Token(ctx context.Context, id uuid.UUID) (user.TokenView, bool
 	return v, found(err), ignoreNoRows(err)
 }
 
-const projectColumns = `id, team_id, name, slug, subdomain_base, source_type, source_config, default_branch, created_by, created_at, updated_at`
+const projectColumns = `id, team_id, name, slug, subdomain_base, source_type, source_config, default_branch, allowed_env_names,
+	created_by, created_at, updated_at`
 
 func scanProject(row pgx.Row) (project.View, error) {
 	var v project.View
-	err := row.Scan(&v.ID, &v.TeamID, &v.Name, &v.Slug, &v.SubdomainBase, &v.SourceType, &v.SourceConfig, &v.DefaultBranch, &v.CreatedBy, &v.CreatedAt, &v.UpdatedAt)
+	err := row.Scan(&v.ID, &v.TeamID, &v.Name, &v.Slug, &v.SubdomainBase, &v.SourceType, &v.SourceConfig, &v.DefaultBranch, &v.AllowedEnvNames,
+		&v.CreatedBy, &v.CreatedAt, &v.UpdatedAt)
 	return v, err
 }
 
@@ -237,12 +239,12 @@ func (q *Queries) ProjectForMember(ctx context.Context, id, userID uuid.UUID) (p
 	var v project.View
 	var role *string
 	err := q.db.QueryRow(ctx, `SELECT p.id, p.team_id, p.name, p.slug, p.subdomain_base, p.source_type, p.source_config, p.default_branch,
-		p.created_by, p.created_at, p.updated_at, m.role
+		p.allowed_env_names, p.created_by, p.created_at, p.updated_at, m.role
 		FROM projects p JOIN teams t ON t.id = p.team_id AND t.deleted_at IS NULL
 		LEFT JOIN team_members m ON m.team_id = p.team_id AND m.user_id = $2
 		WHERE p.id = $1 AND p.deleted_at IS NULL`, id, userID).
-		Scan(&v.ID, &v.TeamID, &v.Name, &v.Slug, &v.SubdomainBase, &v.SourceType, &v.SourceConfig, &v.DefaultBranch, &v.CreatedBy,
-			&v.CreatedAt, &v.UpdatedAt, &role)
+		Scan(&v.ID, &v.TeamID, &v.Name, &v.Slug, &v.SubdomainBase, &v.SourceType, &v.SourceConfig, &v.DefaultBranch, &v.AllowedEnvNames,
+			&v.CreatedBy, &v.CreatedAt, &v.UpdatedAt, &role)
 	var r domain.Role
 	if role != nil {
 		r = domain.Role(*role)

@@ -76,6 +76,10 @@ type Config struct {
 	// host, JSONL spans and logs); without it servers run the bundle's
 	// index.mjs and report nothing.
 	InjectEntry bool
+	// DashboardOrigin lists, comma-separated, the browser origins
+	// (scheme://host[:port]) that may open the API's WebSockets; empty
+	// means those of Addr on localhost (see DashboardOrigins).
+	DashboardOrigin string
 }
 
 // Environment variable names.
@@ -107,6 +111,7 @@ const (
 	EnvRouteCheckInterval  = "MASTRA_ADMIN_ROUTE_CHECK_INTERVAL"
 	EnvRouteCheckThreshold = "MASTRA_ADMIN_ROUTE_CHECK_THRESHOLD"
 	EnvInjectEntry         = "MASTRA_ADMIN_INJECT_ENTRY"
+	EnvDashboardOrigin     = "MASTRA_ADMIN_DASHBOARD_ORIGIN"
 )
 
 // Log formats.
@@ -202,6 +207,8 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return (*intValue)(&c.RouteCheckThreshold) }},
 	{env: EnvInjectEntry, usage: "builds add the MastraAdmin entry that forces the port and writes spans and logs as JSONL; false runs the bundle's index.mjs, unobserved",
 		value: func(c *Config) pflag.Value { return (*boolValue)(&c.InjectEntry) }},
+	{env: EnvDashboardOrigin, usage: "browser origins (scheme://host[:port], comma-separated) allowed to open WebSockets; unset means http://localhost:<port> and http://127.0.0.1:<port> of MASTRA_ADMIN_ADDR",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.DashboardOrigin) }},
 }
 
 // FlagName returns the flag that overrides the environment variable env:

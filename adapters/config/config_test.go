@@ -65,6 +65,7 @@ func TestLoad(t *testing.T) {
 				EnvRouteCheckInterval:  "1s",
 				EnvRouteCheckThreshold: "5",
 				EnvInjectEntry:         "false",
+				EnvDashboardOrigin:     "https://admin.example.com",
 			},
 			check: func(t *testing.T, c Config) {
 				assert.Equal(t, Config{
@@ -94,6 +95,7 @@ func TestLoad(t *testing.T) {
 					Drain:               2 * time.Second,
 					RouteCheckInterval:  time.Second,
 					RouteCheckThreshold: 5,
+					DashboardOrigin:     "https://admin.example.com",
 				}, c)
 				assert.Equal(t, []string{"/a", "/b"}, c.ProjectsDirs())
 			},
@@ -230,7 +232,7 @@ func TestBindFlagsNamesEveryVariable(t *testing.T) {
 			assert.Contains(t, f.Usage, "(env "+v.env+")")
 		}
 	}
-	assert.Len(t, variables, 27, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build settings and the serving settings")
+	assert.Len(t, variables, 28, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build settings, the serving settings and the dashboard origin")
 }
 
 func TestHelpShowsDefaultsNotEnvironment(t *testing.T) {
@@ -324,6 +326,17 @@ func TestValidate(t *testing.T) {
 			wantErr: []string{"MASTRA_ADMIN_BUILD_CONCURRENCY: must be between 1 and 64, got 0"}},
 		{name: "shutdown timeout", mutate: func(c *Config) { c.ShutdownTimeout = 0 },
 			wantErr: []string{"MASTRA_ADMIN_SHUTDOWN_TIMEOUT: must be positive, got 0s"}},
+		{name: "dashboard origins", mutate: func(c *Config) { c.DashboardOrigin = "https://admin.example.com, http://localhost:3000" }},
+		{name: "dashboard origin with a path", mutate: func(c *Config) { c.DashboardOrigin = "https://admin.example.com/app" },
+			wantErr: []string{`MASTRA_ADMIN_DASHBOARD_ORIGIN: origin "https://admin.example.com/app": want only scheme://host[:port]`}},
+		{name: "dashboard origins each reported", mutate: func(c *Config) { c.DashboardOrigin = "admin.example.com,ftp://x,http://x:99999" },
+			wantErr: []string{
+				`MASTRA_ADMIN_DASHBOARD_ORIGIN: origin "admin.example.com": want an http:// or https:// origin`,
+				`MASTRA_ADMIN_DASHBOARD_ORIGIN: origin "ftp://x": want an http:// or https:// origin`,
+				`MASTRA_ADMIN_DASHBOARD_ORIGIN: origin "http://x:99999": port must be a number from 1 to 65535`,
+			}},
+		{name: "dashboard origin list of nothing", mutate: func(c *Config) { c.DashboardOrigin = " , " },
+			wantErr: []string{`MASTRA_ADMIN_DASHBOARD_ORIGIN: " , " names no origin`}},
 		{name: "all problems at once", mutate: func(c *Config) { c.LogLevel, c.LogFormat, c.Addr = "x", "y", "z" },
 			wantErr: []string{"LOG_LEVEL: ", "LOG_FORMAT: ", "MASTRA_ADMIN_ADDR: "}},
 	}

@@ -91,6 +91,11 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		add(EnvShutdownTimeout, fmt.Errorf("must be positive, got %s", c.ShutdownTimeout))
 	}
+	if c.DashboardOrigin != "" {
+		for _, err := range originErrors(c.DashboardOrigin) {
+			add(EnvDashboardOrigin, err)
+		}
+	}
 	if c.BuildConcurrency < 1 || c.BuildConcurrency > 64 {
 		add(EnvBuildConcurrency, fmt.Errorf("must be between 1 and 64, got %d", c.BuildConcurrency))
 	}

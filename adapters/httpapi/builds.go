@@ -94,10 +94,6 @@ func (s *Server) buildLogs(w http.ResponseWriter, r *http.Request) {
 // pongWait is how long a log stream waits for a client's pong.
 const pongWait = 60 * time.Second
 
-// logUpgrader accepts WebSockets from any origin: the stream is
-// authenticated by its bearer token, never by cookies.
-var logUpgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-
 // streamBuildLogs sends a build's log over a WebSocket, a message per line
 // from line ?from=N (default 0), live until the build ends; then it closes
 // the socket normally. Errors before the upgrade are JSON as usual.
@@ -122,9 +118,9 @@ func (s *Server) streamBuildLogs(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, domain.Errorf(domain.KindInvalid, "this route is a WebSocket: connect with Upgrade: websocket, or GET /api/builds/%s/logs for the log so far", id))
 		return
 	}
-	conn, err := logUpgrader.Upgrade(w, r, nil)
-	if err != nil {
-		return // the upgrader answered the client
+	conn, ok := s.upgrade(w, r)
+	if !ok {
+		return
 	}
 	defer conn.Close()
 	ctx, cancel := context.WithCancel(r.Context())

@@ -157,3 +157,24 @@ func deleteEnv(param string, remove func(context.Context, commands.Principal, uu
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
+
+// setEnvPolicy replaces the guarded env var names a project allows
+// (platform admins only) and answers the project.
+func (s *Server) setEnvPolicy(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "projectId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in commands.EnvPolicyInput
+	if err := decodeJSON(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := s.cfg.Admin.SetEnvPolicy(r.Context(), principal(r), id, in)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}

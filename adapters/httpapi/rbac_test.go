@@ -24,7 +24,9 @@ type fixture struct {
 // "platform" is a platform admin outside the team.
 var actors = []string{"outsider", "viewer", "developer", "admin", "owner", "platform"}
 
-var rank = map[string]int{"viewer": 1, "developer": 2, "admin": 3, "owner": 4}
+// rank orders the roles; "platform" as a minimum role means platform
+// admins only (members get 403, outsiders 404).
+var rank = map[string]int{"viewer": 1, "developer": 2, "admin": 3, "owner": 4, "platform": 5}
 
 // rbacRoutes is the one table: each team-scoped route, the weakest team
 // role allowed, and its success status.
@@ -51,6 +53,7 @@ var rbacRoutes = []struct {
 	{"GET", "/api/projects/{project}/env", "", "viewer", 200},
 	{"PUT", "/api/projects/{project}/env/NEW_VAR", `{"value":"v"}`, "developer", 200},
 	{"DELETE", "/api/projects/{project}/env/FIXTURE_VAR", "", "developer", 204},
+	{"PUT", "/api/projects/{project}/env-policy", `{"allowedNames":["NODE_OPTIONS"]}`, "platform", 200},
 	{"POST", "/api/projects/{project}/deployments", `{"type":"preview","branch":"feature/x"}`, "developer", 201},
 	{"GET", "/api/projects/{project}/deployments", "", "viewer", 200},
 	{"GET", "/api/deployments/{deployment}", "", "viewer", 200},

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/sirupsen/logrus"
 
+	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain"
 )
@@ -32,6 +34,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// AuditKey signs audit exports (HMAC); nil leaves them unsigned.
 	AuditKey []byte
+	// DashboardOrigins are the browser origins (scheme://host[:port]) that
+	// may open WebSockets; a request without an Origin header always may.
+	// None means browsers may not.
+	DashboardOrigins []string
 }
 
 func (c *Config) setDefaults() {
@@ -58,6 +64,11 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 0 {
 		errs = append(errs, errors.New("httpapi: MaxBodyBytes must not be negative"))
 	}
+	for _, o := range c.DashboardOrigins {
+		if _, err := config.ParseOrigin(o); err != nil {
+			errs = append(errs, fmt.Errorf("httpapi: dashboard %w", err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -68,6 +79,7 @@ type Server struct {
 	metrics *metrics
 	router  *mux.Router
 	spec    map[string]any
+	origins map[string]bool // the dashboard origins, as config.ParseOrigin returns them
 }
 
 // New returns a Server with every route registered.
@@ -80,7 +92,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, metrics: m, router: mux.NewRouter(), spec: openAPI()}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: m, router: mux.NewRouter(), spec: openAPI(), origins: map[string]bool{}}
+	for _, o := range cfg.DashboardOrigins {
+		o, _ = config.ParseOrigin(o) // Validate checked it
+		s.origins[o] = true
+	}
 	s.routes()
 	return s, nil
 }
@@ -131,6 +147,7 @@ func (s *Server) routes() {
 	api("/projects/{projectId}", http.MethodPatch, s.updateProject)
 	api("/projects/{projectId}", http.MethodDelete, s.deleteProject)
 	api("/projects/{projectId}/env", http.MethodGet, s.listEnv)
+	api("/projects/{projectId}/env-policy", http.MethodPut, s.setEnvPolicy)
 	api("/projects/{projectId}/env/{key}", http.MethodPut, putEnv("projectId", s.cfg.Admin.SetEnvVar))
 	api("/projects/{projectId}/env/{key}", http.MethodDelete, deleteEnv("projectId", s.cfg.Admin.RemoveEnvVar))
 	api("/projects/{projectId}/deployments", http.MethodPost, s.createDeployment)
@@ -150,7 +167,7 @@ func (s *Server) routes() {
 	api("/builds/{buildId}", http.MethodGet, s.getBuild)
 	api("/builds/{buildId}/cancel", http.MethodPost, s.cancelBuild)
 	api("/builds/{buildId}/logs", http.MethodGet, s.buildLogs)
-	api("/builds/{buildId}/logs/stream", http.MethodGet, s.streamBuildLogs)
+	api("/builds/{buildId}/logs/stream", http.MethodGet, s.webSocket(s.streamBuildLogs))
 	api("/audit", http.MethodGet, s.listAudit)
 	api("/audit/export", http.MethodGet, s.exportAudit)
 	api("/events", http.MethodGet, s.listEvents)

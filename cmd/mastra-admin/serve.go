@@ -60,7 +60,8 @@ keep running.`,
 			if err != nil {
 				return err
 			}
-			api, err := httpapi.New(httpapi.Config{Admin: c.Admin, Readiness: c, Logger: log, Registry: reg, AuditKey: auditKey})
+			api, err := httpapi.New(httpapi.Config{Admin: c.Admin, Readiness: c, Logger: log, Registry: reg, AuditKey: auditKey,
+				DashboardOrigins: cfg.DashboardOrigins()})
 			if err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -153,6 +154,16 @@ func TestServe(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, "read your writes: %+v", got)
 	assert.Equal(t, created, got)
 
+	// WebSockets take browsers from the default dashboard origins only.
+	stream := "ws://" + env["MASTRA_ADMIN_ADDR"] + "/api/builds/" + created.ID + "/logs/stream"
+	_, port, _ := strings.Cut(env["MASTRA_ADMIN_ADDR"], ":")
+	for origin, want := range map[string]int{"https://evil.example.com": http.StatusForbidden,
+		"http://localhost:" + port: http.StatusNotFound, "http://127.0.0.1:" + port: http.StatusNotFound} {
+		_, ws, err := websocket.DefaultDialer.Dial(stream, http.Header{"Authorization": {"Bearer " + token}, "Origin": {origin}})
+		require.Error(t, err, "no build has the team's id")
+		assert.Equal(t, want, ws.StatusCode, origin)
+	}
+
 	metrics, err := http.Get(base + "/metrics")
 	require.NoError(t, err)
 	body, err := io.ReadAll(metrics.Body)
@@ -193,6 +204,16 @@ func TestServeFailures(t *testing.T) {
 		code := srv.wait(t, 10*time.Second)
 		assert.Equal(t, exitUsage, code)
 		assert.Contains(t, srv.stderr.String(), `MASTRA_ADMIN_ADDR: "localhost": want HOST:PORT`)
+	})
+
+	t.Run("invalid dashboard origin", func(t *testing.T) {
+		t.Parallel()
+		env := serveEnv(t, "postgres://postgres@127.0.0.1:1/x?sslmode=disable")
+		env["MASTRA_ADMIN_DASHBOARD_ORIGIN"] = "admin.example.com"
+		srv := startCLI(t, env, "serve")
+		code := srv.wait(t, 10*time.Second)
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, srv.stderr.String(), `MASTRA_ADMIN_DASHBOARD_ORIGIN: origin "admin.example.com": want an http:// or https:// origin`)
 	})
 
 	t.Run("address in use", func(t *testing.T) {

@@ -87,7 +87,7 @@ func (Deleted) EventType() string { return TypeDeleted }
 // Events lists a zero value of every event of this package, for registries.
 func Events() []domain.Event {
 	return []domain.Event{Created{}, Renamed{}, DefaultBranchChanged{}, Deleted{}, EnvVarSet{}, EnvVarRemoved{},
-		SubdomainBaseTransferred{}}
+		SubdomainBaseTransferred{}, EnvNamesAllowed{}}
 }
 
 // StreamID is the stream of project id.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,8 +23,11 @@ type Project struct {
 	SourceType    string
 	SourceConfig  json.RawMessage
 	Env           map[string]bool // names of the set env vars
-	Exists        bool
-	Deleted       bool
+	// AllowedEnvNames are the guarded env var names (see CheckEnvName) a
+	// platform admin allows for the project, sorted; nil: none.
+	AllowedEnvNames []string
+	Exists          bool
+	Deleted         bool
 }
 
 // Evolve returns p with e applied.
@@ -36,6 +40,11 @@ func Evolve(p Project, e domain.Event) (Project, error) {
 		p.Env[e.Key] = true
 	case EnvVarRemoved:
 		delete(p.Env, e.Key)
+	case EnvNamesAllowed:
+		p.AllowedEnvNames = slices.Clone(e.Names)
+		if len(p.AllowedEnvNames) == 0 {
+			p.AllowedEnvNames = nil
+		}
 	case Renamed:
 		p.Name = e.Name
 	case DefaultBranchChanged:

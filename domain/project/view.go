@@ -17,9 +17,12 @@ type View struct {
 	SourceType    string          `json:"sourceType"`
 	SourceConfig  json.RawMessage `json:"sourceConfig"`
 	DefaultBranch string          `json:"defaultBranch"`
-	CreatedBy     uuid.UUID       `json:"createdBy"`
-	CreatedAt     time.Time       `json:"createdAt"`
-	UpdatedAt     time.Time       `json:"updatedAt"`
+	// AllowedEnvNames are the guarded env var names a platform admin
+	// allows for the project (see CheckEnvName), sorted; never null.
+	AllowedEnvNames []string  `json:"allowedEnvNames"`
+	CreatedBy       uuid.UUID `json:"createdBy"`
+	CreatedAt       time.Time `json:"createdAt"`
+	UpdatedAt       time.Time `json:"updatedAt"`
 }
 
 // Source is a Mastra project a source provider found.
