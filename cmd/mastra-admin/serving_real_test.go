@@ -23,8 +23,8 @@ import (
 	source "github.com/mastra-admin/mastra-admin/adapters/source/local"
 )
 
-// TestServeDeploysARealMastraProject is the one test that builds the
-// real mastra-math fixture (npm install, mastra build, the MastraAdmin
+// TestServeDeploysARealMastraProject is the one test that deploys the
+// real mastra-math fixture (the dependency cache's test builds it too) (npm install, mastra build, the MastraAdmin
 // entry injected; as nobody when run as root, as MASTRA_ADMIN_BUILD_USER
 // would have it) and serves it through serve's router: the workflow
 // answers "result is 42" by path and by host, the assigned port wins over
@@ -61,7 +61,7 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 	_, _, log := api.call("GET", "/api/builds/"+queued["id"].(string)+"/logs", "")
 	require.Equal(t, "succeeded", b["status"], "%v\nbuild log:\n%s\nserve:\n%s", b, log, stderr)
 	for _, want := range []string{"==> node v22.", "==> install (npm)", "==> mastra build", "==> inject the MastraAdmin entry",
-		"==> @mastra/core 1.", "==> bundle ready in "} {
+		"==> @mastra/core 1.", "==> install @mastra/observability@^1.17.0", "==> bundle ready in "} {
 		assert.Contains(t, log, want)
 	}
 	if asNobody {
@@ -119,6 +119,7 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 		ended[s["name"].(string)] = s["type"].(string)
 		if s["isRootSpan"] == true {
 			assert.Equal(t, map[string]any{"message": "result is 42"}, s["output"])
+			assert.Equal(t, "mastra-fixture", s["service"])
 		} else {
 			assert.NotEmpty(t, s["parentSpanId"])
 		}
