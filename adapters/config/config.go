@@ -33,6 +33,9 @@ type Config struct {
 	// RedisURL locates the Redis that fans live build-log lines out across
 	// replicas; empty keeps them within this process.
 	RedisURL string
+	// RedisPrefix starts every Redis key this installation uses, so that
+	// installations (and tests) can share one Redis.
+	RedisPrefix string
 	// ProjectsDir lists colon-separated base directories scanned for local
 	// projects; see ProjectsDirs.
 	ProjectsDir string
@@ -91,6 +94,7 @@ const (
 	EnvDataDir             = "MASTRA_ADMIN_DATA_DIR"
 	EnvFileStorageURL      = "FILE_STORAGE_URL"
 	EnvRedisURL            = "REDIS_URL"
+	EnvRedisPrefix         = "MASTRA_ADMIN_REDIS_PREFIX"
 	EnvProjectsDir         = "PROJECTS_DIR"
 	EnvEncryptionKey       = "MASTRA_ADMIN_ENCRYPTION_KEY"
 	EnvLicenseKey          = "MASTRA_ADMIN_LICENSE_KEY"
@@ -129,6 +133,7 @@ func Defaults() Config {
 		PortRange:           PortRange{First: 4100, Last: 4199},
 		DataDir:             "./.mastra-admin",
 		ProjectsDir:         "..",
+		RedisPrefix:         "mastra-admin:",
 		LogLevel:            "info",
 		ShutdownTimeout:     30 * time.Second,
 		BuildConcurrency:    2,
@@ -167,6 +172,8 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return (*urlValue)(&c.FileStorageURL) }},
 	{env: EnvRedisURL, usage: "Redis URL (redis://host:6379/0) that fans live build-log lines out across replicas; unset keeps them in this process",
 		value: func(c *Config) pflag.Value { return (*urlValue)(&c.RedisURL) }},
+	{env: EnvRedisPrefix, usage: "prefix of every Redis key this installation uses",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.RedisPrefix) }},
 	{env: EnvProjectsDir, usage: "colon-separated base directories scanned for local projects",
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.ProjectsDir) }},
 	{env: EnvEncryptionKey, usage: "base64 32-byte key for env var encryption; generated into the data dir when unset (prefer the environment)",

@@ -47,6 +47,7 @@ func TestLoad(t *testing.T) {
 				EnvProjectsDir:         "/a:/b",
 				EnvFileStorageURL:      "file:///srv/storage",
 				EnvRedisURL:            "redis://127.0.0.1:6379/2",
+				EnvRedisPrefix:         "ma1:",
 				EnvEncryptionKey:       "ek",
 				EnvLicenseKey:          "lk",
 				EnvLicensePubKey:       "pk",
@@ -78,6 +79,7 @@ func TestLoad(t *testing.T) {
 					ProjectsDir:         "/a:/b",
 					FileStorageURL:      "file:///srv/storage",
 					RedisURL:            "redis://127.0.0.1:6379/2",
+					RedisPrefix:         "ma1:",
 					EncryptionKey:       "ek",
 					LicenseKey:          "lk",
 					LicensePubKey:       "pk",
@@ -233,7 +235,7 @@ func TestBindFlagsNamesEveryVariable(t *testing.T) {
 			assert.Contains(t, f.Usage, "(env "+v.env+")")
 		}
 	}
-	assert.Len(t, variables, 28, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build settings and the serving settings")
+	assert.Len(t, variables, 29, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build settings and the serving settings")
 }
 
 func TestHelpShowsDefaultsNotEnvironment(t *testing.T) {
