@@ -55,6 +55,7 @@ var rules = []rule{
 	{layer: "migrations"},
 	{layer: "internal/pgtest", modules: []string{"eventstore", "migrations"}},
 	{layer: "internal/oidctest", modules: []string{}},
+	{layer: "internal/redistest", modules: []string{}},
 	{layer: "internal/app", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/apptest", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/benchmarks", modules: []string{"*"}, never: []string{"cmd"}},

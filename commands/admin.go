@@ -25,10 +25,17 @@ type Config struct {
 	Identities []IdentityProvider // JWT providers tried for bearers that are not API tokens
 	License    license.License    // zero: the community license
 	Cipher     Cipher             // nil: env vars are unavailable
-	BuildLogs  BuildLogs          // nil: build logs are unavailable
-	Workers    Workers            // nil: builds of silent workers are not failed
-	Serving    ServingReads       // nil: servers and routes are unavailable
-	ServerLogs ServerLogs         // nil: a failed server's output is not shown
+	// Files keeps each build's whole log once its pipeline ended
+	// (builds/<buildId>/build.log); nil: logs of ended builds are only
+	// what LogCache still holds.
+	Files FileStorage
+	// LogCache carries the lines of running builds' logs to followers
+	// (in this process, or across replicas); nil: build logs are
+	// unavailable.
+	LogCache   BuildLogCache
+	Workers    Workers      // nil: builds of silent workers are not failed
+	Serving    ServingReads // nil: servers and routes are unavailable
+	ServerLogs ServerLogs   // nil: a failed server's output is not shown
 	// PublicURL is the base of links in emails (invite acceptance).
 	PublicURL string
 	// ProxyURL is the edge router's base URL (default
@@ -92,6 +99,7 @@ type Admin struct {
 	creds  credCache[user.Credential] // by token prefix
 	jwts   credCache[Principal]       // by identityKey (issuer, subject), for JWT callers
 	teams  stateCache[team.Team]      // by stream; see authorizeTeamGuarded
+	logs   logHub                     // builds followed from this process
 }
 
 // New returns an Admin.
@@ -101,7 +109,8 @@ func New(cfg Config) (*Admin, error) {
 		return nil, err
 	}
 	return &Admin{cfg: cfg, creds: credCache[user.Credential]{ttl: cfg.CredentialTTL},
-		jwts: credCache[Principal]{ttl: cfg.CredentialTTL}, teams: newStateCache[team.Team](4096)}, nil
+		jwts: credCache[Principal]{ttl: cfg.CredentialTTL}, teams: newStateCache[team.Team](4096),
+		logs: logHub{follows: map[uuid.UUID]*logFollow{}}}, nil
 }
 
 // Principal is an authenticated caller.

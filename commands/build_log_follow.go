@@ -1,28 +1,21 @@
 package commands
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"time"
+	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/mastra-admin/mastra-admin/domain"
-	"github.com/mastra-admin/mastra-admin/domain/build"
 )
 
-// cancelSettle bounds the wait for a cancelled build's last log line.
-const cancelSettle = 10 * time.Second
-
-// followPoll is how often a followed build log is read again for new lines.
-const followPoll = 100 * time.Millisecond
-
 // FollowBuildLog passes each line of a build's log from line from (0 is
-// the first) to emit, as it is written, until the build has ended and its
-// whole log was passed, ctx ends, or emit fails.
+// the first) to emit, as it is written on any replica, until the build has
+// ended and its whole log was passed, ctx ends, or emit fails. The log of
+// an ended build comes from file storage; a running build's from the
+// build-log cache.
 func (a *Admin) FollowBuildLog(ctx context.Context, p Principal, id uuid.UUID, from int, emit func(line string) error) error {
 	if from < 0 {
 		return domain.Errorf(domain.KindInvalid, "from must be 0 or more, got %d", from)
@@ -30,88 +23,77 @@ func (a *Admin) FollowBuildLog(ctx context.Context, p Principal, id uuid.UUID, f
 	if _, err := a.GetBuild(ctx, p, id); err != nil {
 		return err
 	}
-	if a.cfg.BuildLogs == nil {
+	if a.cfg.LogCache == nil {
 		return domain.Errorf(domain.KindUnavailable, "build logs are not configured")
 	}
-	var offset int64 // bytes of the log already passed, whole lines only
-	line := 0
-	stopped := false // the worker's last line after a cancellation was passed
-	var settle time.Time
-	pass := func(l string) error {
-		stopped = stopped || l == errStopped.Error()
-		return emit(l)
+	status, err := a.cfg.Reads.BuildStatus(ctx, id)
+	if err != nil {
+		return fmt.Errorf("read build %s: %w", id, err)
 	}
-	for {
-		// The build's status is read before the log: once it has ended,
-		// what this read finds is the whole log; except that the worker
-		// of a cancelled build writes its last line after the
-		// cancellation, which is waited for a while.
-		status, err := a.cfg.Reads.BuildStatus(ctx, id)
-		if err != nil {
-			return fmt.Errorf("read build %s: %w", id, err)
-		}
-		ended := status.Ended() || status == build.StatusDeploying // the pipeline, and so its log, ended
-		if ended && status == build.StatusCancelled && settle.IsZero() {
-			settle = time.Now()
-			if v, err := a.GetBuild(ctx, p, id); err != nil || v.StartedAt == nil {
-				stopped = true // it never ran: nothing more will come
+	if status.Ended() {
+		found, err := a.storedLog(ctx, id, func(n int, line string) error {
+			if n < from {
+				return nil
 			}
-		}
-		final := ended && (stopped || time.Since(settle) > cancelSettle)
-		n, read, err := a.emitLines(id, offset, &line, from, final, pass)
-		offset += n
-		if err != nil || (final && !read) {
+			return emit(line)
+		})
+		if found || err != nil {
 			return err
 		}
-		if !read {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(followPoll):
+	}
+	f := a.joinLog(id)
+	defer a.leaveLog(id, f)
+	pos := from
+	for {
+		lines, ended, changed := f.since(pos)
+		for _, l := range lines {
+			if err := emit(l); err != nil {
+				return err
 			}
+		}
+		pos += len(lines)
+		if ended {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
 		}
 	}
 }
 
-// emitLines passes the whole lines of the log after offset (and, when
-// final, a last line without its newline); it returns the bytes passed and
-// whether there were any.
-func (a *Admin) emitLines(id uuid.UUID, offset int64, line *int, from int, final bool, emit func(string) error) (int64, bool, error) {
-	log, err := a.cfg.BuildLogs.Open(id)
-	if err != nil {
-		return 0, false, err
+// BuildLog returns the log of a build the caller can see, as written so
+// far: from file storage once its pipeline ended, else from the cache.
+func (a *Admin) BuildLog(ctx context.Context, p Principal, id uuid.UUID) (io.ReadCloser, error) {
+	if _, err := a.GetBuild(ctx, p, id); err != nil {
+		return nil, err
 	}
-	defer log.Close()
-	if s, ok := log.(io.Seeker); ok {
-		if _, err := s.Seek(offset, io.SeekStart); err != nil {
-			return 0, false, fmt.Errorf("seek build log: %w", err)
-		}
-	} else if _, err := io.CopyN(io.Discard, log, offset); err != nil && !errors.Is(err, io.EOF) {
-		return 0, false, fmt.Errorf("skip build log: %w", err)
+	if a.cfg.LogCache == nil {
+		return nil, domain.Errorf(domain.KindUnavailable, "build logs are not configured")
 	}
-	r := bufio.NewReader(log)
-	var n int64
-	for {
-		text, err := r.ReadString('\n')
-		whole := err == nil
-		if !whole && (!final || text == "") {
-			if errors.Is(err, io.EOF) {
-				err = nil
-			}
-			return n, n > 0, err
+	if a.cfg.Files != nil {
+		rc, err := a.cfg.Files.Open(ctx, BuildLogPath(id))
+		if err == nil {
+			return rc, nil
 		}
-		n += int64(len(text))
-		if *line >= from {
-			if whole {
-				text = text[:len(text)-1]
-			}
-			if err := emit(text); err != nil {
-				return n, true, err
-			}
+		if !isNotExist(err) {
+			return nil, fmt.Errorf("read the log of build %s: %w", id, err)
 		}
-		*line++
-		if !whole {
-			return n, true, nil
+	}
+	var b strings.Builder
+	for pos := 0; ; {
+		chunk, err := a.cfg.LogCache.Read(ctx, id, pos, 0)
+		if err != nil {
+			return nil, fmt.Errorf("read the live log of build %s: %w", id, err)
+		}
+		for _, l := range chunk.Lines {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+		pos += len(chunk.Lines)
+		if len(chunk.Lines) < MaxLogChunk {
+			return io.NopCloser(strings.NewReader(b.String())), nil
 		}
 	}
 }

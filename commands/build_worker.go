@@ -23,7 +23,6 @@ type WorkerConfig struct {
 	// license bounds the builds of all workers together.
 	Capacity int
 	Builder  Builder
-	Logs     BuildLogs
 	// Artifacts keeps each built artifact under its ID for the servers
 	// that run it (nil: artifacts stay in the build directory, and no
 	// server can run them).
@@ -64,8 +63,8 @@ type running struct {
 // capacity and slots are free, and stops the builds that get cancelled.
 // When ctx ends it stops its builds, records them as failed, and returns.
 func (a *Admin) RunBuildWorker(ctx context.Context, cfg WorkerConfig) error {
-	if cfg.ID == "" || cfg.Builder == nil || cfg.Logs == nil {
-		return errors.New("commands: a build worker needs an ID, a Builder and Logs")
+	if cfg.ID == "" || cfg.Builder == nil || a.cfg.LogCache == nil {
+		return errors.New("commands: a build worker needs an ID, a Builder and the Admin's LogCache")
 	}
 	if cfg.Capacity <= 0 {
 		cfg.Capacity = 1
@@ -180,36 +179,33 @@ func (a *Admin) runBuild(ctx, bctx context.Context, cfg WorkerConfig, job build.
 	id := job.Build.ID
 	dir, failure := "", ""
 	artifact := ArtifactID(id)
-	log, err := cfg.Logs.Create(id)
-	if err != nil {
-		failure = fmt.Sprintf("cannot write the build log: %v", err)
-		report(fmt.Errorf("build %s: %w", id, err))
-	} else {
-		fmt.Fprintf(log, "build %s of deployment %s started on worker %s\n", id, job.Build.DeploymentID, cfg.ID)
-		dir, err = cfg.Builder.Build(bctx, job, log)
-		if err == nil && cfg.Artifacts != nil {
-			if err = cfg.Artifacts.Save(bctx, job.Build.DeploymentID, artifact, dir); err != nil {
-				err = fmt.Errorf("keep the artifact: %w", err)
-			}
+	// The log outlives bctx: the last lines of a cancelled build are
+	// written after bctx ended.
+	log := a.newLogWriter(context.WithoutCancel(ctx), id, report)
+	fmt.Fprintf(log, "build %s of deployment %s started on worker %s\n", id, job.Build.DeploymentID, cfg.ID)
+	dir, err := cfg.Builder.Build(bctx, job, log)
+	if err == nil && cfg.Artifacts != nil {
+		if err = cfg.Artifacts.Save(bctx, job.Build.DeploymentID, artifact, dir); err != nil {
+			err = fmt.Errorf("keep the artifact: %w", err)
 		}
-		cause := context.Cause(bctx)
-		switch {
-		case errors.Is(cause, errStopped):
-			fmt.Fprintln(log, errStopped.Error())
-		case err == nil:
-			fmt.Fprintf(log, "artifact %s ready; deploying\n", artifact)
-		case errors.Is(cause, errLostLease):
-			failure = "interrupted: the worker " + cfg.ID + " lost the database; deploy again"
-		case cause != nil:
-			failure = "interrupted: the worker " + cfg.ID + " stopped before the build ended; deploy again"
-		default:
-			failure = err.Error()
-		}
-		if failure != "" {
-			fmt.Fprintf(log, "build failed: %s\n", failure)
-		}
-		closeLog(log, report)
 	}
+	cause := context.Cause(bctx)
+	switch {
+	case errors.Is(cause, errStopped):
+		fmt.Fprintln(log, errStopped.Error())
+	case err == nil:
+		fmt.Fprintf(log, "artifact %s ready; deploying\n", artifact)
+	case errors.Is(cause, errLostLease):
+		failure = "interrupted: the worker " + cfg.ID + " lost the database; deploy again"
+	case cause != nil:
+		failure = "interrupted: the worker " + cfg.ID + " stopped before the build ended; deploy again"
+	default:
+		failure = err.Error()
+	}
+	if failure != "" {
+		fmt.Fprintf(log, "build failed: %s\n", failure)
+	}
+	closeLog(log, report)
 	if errors.Is(context.Cause(bctx), errStopped) {
 		return // recorded by the cancellation
 	}

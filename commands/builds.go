@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/google/uuid"
 
@@ -111,17 +110,6 @@ func (a *Admin) cancelBuild(ctx context.Context, p Principal, id uuid.UUID, reas
 			appends: []Append{{StreamID: build.StreamID(id), Expected: version, Events: a.events(evs...)}}}, nil
 	})
 	return err
-}
-
-// BuildLog opens the log of a build the caller can see.
-func (a *Admin) BuildLog(ctx context.Context, p Principal, id uuid.UUID) (io.ReadCloser, error) {
-	if _, err := a.GetBuild(ctx, p, id); err != nil {
-		return nil, err
-	}
-	if a.cfg.BuildLogs == nil {
-		return nil, domain.Errorf(domain.KindUnavailable, "build logs are not configured")
-	}
-	return a.cfg.BuildLogs.Open(id)
 }
 
 // freeSlot frees the build slot b holds, if any.

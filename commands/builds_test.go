@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mastra-admin/mastra-admin/adapters/buildlog"
 	"github.com/mastra-admin/mastra-admin/adapters/pgstore"
 	"github.com/mastra-admin/mastra-admin/adapters/source/local"
 	"github.com/mastra-admin/mastra-admin/commands"
@@ -175,7 +174,7 @@ func TestCommunityLicenseRunsOneBuildAtATime(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- b.Admin.RunBuildWorker(ctx, commands.WorkerConfig{ID: "other-replica", Capacity: 4, Builder: b.gate,
-			Logs: buildlog.Files{Dir: t.TempDir()}, Poll: 10 * time.Millisecond})
+			Poll: 10 * time.Millisecond})
 	}()
 	t.Cleanup(func() { stop(); <-done })
 
@@ -321,7 +320,7 @@ func TestAWorkerFailsTheBuildsItLeftRunning(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- b.Admin.RunBuildWorker(ctx, commands.WorkerConfig{ID: "crashed", Builder: g,
-			Logs: buildlog.Files{Dir: t.TempDir()}, Poll: 10 * time.Millisecond})
+			Poll: 10 * time.Millisecond})
 	}()
 	failed := b.waitStatus(t, id, build.StatusFailed)
 	assert.Contains(t, failed.Error, "interrupted: the worker crashed restarted")
@@ -445,7 +444,7 @@ func TestBuildsOfASilentWorkerAreFailed(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- b.Admin.RunBuildWorker(wctx, commands.WorkerConfig{ID: "live", Builder: b.gate,
-			Logs: buildlog.Files{Dir: t.TempDir()}, Poll: 20 * time.Millisecond, Lease: time.Second})
+			Poll: 20 * time.Millisecond, Lease: time.Second})
 	}()
 	t.Cleanup(func() { stop(); <-done })
 	// While the ghost's lease runs, its build holds the one slot.

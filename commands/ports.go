@@ -178,12 +178,6 @@ type Workers interface {
 	Forget(ctx context.Context, worker string) error
 }
 
-// BuildLogs keeps each build's log.
-type BuildLogs interface {
-	Create(id uuid.UUID) (io.WriteCloser, error)
-	Open(id uuid.UUID) (io.ReadCloser, error)
-}
-
 // InviteMail is what an invitation email says.
 type InviteMail struct {
 	To        string

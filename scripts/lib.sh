@@ -48,6 +48,24 @@ ensure_postgres() {
 	log "PostgreSQL is ready on 127.0.0.1:5432"
 }
 
+redis_ready() { port_open 127.0.0.1 6379; }
+
+# ensure_redis starts the machine's Redis (Debian's redis-server, nothing
+# kept on disk) unless something already answers on 127.0.0.1:6379. Tests
+# reach it through REDIS_URL (default redis://127.0.0.1:6379/0).
+ensure_redis() {
+	if redis_ready; then
+		return 0
+	fi
+	command -v redis-server >/dev/null 2>&1 || die "Redis is not running on 127.0.0.1:6379 and redis-server is missing (apt-get install -y redis-server)"
+	log "starting Redis"
+	mkdir -p /var/lib/redis /var/log/redis
+	redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+		--dir /var/lib/redis --logfile /var/log/redis/ci.log
+	wait_until Redis 30 redis_ready
+	log "Redis is ready on 127.0.0.1:6379"
+}
+
 clickhouse_ready() { port_open 127.0.0.1 9000 && port_open 127.0.0.1 8123; }
 
 # ensure_clickhouse installs ClickHouse from Debian's packages if missing and

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine of this project's kind
-# (Debian, Go, local PostgreSQL): brings up PostgreSQL if it is down, then
+# (Debian, Go, local PostgreSQL and Redis): brings up PostgreSQL and Redis
+# if they are down, then
 # runs go vet and the race-enabled tests. Extra arguments go to go test,
 # e.g. bash scripts/test.sh -run TestMigrate -v
 set -euo pipefail
@@ -10,6 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ensure_go
 ensure_postgres
+ensure_redis
 ensure_node
 # ensure_clickhouse is ready in lib.sh; call it here once tests need ClickHouse.
 

@@ -1,4 +1,5 @@
-// Package buildlog keeps build logs as files, one per build, in a folder of
-// the data directory. Build commands write to the file directly, so a log
-// survives the admin's restart and can be read while the build runs.
+// Package buildlog holds the live lines of build logs for followers:
+// Memory, within one process (this package), and Redis, across replicas
+// (package buildlog/redislog). Both implement commands.BuildLogCache and
+// pass the suite in buildlog/buildlogtest.
 package buildlog

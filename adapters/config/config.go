@@ -26,6 +26,16 @@ type Config struct {
 	PortRange PortRange
 	// DataDir holds build directories, local file storage and generated keys.
 	DataDir string
+	// FileStorageURL locates the file storage (build logs, later artifacts'
+	// manifests and observability files); empty means file://<DataDir>/storage.
+	// Only file:// is supported now; see FileStorageDir.
+	FileStorageURL string
+	// RedisURL locates the Redis that fans live build-log lines out across
+	// replicas; empty keeps them within this process.
+	RedisURL string
+	// RedisPrefix starts every Redis key this installation uses, so that
+	// installations (and tests) can share one Redis.
+	RedisPrefix string
 	// ProjectsDir lists colon-separated base directories scanned for local
 	// projects; see ProjectsDirs.
 	ProjectsDir string
@@ -90,6 +100,9 @@ const (
 	EnvProxyAddr           = "MASTRA_ADMIN_PROXY_ADDR"
 	EnvPortRange           = "MASTRA_ADMIN_PORT_RANGE"
 	EnvDataDir             = "MASTRA_ADMIN_DATA_DIR"
+	EnvFileStorageURL      = "FILE_STORAGE_URL"
+	EnvRedisURL            = "REDIS_URL"
+	EnvRedisPrefix         = "MASTRA_ADMIN_REDIS_PREFIX"
 	EnvProjectsDir         = "PROJECTS_DIR"
 	EnvEncryptionKey       = "MASTRA_ADMIN_ENCRYPTION_KEY"
 	EnvLicenseKey          = "MASTRA_ADMIN_LICENSE_KEY"
@@ -130,6 +143,7 @@ func Defaults() Config {
 		PortRange:           PortRange{First: 4100, Last: 4199},
 		DataDir:             "./.mastra-admin",
 		ProjectsDir:         "..",
+		RedisPrefix:         "mastra-admin:",
 		LogLevel:            "info",
 		ShutdownTimeout:     30 * time.Second,
 		BuildConcurrency:    2,
@@ -165,6 +179,12 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return &c.PortRange }},
 	{env: EnvDataDir, alias: "data-dir", usage: "directory for builds, local file storage and generated keys",
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.DataDir) }},
+	{env: EnvFileStorageURL, usage: "file storage for build logs: file:///path (unset means file://<data dir>/storage)",
+		value: func(c *Config) pflag.Value { return (*urlValue)(&c.FileStorageURL) }},
+	{env: EnvRedisURL, usage: "Redis URL (redis://host:6379/0) that fans live build-log lines out across replicas; unset keeps them in this process",
+		value: func(c *Config) pflag.Value { return (*urlValue)(&c.RedisURL) }},
+	{env: EnvRedisPrefix, usage: "prefix of every Redis key this installation uses",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.RedisPrefix) }},
 	{env: EnvProjectsDir, usage: "colon-separated base directories scanned for local projects",
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.ProjectsDir) }},
 	{env: EnvEncryptionKey, usage: "base64 32-byte key for env var encryption; generated into the data dir when unset (prefer the environment)",

@@ -47,6 +47,10 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		add(EnvDataDir, errors.New("must not be empty"))
 	}
+	if _, err := c.FileStorageDir(); err != nil {
+		add(EnvFileStorageURL, err)
+	}
+	add(EnvRedisURL, checkRedisURL(c.RedisURL))
 	if c.EncryptionKey.IsSet() {
 		add(EnvEncryptionKey, checkKey(c.EncryptionKey.Reveal(), 32, "a 32-byte key (generate one with: openssl rand -base64 32)"))
 	}

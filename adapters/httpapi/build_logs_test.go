@@ -91,6 +91,11 @@ func TestBuildLogStreamsLiveOverWebSocket(t *testing.T) {
 	assert.Equal(t, "half a line", read(), "a line goes out whole")
 	close(b.more)
 	assert.Equal(t, ready, read())
+	// The pipeline ended, the build did not (it is deploying; no server
+	// runs in this test): the stream stays open until the build's
+	// terminal event, here its cancellation.
+	res = e.do(t, "POST", "/api/builds/"+id+"/cancel", alice, nil)
+	require.Equal(t, http.StatusOK, res.status, string(res.body))
 	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
 	_, _, err = conn.ReadMessage()
 	assert.True(t, websocket.IsCloseError(err, websocket.CloseNormalClosure), "closed normally once the build ended: %v", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"path/filepath"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -12,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mastra-admin/mastra-admin/adapters/auth"
-	"github.com/mastra-admin/mastra-admin/adapters/buildlog"
 	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/adapters/crypto"
 	runnerlocal "github.com/mastra-admin/mastra-admin/adapters/runner/local"
@@ -60,8 +58,13 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, r roles
 		pool.Close()
 		return nil, nil, fmt.Errorf("encryption key: %w", err)
 	}
+	files, logCache, err := openBuildLogs(ctx, cfg, log)
+	if err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("build logs: %w", err)
+	}
 	cc := commands.Config{PublicURL: "http://" + cfg.Addr, ProxyURL: proxyURL(cfg.ProxyAddr, cfg.BaseDomain), Sources: sources, License: lic,
-		Cipher: crypto.NewEnvelope(pool, master), BuildLogs: buildlog.Files{Dir: filepath.Join(cfg.DataDir, "build-logs")}}
+		Cipher: crypto.NewEnvelope(pool, master), Files: files, LogCache: logCache}
 	var worker commands.WorkerConfig
 	var as *runnerlocal.Account
 	if r.builds || r.servers {

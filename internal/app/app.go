@@ -33,7 +33,7 @@ type Config struct {
 	// has passed (0: every minute; negative: never).
 	ExpiryInterval time.Duration
 	// Worker runs builds when its Builder is set (otherwise this process
-	// runs none); Commands.BuildLogs must be set with it. Wake and
+	// runs none); Commands.LogCache and Commands.Files must be set with it. Wake and
 	// OnError are set by New.
 	Worker commands.WorkerConfig
 	// Serving runs deployed servers on this host when its Runner's
@@ -164,11 +164,11 @@ func New(cfg Config) (*App, error) {
 		}
 	}
 	if cfg.Worker.Builder != nil {
-		if cc.BuildLogs == nil {
-			return nil, errors.New("app: a build worker needs Commands.BuildLogs")
+		if cc.LogCache == nil || cc.Files == nil {
+			return nil, errors.New("app: a build worker needs Commands.LogCache and Commands.Files")
 		}
 		a.worker = cfg.Worker
-		a.worker.Logs, a.worker.Wake, a.workerWake = cc.BuildLogs, wake, wake
+		a.worker.Wake, a.workerWake = wake, wake
 		a.worker.OnError = func(err error) { cfg.Logger.WithError(err).Warn("build worker") }
 	}
 	return a, nil

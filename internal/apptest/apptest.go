@@ -11,6 +11,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/adapters/buildlog"
 	"github.com/mastra-admin/mastra-admin/adapters/crypto"
+	filestoragelocal "github.com/mastra-admin/mastra-admin/adapters/filestorage/local"
 	"github.com/mastra-admin/mastra-admin/domain/license"
 	"github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/internal/pgtest"
@@ -37,7 +38,10 @@ func Start(t testing.TB, tune ...func(*app.Config)) *Env {
 	master, err := crypto.GenerateMasterKey()
 	require.NoError(t, err)
 	cfg.Commands.Cipher = crypto.NewEnvelope(db.Pool, master)
-	cfg.Commands.BuildLogs = buildlog.Files{Dir: filepath.Join(t.TempDir(), "build-logs")}
+	files, err := filestoragelocal.New(filepath.Join(t.TempDir(), "storage"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = files.Close() })
+	cfg.Commands.Files, cfg.Commands.LogCache = files, buildlog.NewMemory()
 	cfg.Subscriber.PollInterval = 200 * time.Millisecond
 	cfg.Router.InitialInterval = time.Millisecond
 	cfg.ExpiryInterval = -1 // no housekeeping unless a test asks for it
