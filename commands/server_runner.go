@@ -39,6 +39,9 @@ type ServerRunner struct {
 	done chan struct{}
 	once sync.Once
 	wg   sync.WaitGroup
+	// busy holds the servers being started or recovered here, so that a
+	// redelivered event and the recovery at start never start one twice.
+	busy sync.Map
 }
 
 // ServerRunner returns a's server runner; Close stops its waits.
@@ -104,25 +107,53 @@ func (r *ServerRunner) report(err error) {
 	}
 }
 
-// start starts a scheduled server, then waits for its health.
+// start starts a scheduled server (after its NotBefore, in the
+// background), then waits for its health.
 func (r *ServerRunner) start(ctx context.Context, id uuid.UUID) error {
 	s, _, err := load(ctx, r.a.cfg.Store, server.StreamID(id), server.Evolve)
 	if err != nil || s.Status != server.StatusScheduled {
 		return err // started already: the event came again
 	}
+	if wait := time.Until(s.NotBefore); wait > 0 {
+		r.later(func(ctx context.Context) {
+			select {
+			case <-ctx.Done():
+				return // the recovery at the next start takes it up
+			case <-time.After(wait):
+			}
+			r.report(r.startNow(ctx, id))
+		})
+		return nil
+	}
+	return r.startNow(ctx, id)
+}
+
+// startNow starts a scheduled server's process (or adopts the one a
+// stopped admin left unrecorded) and records it started.
+func (r *ServerRunner) startNow(ctx context.Context, id uuid.UUID) error {
+	if _, held := r.busy.LoadOrStore(id, true); held {
+		return nil
+	}
+	defer r.busy.Delete(id)
+	s, _, err := load(ctx, r.a.cfg.Store, server.StreamID(id), server.Evolve)
+	if err != nil || s.Status != server.StatusScheduled {
+		return err
+	}
 	spec := ServerSpec{ServerID: id, DeploymentID: s.DeploymentID, BuildID: s.BuildID, Port: s.Port}
 	if spec.ArtifactDir, err = r.cfg.Artifacts.Resolve(ctx, s.ArtifactID); err != nil {
 		return r.fail(ctx, id, "start", fmt.Sprintf("artifact %s: %v", s.ArtifactID, err))
 	}
-	if spec.Env, err = r.a.serverEnv(ctx, s.ProjectID, s.DeploymentID); err != nil {
-		if domain.KindOf(err) == "" {
-			return err // the store: try again
+	p, adopted := r.cfg.Servers.Find(id, s.DeploymentID)
+	if !adopted {
+		if spec.Env, err = r.a.serverEnv(ctx, s.ProjectID, s.DeploymentID); err != nil {
+			if domain.KindOf(err) == "" {
+				return err // the store: try again
+			}
+			return r.fail(ctx, id, "start", err.Error())
 		}
-		return r.fail(ctx, id, "start", err.Error())
-	}
-	p, err := r.cfg.Servers.Start(ctx, spec)
-	if err != nil {
-		return r.fail(ctx, id, "start", err.Error())
+		if p, err = r.cfg.Servers.Start(ctx, spec); err != nil {
+			return r.fail(ctx, id, "start", err.Error())
+		}
 	}
 	err = onStream(ctx, r.a, "runner:"+r.cfg.ID, server.StreamID(id), server.Evolve, func(s server.Server) ([]domain.Event, error) {
 		return server.MarkStarted{Runner: r.cfg.ID, PID: p.PID, StartTime: p.StartTime, At: r.a.cfg.Clock.Now()}.Decide(s)
@@ -146,9 +177,13 @@ func (r *ServerRunner) awaitHealth(ctx context.Context, id uuid.UUID, p ServerPr
 		r.report(r.fail(ctx, id, "become healthy", err.Error()))
 		return
 	}
-	r.report(onStream(ctx, r.a, "runner:"+r.cfg.ID, server.StreamID(id), server.Evolve, func(s server.Server) ([]domain.Event, error) {
+	err = onStream(ctx, r.a, "runner:"+r.cfg.ID, server.StreamID(id), server.Evolve, func(s server.Server) ([]domain.Event, error) {
 		return server.MarkHealthy{At: r.a.cfg.Clock.Now()}.Decide(s)
-	}))
+	})
+	r.report(err)
+	if err == nil {
+		r.watch(ctx, id, p)
+	}
 }
 
 // stop waits out the drain, stops the server's process and records it.
