@@ -78,9 +78,9 @@ type Recover struct {
 	Failed      uuid.UUID
 	Replacement uuid.UUID
 	Reason      string
-	StderrTail []string
-	Policy     RestartPolicy
-	At         time.Time
+	StderrTail  []string
+	Policy      RestartPolicy
+	At          time.Time
 }
 
 // Decide returns the recovery, or the crash loop when the policy's
