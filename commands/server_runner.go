@@ -26,6 +26,11 @@ type ServerRunnerConfig struct {
 	StopGrace     time.Duration
 	// OnError reports errors of the work done after an event was handled.
 	OnError func(error)
+	// Usage, with Sampler, records the RSS and CPU share of the servers
+	// this runner watches every UsageInterval (0: 10 s); nil: none.
+	Usage         ServerUsage
+	Sampler       ProcessSampler
+	UsageInterval time.Duration
 }
 
 // ServerRunner is the process manager that runs servers on this host: it
@@ -41,7 +46,8 @@ type ServerRunner struct {
 	wg   sync.WaitGroup
 	// busy holds the servers being started or recovered here, so that a
 	// redelivered event and the recovery at start never start one twice.
-	busy sync.Map
+	busy  sync.Map
+	usage usageSampler
 }
 
 // ServerRunner returns a's server runner; Close stops its waits.
@@ -54,6 +60,9 @@ func (a *Admin) ServerRunner(cfg ServerRunnerConfig) (*ServerRunner, error) {
 	}
 	if cfg.StopGrace <= 0 {
 		cfg.StopGrace = 10 * time.Second
+	}
+	if cfg.UsageInterval <= 0 {
+		cfg.UsageInterval = 10 * time.Second
 	}
 	return &ServerRunner{a: a, cfg: cfg, done: make(chan struct{})}, nil
 }

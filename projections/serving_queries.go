@@ -15,8 +15,8 @@ import (
 // ServersOf lists a deployment's servers: the one serving first, then the others newest first.
 func (q *Queries) ServersOf(ctx context.Context, deploymentID uuid.UUID, limit int) ([]server.View, error) {
 	rows, err := q.db.Query(ctx, `SELECT id, deployment_id, build_id, status, purpose, port, pid, runner, error, restarts,
-		scheduled_at, started_at, ended_at, healthy_at IS NOT NULL
-		FROM servers WHERE deployment_id = $1
+		scheduled_at, started_at, ended_at, healthy_at IS NOT NULL, u.rss_bytes, u.cpu_percent, u.sampled_at
+		FROM servers LEFT JOIN server_usage u ON u.server_id = servers.id WHERE deployment_id = $1
 		ORDER BY id IS NOT DISTINCT FROM (SELECT current_server_id FROM deployments WHERE id = $1) DESC, scheduled_at DESC, id
 		LIMIT $2`, deploymentID, limit)
 	if err != nil {
@@ -27,7 +27,7 @@ func (q *Queries) ServersOf(ctx context.Context, deploymentID uuid.UUID, limit i
 		var status, purpose string
 		var wasHealthy bool
 		err := row.Scan(&v.ID, &v.DeploymentID, &v.BuildID, &status, &purpose, &v.Port, &v.PID, &v.Runner, &v.Error, &v.Restarts,
-			&v.ScheduledAt, &v.StartedAt, &v.EndedAt, &wasHealthy)
+			&v.ScheduledAt, &v.StartedAt, &v.EndedAt, &wasHealthy, &v.RSSBytes, &v.CPUPercent, &v.SampledAt)
 		v.Status, v.Purpose = server.Status(status), server.Purpose(purpose)
 		switch {
 		case v.Status == server.StatusHealthy || (v.Status == server.StatusStopping && wasHealthy):

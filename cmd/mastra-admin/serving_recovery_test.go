@@ -64,8 +64,11 @@ func TestServeRecoversAfterKill9(t *testing.T) {
 	require.NoError(t, syscall.Kill(int(first["pid"].(float64)), syscall.SIGKILL))
 	cmd, _, stderr = serveProcess(t, env)
 	serves("lost")
-	replaced := api.server(depID)
-	assert.NotEqual(t, first["id"], replaced["id"])
+	var replaced map[string]any
+	require.Eventually(t, func() bool {
+		replaced = api.server(depID)
+		return replaced["id"] != first["id"]
+	}, 30*time.Second, 20*time.Millisecond, "a new server replaces the lost one")
 	assert.Equal(t, "recover", replaced["purpose"])
 	_, _, events := api.call("GET", "/api/events?after=0", "")
 	assert.Contains(t, events, `"lost":true`, "the lost server is recorded as such")

@@ -25,4 +25,9 @@ type View struct {
 	ScheduledAt time.Time  `json:"scheduledAt"`
 	StartedAt   *time.Time `json:"startedAt"`
 	EndedAt     *time.Time `json:"endedAt"`
+	// RSSBytes and CPUPercent are the last sample of the process (CPU
+	// share of one core since the sample before), taken at SampledAt.
+	RSSBytes   *int64     `json:"rssBytes"`
+	CPUPercent *float64   `json:"cpuPercent"`
+	SampledAt  *time.Time `json:"sampledAt"`
 }
