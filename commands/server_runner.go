@@ -114,7 +114,8 @@ func (r *ServerRunner) start(ctx context.Context, id uuid.UUID) error {
 	if spec.ArtifactDir, err = r.cfg.Artifacts.Resolve(ctx, s.ArtifactID); err != nil {
 		return r.fail(ctx, id, "start", fmt.Sprintf("artifact %s: %v", s.ArtifactID, err))
 	}
-	if spec.Env, err = r.a.serverEnv(ctx, s.ProjectID, s.DeploymentID); err != nil {
+	var versions map[string]domain.EnvVersion
+	if spec.Env, versions, err = r.a.serverEnv(ctx, s); err != nil {
 		if domain.KindOf(err) == "" {
 			return err // the store: try again
 		}
@@ -125,7 +126,7 @@ func (r *ServerRunner) start(ctx context.Context, id uuid.UUID) error {
 		return r.fail(ctx, id, "start", err.Error())
 	}
 	err = onStream(ctx, r.a, "runner:"+r.cfg.ID, server.StreamID(id), server.Evolve, func(s server.Server) ([]domain.Event, error) {
-		return server.MarkStarted{Runner: r.cfg.ID, PID: p.PID, StartTime: p.StartTime, At: r.a.cfg.Clock.Now()}.Decide(s)
+		return server.MarkStarted{Runner: r.cfg.ID, PID: p.PID, StartTime: p.StartTime, EnvVersions: versions, At: r.a.cfg.Clock.Now()}.Decide(s)
 	})
 	if err != nil {
 		_ = r.cfg.Servers.Stop(context.WithoutCancel(ctx), p, 0) // not recorded: it must not run on
