@@ -133,7 +133,7 @@ func TestRBACMatrix(t *testing.T) {
 			f := newFixture()
 			path := strings.NewReplacer("{team}", f.team, "{target}", f.target, "{invite}", f.invite, "{project}", f.project,
 				"{deployment}", f.deployment, "{build}", f.build).Replace(route.path)
-			body := strings.ReplaceAll(route.body, "{new-project}", sourceBody("New", mathPath))
+			body := strings.NewReplacer("{new-project}", sourceBody("New", mathPath), "{build}", f.build).Replace(route.body)
 			res := e.do(t, route.method, path, tokens[actor], strings.NewReader(body))
 			want := route.ok
 			switch {
