@@ -513,6 +513,9 @@ func TestFollowingACancelledBuildGetsItsLastLine(t *testing.T) {
 	ctx := context.Background()
 	id := b.deploy(t, b.deps[0])
 	b.waitStatus(t, id, build.StatusBuilding)
+	// Queued behind it (one build at a time) and cancelled before it ran.
+	queued := b.deploy(t, b.deps[1])
+	require.NoError(t, b.Admin.CancelBuild(ctx, b.dev, queued))
 	var mu sync.Mutex
 	var lines []string
 	done := make(chan error, 1)
@@ -537,8 +540,6 @@ func TestFollowingACancelledBuildGetsItsLastLine(t *testing.T) {
 	assert.Equal(t, "build stopped: it was cancelled", lines[len(lines)-1], "%q", lines)
 
 	// A build cancelled before it ran ends its stream, empty.
-	queued := b.deploy(t, b.deps[1])
-	require.NoError(t, b.Admin.CancelBuild(ctx, b.dev, queued))
 	require.NoError(t, b.Admin.FollowBuildLog(ctx, b.dev, queued, 0, func(l string) error {
 		t.Errorf("unexpected line %q", l)
 		return nil

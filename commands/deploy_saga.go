@@ -63,7 +63,8 @@ func (*DeploySaga) Name() string { return "deploy-saga" }
 // Handles implements ProcessManager.
 func (*DeploySaga) Handles() []string {
 	return []string{build.TypeReady, deployment.TypeStartRequested, deployment.TypeRestartRequested, server.TypeHealthy,
-		server.TypeFailed, deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted}
+		server.TypeFailed, deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted,
+		deployment.TypeRecoveryRequested, deployment.TypeCrashLooped}
 }
 
 // sagaSpace names what the saga creates from the ID of the causing event.
@@ -76,11 +77,20 @@ func ServerIDFor(cause uuid.UUID) uuid.UUID { return uuid.NewSHA1(sagaSpace, cau
 func (s *DeploySaga) Handle(ctx context.Context, r Recorded) error {
 	switch e := r.Event.(type) {
 	case build.ArtifactReady:
-		return s.schedule(ctx, r.ID, e.DeploymentID, e.BuildID, e.ArtifactID, server.PurposeDeploy)
+		return s.schedule(ctx, r.ID, scheduling{id: ServerIDFor(r.ID), deploymentID: e.DeploymentID, buildID: e.BuildID,
+			artifact: e.ArtifactID, purpose: server.PurposeDeploy})
 	case deployment.StartRequested:
-		return s.schedule(ctx, r.ID, e.DeploymentID, e.BuildID, e.ArtifactID, server.PurposeStart)
+		return s.schedule(ctx, r.ID, scheduling{id: ServerIDFor(r.ID), deploymentID: e.DeploymentID, buildID: e.BuildID,
+			artifact: e.ArtifactID, purpose: server.PurposeStart})
 	case deployment.RestartRequested:
-		return s.schedule(ctx, r.ID, e.DeploymentID, e.BuildID, e.ArtifactID, server.PurposeRestart)
+		return s.schedule(ctx, r.ID, scheduling{id: ServerIDFor(r.ID), deploymentID: e.DeploymentID, buildID: e.BuildID,
+			artifact: e.ArtifactID, purpose: server.PurposeRestart})
+	case deployment.RecoveryRequested:
+		return s.schedule(ctx, r.ID, scheduling{id: e.Replacement, deploymentID: e.DeploymentID, buildID: e.BuildID,
+			artifact: e.ArtifactID, purpose: server.PurposeRecover, notBefore: e.NotBefore, restarts: e.Restart})
+	case deployment.CrashLooped:
+		// A server failing its health checks still runs.
+		return s.a.stopServer(ctx, e.ServerID, "restarts used up: "+e.Reason, 0)
 	case server.Healthy:
 		return s.switchTo(ctx, e.ServerID)
 	case server.Failed:
@@ -108,10 +118,18 @@ func (s *DeploySaga) Handle(ctx context.Context, r Recorded) error {
 	return nil
 }
 
+// scheduling is a server to schedule.
+type scheduling struct {
+	id, deploymentID, buildID, artifact uuid.UUID
+	purpose                             server.Purpose
+	notBefore                           time.Time
+	restarts                            int
+}
+
 // schedule gives a new server of the artifact a free port, unless the
 // deployment is gone or (for a deploy) the build no longer deploys.
-func (s *DeploySaga) schedule(ctx context.Context, cause, deploymentID, buildID, artifact uuid.UUID, purpose server.Purpose) error {
-	id := ServerIDFor(cause)
+func (s *DeploySaga) schedule(ctx context.Context, cause uuid.UUID, sc scheduling) error {
+	id, deploymentID, buildID, artifact, purpose := sc.id, sc.deploymentID, sc.buildID, sc.artifact, sc.purpose
 	d, _, err := load(ctx, s.a.cfg.Store, deployment.StreamID(deploymentID), deployment.Evolve)
 	if err != nil || !d.Live() {
 		return err
@@ -136,7 +154,8 @@ func (s *DeploySaga) schedule(ctx context.Context, cause, deploymentID, buildID,
 		}
 		now := s.a.cfg.Clock.Now()
 		evs, err := server.Schedule{ServerID: id, DeploymentID: d.ID, ProjectID: d.ProjectID, TeamID: d.TeamID, BuildID: buildID,
-			ArtifactID: artifact, Port: port, Purpose: purpose, Cause: cause, At: now}.Decide(srv)
+			ArtifactID: artifact, Port: port, Purpose: purpose, Cause: cause, NotBefore: sc.notBefore, Restarts: sc.restarts,
+			At: now}.Decide(srv)
 		if err != nil {
 			return err
 		}
@@ -211,7 +230,7 @@ func (s *DeploySaga) switchTo(ctx context.Context, id uuid.UUID) error {
 		}
 		now := s.a.cfg.Clock.Now()
 		evs, err := deployment.SwitchRoute{ServerID: id, BuildID: srv.BuildID, ArtifactID: srv.ArtifactID, BuildQueuedAt: b.QueuedAt,
-			Target: fmt.Sprintf("%s:%d", s.cfg.Host, srv.Port), Restart: srv.Purpose == server.PurposeRestart, At: now}.Decide(d)
+			Target: fmt.Sprintf("%s:%d", s.cfg.Host, srv.Port), Restart: srv.Purpose == server.PurposeRestart || srv.Purpose == server.PurposeRecover, At: now}.Decide(d)
 		if k := domain.KindOf(err); k == domain.KindNotFound || k == domain.KindConflict {
 			if deploy {
 				if ferr := s.failBuild(ctx, srv.BuildID, "not deployed: "+err.Error()); ferr != nil {

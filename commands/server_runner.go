@@ -26,6 +26,11 @@ type ServerRunnerConfig struct {
 	StopGrace     time.Duration
 	// OnError reports errors of the work done after an event was handled.
 	OnError func(error)
+	// Usage, with Sampler, records the RSS and CPU share of the servers
+	// this runner watches every UsageInterval (0: 10 s); nil: none.
+	Usage         ServerUsage
+	Sampler       ProcessSampler
+	UsageInterval time.Duration
 }
 
 // ServerRunner is the process manager that runs servers on this host: it
@@ -39,6 +44,10 @@ type ServerRunner struct {
 	done chan struct{}
 	once sync.Once
 	wg   sync.WaitGroup
+	// busy holds the servers being started or recovered here, so that a
+	// redelivered event and the recovery at start never start one twice.
+	busy  sync.Map
+	usage usageSampler
 }
 
 // ServerRunner returns a's server runner; Close stops its waits.
@@ -51,6 +60,9 @@ func (a *Admin) ServerRunner(cfg ServerRunnerConfig) (*ServerRunner, error) {
 	}
 	if cfg.StopGrace <= 0 {
 		cfg.StopGrace = 10 * time.Second
+	}
+	if cfg.UsageInterval <= 0 {
+		cfg.UsageInterval = 10 * time.Second
 	}
 	return &ServerRunner{a: a, cfg: cfg, done: make(chan struct{})}, nil
 }
@@ -104,26 +116,61 @@ func (r *ServerRunner) report(err error) {
 	}
 }
 
-// start starts a scheduled server, then waits for its health.
+// start starts a scheduled server (after its NotBefore, in the
+// background), then waits for its health.
 func (r *ServerRunner) start(ctx context.Context, id uuid.UUID) error {
 	s, _, err := load(ctx, r.a.cfg.Store, server.StreamID(id), server.Evolve)
 	if err != nil || s.Status != server.StatusScheduled {
 		return err // started already: the event came again
 	}
+	if wait := time.Until(s.NotBefore); wait > 0 {
+		r.later(func(ctx context.Context) {
+			select {
+			case <-ctx.Done():
+				return // the recovery at the next start takes it up
+			case <-time.After(wait):
+			}
+			r.report(r.startNow(ctx, id))
+		})
+		return nil
+	}
+	return r.startNow(ctx, id)
+}
+
+// startNow starts a scheduled server's process (or adopts the one a
+// stopped admin left unrecorded) and records it started.
+func (r *ServerRunner) startNow(ctx context.Context, id uuid.UUID) error {
+	if _, held := r.busy.LoadOrStore(id, true); held {
+		return nil
+	}
+	defer r.busy.Delete(id)
+	s, _, err := load(ctx, r.a.cfg.Store, server.StreamID(id), server.Evolve)
+	if err != nil || s.Status != server.StatusScheduled {
+		return err
+	}
 	spec := ServerSpec{ServerID: id, DeploymentID: s.DeploymentID, BuildID: s.BuildID, Port: s.Port}
 	if spec.ArtifactDir, err = r.cfg.Artifacts.Resolve(ctx, s.ArtifactID); err != nil {
 		return r.fail(ctx, id, "start", fmt.Sprintf("artifact %s: %v", s.ArtifactID, err))
 	}
+	// The versions of the env it gets are recorded with its start. A
+	// server adopted after a restart of the admin was given the env this
+	// gives now (exactly for a deploy or a rollback: its build's; for
+	// others, unless the env changed in between); unknown when that
+	// cannot be read.
 	var versions map[string]domain.EnvVersion
-	if spec.Env, versions, err = r.a.serverEnv(ctx, s); err != nil {
-		if domain.KindOf(err) == "" {
-			return err // the store: try again
+	p, adopted := r.cfg.Servers.Find(id, s.DeploymentID)
+	if adopted {
+		_, versions, _ = r.a.serverEnv(ctx, s)
+	} else {
+		if spec.Env, versions, err = r.a.serverEnv(ctx, s); err != nil {
+			if domain.KindOf(err) == "" {
+				return err // the store: try again
+			}
+			return r.fail(ctx, id, "start", err.Error())
 		}
-		return r.fail(ctx, id, "start", err.Error())
-	}
-	p, err := r.cfg.Servers.Start(ctx, spec)
-	if err != nil {
-		return r.fail(ctx, id, "start", err.Error())
+		if p, err = r.cfg.Servers.Start(ctx, spec); err != nil {
+			return r.fail(ctx, id, "start", err.Error())
+		}
 	}
 	err = onStream(ctx, r.a, "runner:"+r.cfg.ID, server.StreamID(id), server.Evolve, func(s server.Server) ([]domain.Event, error) {
 		return server.MarkStarted{Runner: r.cfg.ID, PID: p.PID, StartTime: p.StartTime, EnvVersions: versions, At: r.a.cfg.Clock.Now()}.Decide(s)
@@ -147,9 +194,13 @@ func (r *ServerRunner) awaitHealth(ctx context.Context, id uuid.UUID, p ServerPr
 		r.report(r.fail(ctx, id, "become healthy", err.Error()))
 		return
 	}
-	r.report(onStream(ctx, r.a, "runner:"+r.cfg.ID, server.StreamID(id), server.Evolve, func(s server.Server) ([]domain.Event, error) {
+	err = onStream(ctx, r.a, "runner:"+r.cfg.ID, server.StreamID(id), server.Evolve, func(s server.Server) ([]domain.Event, error) {
 		return server.MarkHealthy{At: r.a.cfg.Clock.Now()}.Decide(s)
-	}))
+	})
+	r.report(err)
+	if err == nil {
+		r.watch(ctx, id, p)
+	}
 }
 
 // stop waits out the drain, stops the server's process and records it.

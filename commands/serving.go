@@ -99,7 +99,7 @@ func (a *Admin) GetServer(ctx context.Context, p Principal, id uuid.UUID) (serve
 		return server.View{}, domain.Errorf(domain.KindNotFound, "deployment %s has no server; deploy it", id)
 	}
 	v := views[0]
-	if v.Status == server.StatusFailed && a.cfg.ServerLogs != nil {
+	if (v.Status == server.StatusFailed || v.Status == server.StatusExited) && a.cfg.ServerLogs != nil {
 		v.StderrTail = a.cfg.ServerLogs.StderrTail(id, v.ID, 20)
 	}
 	return v, nil

@@ -56,4 +56,16 @@ type Servers interface {
 	Stop(ctx context.Context, p ServerProcess, grace time.Duration) error
 	// PortFree reports whether nothing listens on port on this host.
 	PortFree(port int) bool
+	// Wait returns how p ended ("exit status 1", "signal: killed") once it
+	// has, or ctx's error first.
+	Wait(ctx context.Context, p ServerProcess) (string, error)
+	// Reattach checks that p still runs the server of artifact: its PID
+	// is alive, with p's start time and a command line naming the
+	// artifact; an error says why not.
+	Reattach(ctx context.Context, p ServerProcess, artifact uuid.UUID) error
+	// Find returns the process of a server that was started but not
+	// recorded started (the admin stopped in between), if it runs.
+	Find(serverID, deploymentID uuid.UUID) (ServerProcess, bool)
+	// StderrTail returns the last lines the server wrote to stderr.
+	StderrTail(deploymentID, serverID uuid.UUID, lines int) []string
 }

@@ -10,8 +10,8 @@ import (
 
 // deploymentStatus derives a deployment's status from what serves it and
 // its builds: stopped, else running while a server serves, else building
-// while a build is on its way, else failed when its last build failed,
-// else pending.
+// while a build is on its way, else failed when its last build failed or
+// its servers crashed more often than allowed, else pending.
 const deploymentStatus = `UPDATE deployments SET status = CASE
 		WHEN stopped THEN 'stopped'
 		WHEN current_server_id IS NOT NULL THEN 'running'
@@ -22,7 +22,7 @@ const deploymentStatus = `UPDATE deployments SET status = CASE
 
 // servingEvents are the events that move a deployment's status.
 var servingEvents = []string{build.TypeQueued, build.TypeFailed, build.TypeCancelled,
-	deployment.TypeRouteSwitched, deployment.TypeStopped}
+	deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeCrashLooped}
 
 // queueServing queues the updates of a serving event, then the status.
 func queueServing(b *pgx.Batch, e eventstore.Event) (bool, error) {
@@ -58,6 +58,13 @@ func queueServing(b *pgx.Batch, e eventstore.Event) (bool, error) {
 			return true, err
 		}
 		b.Queue(`UPDATE deployments SET current_server_id = NULL, stopped = true, updated_at = $2 WHERE id = $1`, v.DeploymentID, v.At)
+		id = v.DeploymentID
+	case deployment.TypeCrashLooped:
+		v, err := decode[deployment.CrashLooped](e)
+		if err != nil {
+			return true, err
+		}
+		b.Queue(`UPDATE deployments SET current_server_id = NULL, last_build_failed = true, updated_at = $2 WHERE id = $1`, v.DeploymentID, v.At)
 		id = v.DeploymentID
 	default:
 		return false, nil

@@ -17,7 +17,8 @@ import (
 // EnvExposure projects every version of each env var and override (its
 // number, who set it and when, when it was replaced; never a value) and
 // the version of each key every server received when it started, with
-// the server's deployment, build, start and stop. Version numbers count
+// the server's deployment, build, start and stop (stopped, failed, or
+// exited on its own or lost). Version numbers count
 // the sets of a key in its stream, as deployment.RunEnv does.
 type EnvExposure struct{}
 
@@ -32,7 +33,7 @@ func (EnvExposure) Tables() []string {
 // Handles implements Projection.
 func (EnvExposure) Handles() []string {
 	return []string{project.TypeEnvVarSet, project.TypeEnvVarRemoved, deployment.TypeEnvOverrideSet, deployment.TypeEnvOverrideRemoved,
-		server.TypeScheduled, server.TypeStarted, server.TypeStopRequested, server.TypeStopped, server.TypeFailed}
+		server.TypeScheduled, server.TypeStarted, server.TypeStopRequested, server.TypeStopped, server.TypeFailed, server.TypeExited}
 }
 
 // Apply implements Projection.
@@ -124,6 +125,12 @@ func (EnvExposure) Queue(b *pgx.Batch, e eventstore.Event) error {
 		b.Queue(`UPDATE env_exposure_servers SET ended_at = $2 WHERE server_id = $1 AND ended_at IS NULL`, v.ServerID, v.At)
 	case server.TypeFailed:
 		v, err := decode[server.Failed](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`UPDATE env_exposure_servers SET ended_at = $2 WHERE server_id = $1 AND ended_at IS NULL`, v.ServerID, v.At)
+	case server.TypeExited: // ended on its own, or lost
+		v, err := decode[server.Exited](e)
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ type Routes struct{}
 const (
 	RouteActive  = "active"
 	RouteStopped = "stopped"
+	RouteFailed  = "failed" // restarts used up: 503 until a start or a deploy
 )
 
 // Name implements Projection.
@@ -28,7 +29,8 @@ func (Routes) Tables() []string { return []string{"routes"} }
 
 // Handles implements Projection.
 func (Routes) Handles() []string {
-	return []string{deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted, deployment.TypeRouteHealthChanged}
+	return []string{deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted, deployment.TypeRouteHealthChanged,
+		deployment.TypeCrashLooped}
 }
 
 // Apply implements Projection.
@@ -68,6 +70,13 @@ func (Routes) Queue(b *pgx.Batch, e eventstore.Event) error {
 		}
 		b.Queue(`UPDATE routes SET healthy = $3, health_reason = $4, updated_at = $5 WHERE deployment_id = $1 AND target = $2`,
 			v.DeploymentID, v.Target, v.Healthy, v.Reason, v.At)
+	case deployment.TypeCrashLooped:
+		v, err := decode[deployment.CrashLooped](e)
+		if err != nil {
+			return err
+		}
+		b.Queue(`UPDATE routes SET state = $2, server_id = NULL, target = '', healthy = true, health_reason = $3, updated_at = $4
+			WHERE deployment_id = $1`, v.DeploymentID, RouteFailed, v.Reason, v.At)
 	case deployment.TypeDeleted:
 		v, err := decode[deployment.Deleted](e)
 		if err != nil {

@@ -22,7 +22,7 @@ func (Servers) Tables() []string { return []string{"servers"} }
 // Handles implements Projection.
 func (Servers) Handles() []string {
 	return []string{server.TypeScheduled, server.TypeStarted, server.TypeHealthy, server.TypeFailed,
-		server.TypeStopRequested, server.TypeStopped}
+		server.TypeStopRequested, server.TypeStopped, server.TypeExited}
 }
 
 // Apply implements Projection.
@@ -44,9 +44,9 @@ func (Servers) Queue(b *pgx.Batch, e eventstore.Event) error {
 		if err != nil {
 			return err
 		}
-		b.Queue(`INSERT INTO servers (id, deployment_id, project_id, team_id, build_id, artifact_id, port, purpose, status, scheduled_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, v.ServerID, v.DeploymentID, v.ProjectID, v.TeamID, v.BuildID,
-			v.ArtifactID, v.Port, string(v.Purpose), string(server.StatusScheduled), v.At)
+		b.Queue(`INSERT INTO servers (id, deployment_id, project_id, team_id, build_id, artifact_id, port, purpose, status, restarts, scheduled_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, v.ServerID, v.DeploymentID, v.ProjectID, v.TeamID, v.BuildID,
+			v.ArtifactID, v.Port, string(v.Purpose), string(server.StatusScheduled), v.Restarts, v.At)
 	case server.TypeStarted:
 		v, err := decode[server.Started](e)
 		if err != nil {
@@ -80,6 +80,17 @@ func (Servers) Queue(b *pgx.Batch, e eventstore.Event) error {
 		}
 		b.Queue(`UPDATE servers SET status = $2, error = CASE WHEN error = '' THEN $3 ELSE error END, ended_at = $4 WHERE id = $1`,
 			v.ServerID, string(server.StatusStopped), v.Reason, v.At)
+	case server.TypeExited:
+		v, err := decode[server.Exited](e)
+		if err != nil {
+			return err
+		}
+		reason := "exited: " + v.ExitStatus
+		if v.Lost {
+			reason = "lost: " + v.ExitStatus
+		}
+		b.Queue(`UPDATE servers SET status = $2, step = 'run', error = $3, ended_at = $4 WHERE id = $1`,
+			v.ServerID, string(server.StatusExited), reason, v.At)
 	default:
 		return fmt.Errorf("servers projection: unexpected %s", e.Type)
 	}

@@ -14,9 +14,9 @@ import (
 
 // ServersOf lists a deployment's servers: the one serving first, then the others newest first.
 func (q *Queries) ServersOf(ctx context.Context, deploymentID uuid.UUID, limit int) ([]server.View, error) {
-	rows, err := q.db.Query(ctx, `SELECT id, deployment_id, build_id, artifact_id, status, purpose, port, pid, runner, error,
-		scheduled_at, started_at, ended_at, healthy_at IS NOT NULL
-		FROM servers WHERE deployment_id = $1
+	rows, err := q.db.Query(ctx, `SELECT id, deployment_id, build_id, artifact_id, status, purpose, port, pid, runner, error, restarts,
+		scheduled_at, started_at, ended_at, healthy_at IS NOT NULL, u.rss_bytes, u.cpu_percent, u.sampled_at
+		FROM servers LEFT JOIN server_usage u ON u.server_id = servers.id WHERE deployment_id = $1
 		ORDER BY id IS NOT DISTINCT FROM (SELECT current_server_id FROM deployments WHERE id = $1) DESC, scheduled_at DESC, id
 		LIMIT $2`, deploymentID, limit)
 	if err != nil {
@@ -26,13 +26,13 @@ func (q *Queries) ServersOf(ctx context.Context, deploymentID uuid.UUID, limit i
 		var v server.View
 		var status, purpose string
 		var wasHealthy bool
-		err := row.Scan(&v.ID, &v.DeploymentID, &v.BuildID, &v.ArtifactID, &status, &purpose, &v.Port, &v.PID, &v.Runner, &v.Error,
-			&v.ScheduledAt, &v.StartedAt, &v.EndedAt, &wasHealthy)
+		err := row.Scan(&v.ID, &v.DeploymentID, &v.BuildID, &v.ArtifactID, &status, &purpose, &v.Port, &v.PID, &v.Runner, &v.Error, &v.Restarts,
+			&v.ScheduledAt, &v.StartedAt, &v.EndedAt, &wasHealthy, &v.RSSBytes, &v.CPUPercent, &v.SampledAt)
 		v.Status, v.Purpose = server.Status(status), server.Purpose(purpose)
 		switch {
 		case v.Status == server.StatusHealthy || (v.Status == server.StatusStopping && wasHealthy):
 			v.Health = "healthy"
-		case v.Status == server.StatusFailed:
+		case v.Status == server.StatusFailed || v.Status == server.StatusExited:
 			v.Health = "unhealthy"
 		default:
 			v.Health = "unknown"
@@ -71,4 +71,15 @@ func routesVia(ctx context.Context, db eventstore.DBTX, where string, args ...an
 		err := row.Scan(&v.DeploymentID, &v.Subdomain, &v.Status, &v.ServerID, &v.Target, &v.Healthy, &v.HealthReason, &v.UpdatedAt)
 		return v, err
 	})
+}
+
+// ServersToRecover lists the servers that have not ended and either ran
+// on runner or were never started (a runner's recovery at start).
+func (q *Queries) ServersToRecover(ctx context.Context, runner string) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, `SELECT id FROM servers WHERE status NOT IN ('failed', 'stopped', 'exited')
+		AND (runner = $1 OR status = 'scheduled') ORDER BY scheduled_at`, runner)
+	if err != nil {
+		return nil, fmt.Errorf("query servers to recover: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }

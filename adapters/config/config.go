@@ -82,6 +82,12 @@ type Config struct {
 	// route; RouteCheckThreshold failed probes in a row mark it unhealthy.
 	RouteCheckInterval  time.Duration
 	RouteCheckThreshold int
+	// MaxRestarts is how many times a deployment's crashed servers are
+	// restarted within RestartWindow before it is failed; the n-th
+	// restart waits RestartBackoff·2ⁿ⁻¹ (at most a minute).
+	MaxRestarts    int
+	RestartWindow  time.Duration
+	RestartBackoff time.Duration
 	// InjectEntry has builds add the MastraAdmin entry (forced port and
 	// host, JSONL spans and logs); without it servers run the bundle's
 	// index.mjs and report nothing.
@@ -124,6 +130,9 @@ const (
 	EnvRouteCheckInterval  = "MASTRA_ADMIN_ROUTE_CHECK_INTERVAL"
 	EnvRouteCheckThreshold = "MASTRA_ADMIN_ROUTE_CHECK_THRESHOLD"
 	EnvInjectEntry         = "MASTRA_ADMIN_INJECT_ENTRY"
+	EnvMaxRestarts         = "MASTRA_ADMIN_MAX_RESTARTS"
+	EnvRestartWindow       = "MASTRA_ADMIN_RESTART_WINDOW"
+	EnvRestartBackoff      = "MASTRA_ADMIN_RESTART_BACKOFF"
 	EnvDashboardOrigin     = "MASTRA_ADMIN_DASHBOARD_ORIGIN"
 )
 
@@ -152,6 +161,9 @@ func Defaults() Config {
 		RouteCheckInterval:  5 * time.Second,
 		RouteCheckThreshold: 3,
 		InjectEntry:         true,
+		MaxRestarts:         5,
+		RestartWindow:       10 * time.Minute,
+		RestartBackoff:      time.Second,
 	}
 }
 
@@ -227,6 +239,12 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return (*intValue)(&c.RouteCheckThreshold) }},
 	{env: EnvInjectEntry, usage: "builds add the MastraAdmin entry that forces the port and writes spans and logs as JSONL; false runs the bundle's index.mjs, unobserved",
 		value: func(c *Config) pflag.Value { return (*boolValue)(&c.InjectEntry) }},
+	{env: EnvMaxRestarts, usage: "restarts of a deployment's crashed servers within the restart window before it is failed (its route then answers 503)",
+		value: func(c *Config) pflag.Value { return (*intValue)(&c.MaxRestarts) }},
+	{env: EnvRestartWindow, usage: "the window in which crash restarts are counted",
+		value: func(c *Config) pflag.Value { return (*durationValue)(&c.RestartWindow) }},
+	{env: EnvRestartBackoff, usage: "the wait before the first crash restart, doubling for each next one (at most a minute)",
+		value: func(c *Config) pflag.Value { return (*durationValue)(&c.RestartBackoff) }},
 	{env: EnvDashboardOrigin, usage: "browser origins (scheme://host[:port], comma-separated) allowed to open WebSockets; unset means http://localhost:<port> and http://127.0.0.1:<port> of MASTRA_ADMIN_ADDR",
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.DashboardOrigin) }},
 }

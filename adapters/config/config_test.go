@@ -69,6 +69,9 @@ func TestLoad(t *testing.T) {
 				EnvRouteCheckThreshold: "5",
 				EnvInjectEntry:         "false",
 				EnvDashboardOrigin:     "https://admin.example.com",
+				EnvMaxRestarts:         "3",
+				EnvRestartWindow:       "5m",
+				EnvRestartBackoff:      "2s",
 			},
 			check: func(t *testing.T, c Config) {
 				assert.Equal(t, Config{
@@ -102,6 +105,9 @@ func TestLoad(t *testing.T) {
 					RouteCheckInterval:  time.Second,
 					RouteCheckThreshold: 5,
 					DashboardOrigin:     "https://admin.example.com",
+					MaxRestarts:         3,
+					RestartWindow:       5 * time.Minute,
+					RestartBackoff:      2 * time.Second,
 				}, c)
 				assert.Equal(t, []string{"/a", "/b"}, c.ProjectsDirs())
 			},
@@ -238,7 +244,7 @@ func TestBindFlagsNamesEveryVariable(t *testing.T) {
 			assert.Contains(t, f.Usage, "(env "+v.env+")")
 		}
 	}
-	assert.Len(t, variables, 31, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build, serving and Redis settings and the dashboard origin")
+	assert.Len(t, variables, 34, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build, serving and Redis settings and the dashboard origin")
 }
 
 func TestHelpShowsDefaultsNotEnvironment(t *testing.T) {

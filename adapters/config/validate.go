@@ -84,10 +84,14 @@ func (c Config) Validate() error {
 	for _, d := range []struct {
 		env string
 		v   time.Duration
-	}{{EnvHealthTimeout, c.HealthTimeout}, {EnvDrain, c.Drain}, {EnvRouteCheckInterval, c.RouteCheckInterval}} {
+	}{{EnvHealthTimeout, c.HealthTimeout}, {EnvDrain, c.Drain}, {EnvRouteCheckInterval, c.RouteCheckInterval},
+		{EnvRestartWindow, c.RestartWindow}, {EnvRestartBackoff, c.RestartBackoff}} {
 		if d.v <= 0 {
 			add(d.env, fmt.Errorf("must be positive, got %s", d.v))
 		}
+	}
+	if c.MaxRestarts < 1 || c.MaxRestarts > 1000 {
+		add(EnvMaxRestarts, fmt.Errorf("must be between 1 and 1000, got %d", c.MaxRestarts))
 	}
 	if c.RouteCheckThreshold < 1 || c.RouteCheckThreshold > 100 {
 		add(EnvRouteCheckThreshold, fmt.Errorf("must be between 1 and 100, got %d", c.RouteCheckThreshold))

@@ -135,7 +135,7 @@ func TestBuildLogsFromAnyReplica(t *testing.T) {
 	}
 	envC["MASTRA_ADMIN_DATA_DIR"] = t.TempDir() // nothing local: only the shared storage
 	envC["MASTRA_ADMIN_ENCRYPTION_KEY"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
-	envC["REDIS_URL"] = ""                         // nothing live either
+	envC["REDIS_URL"] = "" // nothing live either
 	serveProcess(t, envC)
 	c := &apiClient{t: t, base: "http://" + envC["MASTRA_ADMIN_ADDR"], token: a.token}
 	assert.Equal(t, strings.Join(whole, "\n")+"\n", c.text("/api/builds/"+id+"/logs"), "after the restart, the whole log")

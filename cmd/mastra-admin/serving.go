@@ -8,6 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/mastra-admin/mastra-admin/adapters/config"
+	"github.com/mastra-admin/mastra-admin/adapters/pgstore"
 	"github.com/mastra-admin/mastra-admin/adapters/runner/local"
 	"github.com/mastra-admin/mastra-admin/adapters/runner/localservers"
 	"github.com/mastra-admin/mastra-admin/commands"
@@ -43,8 +44,10 @@ func newServing(cfg config.Config, log *logrus.Entry, pool *pgxpool.Pool, runner
 	artifacts := localservers.Artifacts{Local: la, Live: projections.NewQueries(pool), Log: log.WithField("component", "artifacts")}
 	return serving{
 		core: core.ServingConfig{
-			Saga:   commands.DeploySagaConfig{Ports: commands.PortRange{First: cfg.PortRange.First, Last: cfg.PortRange.Last}, PortFree: servers.PortFree, Drain: cfg.Drain},
-			Runner: commands.ServerRunnerConfig{ID: runnerID, Servers: servers, Artifacts: artifacts, HealthTimeout: cfg.HealthTimeout},
+			Saga: commands.DeploySagaConfig{Ports: commands.PortRange{First: cfg.PortRange.First, Last: cfg.PortRange.Last}, PortFree: servers.PortFree, Drain: cfg.Drain},
+			Runner: commands.ServerRunnerConfig{ID: runnerID, Servers: servers, Artifacts: artifacts, HealthTimeout: cfg.HealthTimeout,
+				Usage: pgstore.ServerUsage{DB: pool}, Sampler: servers},
+			Supervisor: commands.SupervisorConfig{MaxRestarts: cfg.MaxRestarts, Window: cfg.RestartWindow, Backoff: cfg.RestartBackoff},
 		},
 		artifacts: artifacts,
 		logs:      servers,

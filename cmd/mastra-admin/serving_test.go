@@ -32,6 +32,11 @@ func TestServeDeploysTheTinyFixtureBehindTheRouter(t *testing.T) {
 	srv := api.server(depID)
 	assert.Equal(t, "healthy", srv["status"])
 	assert.NotZero(t, srv["pid"])
+	assert.EqualValues(t, 0, srv["restarts"])
+	assert.Eventually(t, func() bool {
+		rss, _ := api.server(depID)["rssBytes"].(float64)
+		return rss > 1<<20 // node takes tens of MiB
+	}, 15*time.Second, 100*time.Millisecond, "the server's RSS is sampled from /proc")
 
 	proxy := env["MASTRA_ADMIN_PROXY_ADDR"]
 	routes := api.must(http.StatusOK, "GET", "/api/projects/"+projectID+"/routes", "")["routes"].([]any)

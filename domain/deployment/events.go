@@ -89,7 +89,7 @@ func (EnvOverrideRemoved) EventType() string { return TypeEnvOverrideRemoved }
 
 // Events lists a zero value of every event of this package, for registries.
 func Events() []domain.Event {
-	return []domain.Event{Created{}, Deleted{}, EnvOverrideSet{}, EnvOverrideRemoved{}, RouteSwitched{}, Stopped{}, StartRequested{}, RestartRequested{}, RouteHealthChanged{}}
+	return []domain.Event{Created{}, Deleted{}, EnvOverrideSet{}, EnvOverrideRemoved{}, RouteSwitched{}, Stopped{}, StartRequested{}, RestartRequested{}, RouteHealthChanged{}, RecoveryRequested{}, CrashLooped{}}
 }
 
 // StreamID is the stream of deployment id.

@@ -25,13 +25,32 @@ type Serving struct {
 	Stopped       bool
 	Target        string // host:port of the serving server
 	Unhealthy     bool   // a router saw Target fail its health checks
+	// Restarts are when this build's servers were recovered (reset by a
+	// switch to another build, a start or a deploy); Replacement is the
+	// server of the recovery under way.
+	Restarts    []time.Time
+	Replacement uuid.UUID
+	// CrashLooped is set when restarts were used up: nothing serves until
+	// a start or a deploy.
+	CrashLooped bool
 }
 
 // evolveServing applies the serving events.
 func evolveServing(d Deployment, e domain.Event) (Deployment, bool) {
 	switch e := e.(type) {
 	case RouteSwitched:
-		d.Serving = Serving{ServerID: e.ServerID, BuildID: e.BuildID, ArtifactID: e.ArtifactID, BuildQueuedAt: e.BuildQueuedAt, Target: e.Target}
+		var restarts []time.Time
+		if e.BuildID == d.Serving.BuildID && !d.Serving.Stopped && !d.Serving.CrashLooped {
+			restarts = d.Serving.Restarts
+		}
+		d.Serving = Serving{ServerID: e.ServerID, BuildID: e.BuildID, ArtifactID: e.ArtifactID, BuildQueuedAt: e.BuildQueuedAt,
+			Target: e.Target, Restarts: restarts}
+	case RecoveryRequested:
+		d.Serving.Restarts = append(d.Serving.Restarts, e.At)
+		d.Serving.Replacement = e.Replacement
+	case CrashLooped:
+		d.Serving.ServerID, d.Serving.Target, d.Serving.Unhealthy, d.Serving.CrashLooped = uuid.Nil, "", false, true
+		d.Serving.Replacement = uuid.Nil
 	case Stopped:
 		d.Serving.ServerID, d.Serving.Stopped, d.Serving.Target, d.Serving.Unhealthy = uuid.Nil, true, "", false
 	case RouteHealthChanged:
@@ -124,7 +143,7 @@ func (cmd Start) Decide(d Deployment) ([]domain.Event, error) {
 	if !d.Live() {
 		return nil, domain.Errorf(domain.KindNotFound, "deployment %s not found", d.ID)
 	}
-	if !d.Serving.Stopped {
+	if !d.Serving.Stopped && !d.Serving.CrashLooped {
 		return nil, domain.Errorf(domain.KindConflict, "deployment %s is not stopped", d.ID)
 	}
 	return []domain.Event{StartRequested{DeploymentID: d.ID, ProjectID: d.ProjectID, TeamID: d.TeamID,

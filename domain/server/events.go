@@ -30,7 +30,11 @@ type Scheduled struct {
 	Port         int       `json:"port"`
 	Purpose      Purpose   `json:"purpose"`
 	Cause        uuid.UUID `json:"cause"`
-	At           time.Time `json:"at"`
+	// NotBefore, when set, is the earliest start (a restart's backoff);
+	// Restarts counts the recoveries of the deployment before this one.
+	NotBefore time.Time `json:"notBefore,omitzero"`
+	Restarts  int       `json:"restarts,omitempty"`
+	At        time.Time `json:"at"`
 }
 
 // Started is recorded when the runner started the server's process.
@@ -116,7 +120,7 @@ func (Stopped) EventType() string { return TypeStopped }
 
 // Events lists a zero value of every event of this package, for registries.
 func Events() []domain.Event {
-	return []domain.Event{Scheduled{}, Started{}, Healthy{}, Failed{}, StopRequested{}, Stopped{}}
+	return []domain.Event{Scheduled{}, Started{}, Healthy{}, Failed{}, StopRequested{}, Stopped{}, Exited{}}
 }
 
 // StreamID is the stream of server id.

@@ -23,7 +23,7 @@ const (
 )
 
 // Ended reports whether s is final.
-func (s Status) Ended() bool { return s == StatusFailed || s == StatusStopped }
+func (s Status) Ended() bool { return s == StatusFailed || s == StatusStopped || s == StatusExited }
 
 // Server is the state of one server, folded from its events.
 type Server struct {
@@ -40,6 +40,10 @@ type Server struct {
 	PID          int
 	StartTime    uint64
 	WasHealthy   bool
+	// NotBefore delays the start of a server that replaces a crashed one
+	// (the restart backoff); Restarts counts the recoveries before it.
+	NotBefore time.Time
+	Restarts  int
 }
 
 // Exists reports whether the server was scheduled.
@@ -50,7 +54,8 @@ func Evolve(s Server, e domain.Event) (Server, error) {
 	switch e := e.(type) {
 	case Scheduled:
 		s = Server{ID: e.ServerID, DeploymentID: e.DeploymentID, ProjectID: e.ProjectID, TeamID: e.TeamID,
-			BuildID: e.BuildID, ArtifactID: e.ArtifactID, Port: e.Port, Purpose: e.Purpose, Status: StatusScheduled}
+			BuildID: e.BuildID, ArtifactID: e.ArtifactID, Port: e.Port, Purpose: e.Purpose, Status: StatusScheduled,
+			NotBefore: e.NotBefore, Restarts: e.Restarts}
 	case Started:
 		s.Status, s.Runner, s.PID, s.StartTime = StatusStarted, e.Runner, e.PID, e.StartTime
 	case Healthy:
@@ -61,6 +66,8 @@ func Evolve(s Server, e domain.Event) (Server, error) {
 		s.Status = StatusStopping
 	case Stopped:
 		s.Status = StatusStopped
+	case Exited:
+		s.Status = StatusExited
 	default:
 		return s, fmt.Errorf("server: %w %s", domain.ErrUnknownEvent, e.EventType())
 	}
@@ -78,6 +85,8 @@ type Schedule struct {
 	Port         int
 	Purpose      Purpose
 	Cause        uuid.UUID
+	NotBefore    time.Time
+	Restarts     int
 	At           time.Time
 }
 
@@ -95,7 +104,7 @@ func (cmd Schedule) Decide(s Server) ([]domain.Event, error) {
 	}
 	return []domain.Event{Scheduled{ServerID: cmd.ServerID, DeploymentID: cmd.DeploymentID, ProjectID: cmd.ProjectID,
 		TeamID: cmd.TeamID, BuildID: cmd.BuildID, ArtifactID: cmd.ArtifactID, Port: cmd.Port, Purpose: cmd.Purpose,
-		Cause: cmd.Cause, At: cmd.At}}, nil
+		Cause: cmd.Cause, NotBefore: cmd.NotBefore, Restarts: cmd.Restarts, At: cmd.At}}, nil
 }
 
 // MarkStarted is the command a runner gives once the process runs.

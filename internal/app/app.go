@@ -44,8 +44,9 @@ type Config struct {
 
 // ServingConfig configures the process managers that serve deployments.
 type ServingConfig struct {
-	Saga   commands.DeploySagaConfig
-	Runner commands.ServerRunnerConfig
+	Saga       commands.DeploySagaConfig
+	Runner     commands.ServerRunnerConfig
+	Supervisor commands.SupervisorConfig
 }
 
 func (c *Config) setDefaults() {
@@ -206,6 +207,7 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	if a.runner != nil {
 		defer a.runner.Close() // the waits in progress; the servers run on
+		go a.recoverServers(nctx)
 	}
 	if err := a.Router.Run(ctx); err != nil {
 		return fmt.Errorf("run consumers: %w", err)
@@ -256,8 +258,31 @@ func (a *App) serve(cfg Config, sub message.Subscriber) error {
 	if a.runner, err = a.Admin.ServerRunner(rc); err != nil {
 		return err
 	}
-	pgstore.RegisterProcessManagers(a.Router, sub, pgstore.Registry(), saga, a.runner)
+	pgstore.RegisterProcessManagers(a.Router, sub, pgstore.Registry(), saga, a.runner, a.Admin.Supervisor(cfg.Serving.Supervisor))
 	return nil
+}
+
+// recoverServers has the runner take up its servers again once the
+// servers read model has caught up with the store.
+func (a *App) recoverServers(ctx context.Context) {
+	select {
+	case <-a.Router.Running():
+	case <-ctx.Done():
+		return
+	}
+	for {
+		err := a.Waiter.WaitForHead(ctx)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		a.log.WithError(err).Warn("servers not recovered yet: the read models are catching up")
+	}
+	if err := a.runner.Recover(ctx, a.Queries); err != nil && ctx.Err() == nil {
+		a.log.WithError(err).Error("servers not recovered")
+	}
 }
 
 // forward wakes the build worker whenever the notifier wakes its waiters

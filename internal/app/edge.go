@@ -56,7 +56,8 @@ func routeHandler(table RouteTable) message.NoPublishHandlerFunc {
 			return fmt.Errorf("edge router: message %s was not delivered by the event store", msg.UUID)
 		}
 		switch e.Type {
-		case deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted, deployment.TypeRouteHealthChanged:
+		case deployment.TypeRouteSwitched, deployment.TypeStopped, deployment.TypeDeleted, deployment.TypeRouteHealthChanged,
+			deployment.TypeCrashLooped:
 		default:
 			return nil
 		}
@@ -71,6 +72,9 @@ func routeHandler(table RouteTable) message.NoPublishHandlerFunc {
 				ServerID: &id, Target: v.Target, Healthy: true, UpdatedAt: v.At})
 		case deployment.Stopped:
 			table.Set(deployment.RouteView{DeploymentID: v.DeploymentID, Subdomain: v.Subdomain, Status: projections.RouteStopped,
+				Healthy: true, UpdatedAt: v.At})
+		case deployment.CrashLooped:
+			table.Set(deployment.RouteView{DeploymentID: v.DeploymentID, Subdomain: v.Subdomain, Status: projections.RouteFailed,
 				Healthy: true, UpdatedAt: v.At})
 		case deployment.RouteHealthChanged:
 			table.SetHealthy(v.Subdomain, v.Target, v.Healthy)

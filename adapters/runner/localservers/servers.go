@@ -41,7 +41,9 @@ func (s Servers) Start(ctx context.Context, spec commands.ServerSpec) (commands.
 	if err != nil {
 		return commands.ServerProcess{}, err
 	}
-	return commands.ServerProcess{ServerID: p.ServerID, DeploymentID: p.DeploymentID, PID: p.PID, StartTime: p.StartTime}, nil
+	sp := commands.ServerProcess{ServerID: p.ServerID, DeploymentID: p.DeploymentID, PID: p.PID, StartTime: p.StartTime}
+	s.writePID(sp)
+	return sp, nil
 }
 
 // WaitHealthy implements commands.Servers.
