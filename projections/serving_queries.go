@@ -14,7 +14,7 @@ import (
 
 // ServersOf lists a deployment's servers: the one serving first, then the others newest first.
 func (q *Queries) ServersOf(ctx context.Context, deploymentID uuid.UUID, limit int) ([]server.View, error) {
-	rows, err := q.db.Query(ctx, `SELECT id, deployment_id, build_id, status, purpose, port, pid, runner, error, restarts,
+	rows, err := q.db.Query(ctx, `SELECT id, deployment_id, build_id, artifact_id, status, purpose, port, pid, runner, error, restarts,
 		scheduled_at, started_at, ended_at, healthy_at IS NOT NULL, u.rss_bytes, u.cpu_percent, u.sampled_at
 		FROM servers LEFT JOIN server_usage u ON u.server_id = servers.id WHERE deployment_id = $1
 		ORDER BY id IS NOT DISTINCT FROM (SELECT current_server_id FROM deployments WHERE id = $1) DESC, scheduled_at DESC, id
@@ -26,7 +26,7 @@ func (q *Queries) ServersOf(ctx context.Context, deploymentID uuid.UUID, limit i
 		var v server.View
 		var status, purpose string
 		var wasHealthy bool
-		err := row.Scan(&v.ID, &v.DeploymentID, &v.BuildID, &status, &purpose, &v.Port, &v.PID, &v.Runner, &v.Error, &v.Restarts,
+		err := row.Scan(&v.ID, &v.DeploymentID, &v.BuildID, &v.ArtifactID, &status, &purpose, &v.Port, &v.PID, &v.Runner, &v.Error, &v.Restarts,
 			&v.ScheduledAt, &v.StartedAt, &v.EndedAt, &wasHealthy, &v.RSSBytes, &v.CPUPercent, &v.SampledAt)
 		v.Status, v.Purpose = server.Status(status), server.Purpose(purpose)
 		switch {

@@ -82,7 +82,7 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, r roles
 			pool.Close()
 			return nil, nil, fmt.Errorf("servers: %w", err)
 		}
-		worker.Artifacts, cc.ServerLogs = sv.artifacts, sv.logs
+		worker.Artifacts, cc.ServerLogs, cc.Artifacts = sv.artifacts, sv.logs, sv.artifacts
 	}
 	if cfg.SupabaseJWTSecret.IsSet() {
 		hs := auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())}

@@ -109,10 +109,11 @@ func (cmd Schedule) Decide(s Server) ([]domain.Event, error) {
 
 // MarkStarted is the command a runner gives once the process runs.
 type MarkStarted struct {
-	Runner    string
-	PID       int
-	StartTime uint64
-	At        time.Time
+	Runner      string
+	PID         int
+	StartTime   uint64
+	EnvVersions map[string]domain.EnvVersion // the env it was given
+	At          time.Time
 }
 
 // Decide returns the start; only a scheduled server starts.
@@ -121,7 +122,7 @@ func (cmd MarkStarted) Decide(s Server) ([]domain.Event, error) {
 		return nil, domain.Errorf(domain.KindConflict, "server %s is %s, not scheduled", s.ID, s.Status)
 	}
 	return []domain.Event{Started{ServerID: s.ID, DeploymentID: s.DeploymentID, Runner: cmd.Runner, PID: cmd.PID,
-		StartTime: cmd.StartTime, At: cmd.At}}, nil
+		StartTime: cmd.StartTime, EnvVersions: cmd.EnvVersions, At: cmd.At}}, nil
 }
 
 // MarkHealthy is the command a runner gives when the server first answers.

@@ -11,6 +11,7 @@ type View struct {
 	ID           uuid.UUID `json:"id"`
 	DeploymentID uuid.UUID `json:"deploymentId"`
 	BuildID      uuid.UUID `json:"buildId"`
+	ArtifactID   uuid.UUID `json:"artifactId"` // a rollback's server runs an earlier build's artifact
 	Status       Status    `json:"status"`
 	Purpose      Purpose   `json:"purpose"`
 	Port         int       `json:"port"`

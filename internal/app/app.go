@@ -90,7 +90,7 @@ type App struct {
 
 // Projections returns every projection of MastraAdmin.
 func Projections() []projections.Projection {
-	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Projects{}, projections.Deployments{}, projections.Builds{}, projections.Servers{}, projections.Routes{}, projections.Audit{}}
+	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Projects{}, projections.Deployments{}, projections.Builds{}, projections.Servers{}, projections.Routes{}, projections.EnvExposure{}, projections.Audit{}}
 }
 
 // New wires an App; Run starts its consumers.
@@ -145,6 +145,7 @@ func New(cfg Config) (*App, error) {
 	cc.Store = pgstore.NewEventStore(store, pgstore.Registry())
 	cc.Reads = a.Queries
 	cc.Serving = a.Queries
+	cc.Exposure = a.Queries
 	cc.Events = pgstore.EventLog{Store: store}
 	cc.Consistency = pgstore.Waiter{W: waiter, Log: cfg.Logger}
 	if cc.Mailer == nil {
