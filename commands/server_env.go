@@ -15,7 +15,8 @@ import (
 
 // serverEnv decrypts the env server s is started with, and returns the
 // version of each var it gets. A server of a deploy or a rollback gets the
-// env its build recorded when it was queued; a start or a restart (and a
+// env its build recorded when it was queued; a recovery server the
+// versions the server it replaces received; a start or a restart (and a
 // build queued before builds recorded their env) gets the env as the
 // event store has it now (not a read model, which may lag).
 func (a *Admin) serverEnv(ctx context.Context, s server.Server) (map[string]string, map[string]domain.EnvVersion, error) {
@@ -30,6 +31,11 @@ func (a *Admin) serverEnv(ctx context.Context, s server.Server) (map[string]stri
 			return nil, nil, err
 		}
 		vars = b.Env
+	}
+	if s.Purpose == server.PurposeRecover && s.Replaces != uuid.Nil {
+		if vars, err = a.replacedEnv(ctx, s); err != nil {
+			return nil, nil, err
+		}
 	}
 	if vars == nil {
 		if vars, err = a.runEnv(ctx, s.ProjectID, s.DeploymentID); err != nil {
@@ -66,4 +72,30 @@ func (a *Admin) runEnv(ctx context.Context, projectID, deploymentID uuid.UUID) (
 		return nil, fmt.Errorf("load %s: %w", deployment.StreamID(deploymentID), err)
 	}
 	return deployment.RunEnv(pe, de), nil
+}
+
+// replacedEnv returns, sealed, the env versions the server that s
+// replaces received (nil when it recorded none: then s gets the env as it
+// is now). A version that cannot be found is a domain error.
+func (a *Admin) replacedEnv(ctx context.Context, s server.Server) ([]domain.SealedVar, error) {
+	old, _, err := load(ctx, a.cfg.Store, server.StreamID(s.Replaces), server.Evolve)
+	if err != nil || old.EnvVersions == nil {
+		return nil, err
+	}
+	pe, _, err := a.cfg.Store.Load(ctx, project.StreamID(s.ProjectID))
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", project.StreamID(s.ProjectID), err)
+	}
+	de, _, err := a.cfg.Store.Load(ctx, deployment.StreamID(s.DeploymentID))
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", deployment.StreamID(s.DeploymentID), err)
+	}
+	vars, missing := deployment.EnvAt(pe, de, old.EnvVersions)
+	if len(missing) > 0 {
+		return nil, domain.Errorf(domain.KindConflict, "the env the failed server ran with cannot be found: %v", missing)
+	}
+	if vars == nil {
+		vars = []domain.SealedVar{}
+	}
+	return vars, nil
 }

@@ -51,3 +51,41 @@ func EnvLayer(events []domain.Event) map[string]domain.SealedVar {
 	}
 	return vars
 }
+
+// EnvAt returns the given versions of a deployment's env vars, sealed, from
+// its project's and its own events: the env a server that received those
+// versions ran with (a recovery restarts a crashed server with it). A
+// version no longer found in the events is reported missing.
+func EnvAt(projectEvents, deploymentEvents []domain.Event, versions map[string]domain.EnvVersion) (vars []domain.SealedVar, missing []string) {
+	all := map[domain.EnvVersion]map[string]domain.SealedVar{}
+	sets := map[domain.EnvSource]map[string]int{domain.EnvFromProject: {}, domain.EnvFromDeployment: {}}
+	add := func(key string, src domain.EnvSource, secret bool, nonce, ct []byte) {
+		sets[src][key]++
+		v := domain.SealedVar{Key: key, Source: src, Version: sets[src][key], Secret: secret, Nonce: nonce, Ciphertext: ct}
+		if all[v.EnvVersion()] == nil {
+			all[v.EnvVersion()] = map[string]domain.SealedVar{}
+		}
+		all[v.EnvVersion()][key] = v
+	}
+	for _, events := range [][]domain.Event{projectEvents, deploymentEvents} {
+		for _, e := range events {
+			switch e := e.(type) {
+			case project.EnvVarSet:
+				add(e.Key, domain.EnvFromProject, e.Secret, e.Nonce, e.Ciphertext)
+			case EnvOverrideSet:
+				add(e.Key, domain.EnvFromDeployment, e.Secret, e.Nonce, e.Ciphertext)
+			}
+		}
+	}
+	for key, ver := range versions {
+		v, ok := all[ver][key]
+		if !ok {
+			missing = append(missing, key)
+			continue
+		}
+		vars = append(vars, v)
+	}
+	slices.SortFunc(vars, func(a, b domain.SealedVar) int { return strings.Compare(a.Key, b.Key) })
+	slices.Sort(missing)
+	return vars, missing
+}

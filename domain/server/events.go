@@ -34,7 +34,9 @@ type Scheduled struct {
 	// Restarts counts the recoveries of the deployment before this one.
 	NotBefore time.Time `json:"notBefore,omitzero"`
 	Restarts  int       `json:"restarts,omitempty"`
-	At        time.Time `json:"at"`
+	// Replaces is the failed server a recovery server replaces.
+	Replaces uuid.UUID `json:"replaces,omitzero"`
+	At       time.Time `json:"at"`
 }
 
 // Started is recorded when the runner started the server's process.

@@ -44,6 +44,10 @@ type Server struct {
 	// (the restart backoff); Restarts counts the recoveries before it.
 	NotBefore time.Time
 	Restarts  int
+	// Replaces is the failed server a recovery server replaces; it runs
+	// with the env versions that one received (EnvVersions).
+	Replaces    uuid.UUID
+	EnvVersions map[string]domain.EnvVersion
 }
 
 // Exists reports whether the server was scheduled.
@@ -55,9 +59,9 @@ func Evolve(s Server, e domain.Event) (Server, error) {
 	case Scheduled:
 		s = Server{ID: e.ServerID, DeploymentID: e.DeploymentID, ProjectID: e.ProjectID, TeamID: e.TeamID,
 			BuildID: e.BuildID, ArtifactID: e.ArtifactID, Port: e.Port, Purpose: e.Purpose, Status: StatusScheduled,
-			NotBefore: e.NotBefore, Restarts: e.Restarts}
+			NotBefore: e.NotBefore, Restarts: e.Restarts, Replaces: e.Replaces}
 	case Started:
-		s.Status, s.Runner, s.PID, s.StartTime = StatusStarted, e.Runner, e.PID, e.StartTime
+		s.Status, s.Runner, s.PID, s.StartTime, s.EnvVersions = StatusStarted, e.Runner, e.PID, e.StartTime, e.EnvVersions
 	case Healthy:
 		s.Status, s.WasHealthy = StatusHealthy, true
 	case Failed:
@@ -87,6 +91,7 @@ type Schedule struct {
 	Cause        uuid.UUID
 	NotBefore    time.Time
 	Restarts     int
+	Replaces     uuid.UUID
 	At           time.Time
 }
 
@@ -104,7 +109,7 @@ func (cmd Schedule) Decide(s Server) ([]domain.Event, error) {
 	}
 	return []domain.Event{Scheduled{ServerID: cmd.ServerID, DeploymentID: cmd.DeploymentID, ProjectID: cmd.ProjectID,
 		TeamID: cmd.TeamID, BuildID: cmd.BuildID, ArtifactID: cmd.ArtifactID, Port: cmd.Port, Purpose: cmd.Purpose,
-		Cause: cmd.Cause, NotBefore: cmd.NotBefore, Restarts: cmd.Restarts, At: cmd.At}}, nil
+		Cause: cmd.Cause, NotBefore: cmd.NotBefore, Restarts: cmd.Restarts, Replaces: cmd.Replaces, At: cmd.At}}, nil
 }
 
 // MarkStarted is the command a runner gives once the process runs.

@@ -168,8 +168,8 @@ func (s *Servers) WaitHealthy(ctx context.Context, p Process, port int, timeout 
 				return nil
 			}
 			last = "200 from a process that is not the server (the port is taken)"
-		} else {
-			last = why
+		} else if time.Until(deadline) > 0 || last == "no answer yet" {
+			last = why // a probe the deadline cut short says less than the one before
 		}
 		if status, gone := s.exited(p); gone {
 			return s.exitError(p, status)
