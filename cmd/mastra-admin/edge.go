@@ -31,9 +31,11 @@ type edge struct {
 
 // newEdge builds the router and adds its route follower to c's consumers;
 // call it before c.Run. It listens at once, so a port in use is an error
-// at start. routerID names it in the route health events it records.
+// at start. routerID names it in the route health events it records. It
+// sets the process's GOGC to the router's (local.TuneGC).
 func newEdge(ctx context.Context, cfg config.Config, log *logrus.Entry, c *core.App, routerID string) (*edge, error) {
 	log = log.WithField("component", "router")
+	routerlocal.TuneGC() // GOGC 400 unless the environment sets GOGC
 	e := &edge{table: routerlocal.NewTable(), log: log}
 	if err := c.FollowRoutes(ctx, routerlocal.Feed{Table: e.table, Log: log}); err != nil {
 		return nil, err

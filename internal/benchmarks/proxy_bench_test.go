@@ -154,8 +154,10 @@ http {
 }
 
 // startProxy serves the router in this process, with one route "bench"
-// to target; requests reach it as bench.localhost.
+// to target; requests reach it as bench.localhost. The process runs with
+// the router's GOGC, as mastra-admin's router does.
 func startProxy(b testing.TB, target string) string {
+	local.TuneGC()
 	l := logrus.New()
 	l.SetOutput(io.Discard)
 	tb := local.NewTable()
