@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -24,7 +23,7 @@ type edge struct {
 	table   *routerlocal.Table
 	proxy   *routerlocal.Proxy
 	checker *routerlocal.HealthChecker
-	srv     *http.Server
+	srv     *routerlocal.Server
 	ln      net.Listener
 	log     *logrus.Entry
 }
@@ -62,7 +61,9 @@ func newEdge(ctx context.Context, cfg config.Config, log *logrus.Entry, c *core.
 	if e.ln, err = net.Listen("tcp", cfg.ProxyAddr); err != nil {
 		return nil, fmt.Errorf("edge router: listen on %s: %w", cfg.ProxyAddr, err)
 	}
-	e.srv = &http.Server{Handler: e.proxy, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	if e.srv, err = routerlocal.NewServer(routerlocal.ServerConfig{Proxy: e.proxy}); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 

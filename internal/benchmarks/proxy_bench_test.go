@@ -167,7 +167,8 @@ func startProxy(b testing.TB, target string) string {
 	require.NoError(b, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(b, err)
-	srv := &http.Server{Handler: p}
+	srv, err := local.NewServer(local.ServerConfig{Proxy: p})
+	require.NoError(b, err)
 	go srv.Serve(ln)
 	b.Cleanup(func() { srv.Close(); p.Close() })
 	return ln.Addr().String()
