@@ -28,7 +28,8 @@ import (
 func BenchmarkProxy(b *testing.B) {
 	node, nginx, wrk := lookTool("MASTRA_ADMIN_NODE", "node"), lookTool("", "/usr/sbin/nginx"), lookTool("", "wrk")
 	if node == "" || nginx == "" || wrk == "" {
-		b.Skipf("needs node, nginx and wrk (found node=%q nginx=%q wrk=%q)", node, nginx, wrk)
+		b.Skipf("needs node, nginx and wrk (found node=%q nginx=%q wrk=%q); on Debian: apt-get install -y nginx-light wrk "+
+			"(the benchmark starts its own nginx from /usr/sbin/nginx; node from PATH or MASTRA_ADMIN_NODE)", node, nginx, wrk)
 	}
 	target := startNode(b, node)
 	nginxAddr := startNginx(b, nginx, target)
