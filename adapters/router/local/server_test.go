@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -196,30 +197,88 @@ func TestServerDropsAnUnreadBodyOrTheConnection(t *testing.T) {
 
 	// A body too large to skip ends the connection after the answer.
 	big := strings.Repeat("x", 300<<10)
-	go func() { _, _ = io.WriteString(c, "POST / HTTP/1.1\r\nHost: nope.localhost\r\nContent-Length: 307200\r\n\r\n"+big) }()
+	go func() {
+		_, _ = io.WriteString(c, "POST / HTTP/1.1\r\nHost: nope.localhost\r\nContent-Length: 307200\r\n\r\n"+big)
+	}()
 	resp, _ = c.response(t, "POST")
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	assert.True(t, c.closed(t))
 }
 
-func TestServerDropsTheTargetRequestWhenTheClientGoes(t *testing.T) {
+// A client that goes away while the target has not answered yet, or
+// while it streams and has nothing to send: the router drops its
+// connection to the target, which sees its request cancelled.
+func TestTheTargetRequestEndsWhenTheClientGoes(t *testing.T) {
 	t.Parallel()
-	started, cancelled := make(chan struct{}), make(chan struct{})
+	bothServers(t, func(t *testing.T, newRouter func(*testing.T, local.Config) *router) {
+		for _, stream := range []bool{false, true} {
+			started, cancelled := make(chan struct{}), make(chan struct{})
+			target := backend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if stream {
+					w.Header().Set("Content-Type", "text/event-stream")
+					_, _ = io.WriteString(w, "data: first\n\n")
+					w.(http.Flusher).Flush()
+				}
+				close(started)
+				<-r.Context().Done() // the router closed its connection
+				close(cancelled)
+			}))
+			rt := newRouter(t, local.Config{})
+			require.NoError(t, rt.table.Set(route("slow", target)))
+			c := dialRaw(t, rt.addr)
+			c.send(t, "GET / HTTP/1.1\r\nHost: slow.localhost\r\n\r\n")
+			<-started
+			if stream {
+				resp, err := http.ReadResponse(c.br, nil)
+				require.NoError(t, err)
+				line, err := bufio.NewReader(resp.Body).ReadString('\n')
+				require.NoError(t, err)
+				require.Equal(t, "data: first\n", line)
+			}
+			require.NoError(t, c.Close())
+			select {
+			case <-cancelled:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("stream %v: the target's request was not cancelled after the client went away", stream)
+			}
+		}
+	})
+}
+
+// A WebSocket whose target takes longer to switch than the router waits
+// before it watches the client: the watch ends before the hijack, and no
+// byte the client sent is lost.
+func TestASlowWebSocketHandshakeLosesNoByte(t *testing.T) {
+	t.Parallel()
+	up := websocket.Upgrader{}
 	target := backend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		close(started)
-		<-r.Context().Done() // the router closed its connection
-		close(cancelled)
+		time.Sleep(300 * time.Millisecond) // past the watch's start
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		for {
+			mt, msg, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			if err := c.WriteMessage(mt, msg); err != nil {
+				return
+			}
+		}
 	}))
 	rt := newRouter(t, local.Config{})
-	require.NoError(t, rt.table.Set(route("slow", target)))
-	c := dialRaw(t, rt.addr)
-	c.send(t, "GET / HTTP/1.1\r\nHost: slow.localhost\r\n\r\n")
-	<-started
-	require.NoError(t, c.Close())
-	select {
-	case <-cancelled:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the target's request was not cancelled after the client went away")
+	require.NoError(t, rt.table.Set(route("ws", target)))
+	c, _, err := websocket.DefaultDialer.Dial("ws://"+rt.addr+"/ws/", nil)
+	require.NoError(t, err)
+	defer c.Close()
+	for i := 0; i < 3; i++ {
+		msg := strings.Repeat("m", i+1)
+		require.NoError(t, c.WriteMessage(websocket.TextMessage, []byte(msg)))
+		_, got, err := c.ReadMessage()
+		require.NoError(t, err)
+		assert.Equal(t, msg, string(got))
 	}
 }
 
