@@ -256,15 +256,14 @@ func (c *clientConn) answer(req *http.Request) bool {
 		return false
 	}
 	keep := c.w.finish()
-	if body != nil && !body.done && keep {
-		switch {
-		case body.expect && !body.continued:
-			keep = false // the client may or may not send the body
-		default:
-			n, _ := io.CopyN(io.Discard, body, maxDiscardBytes+1)
-			keep = n <= maxDiscardBytes && body.done
+	if body != nil && !body.done {
+		// A body the client was not told to send (no 100 Continue) may or
+		// may not come: the connection ends.
+		if keep && !(body.expect && !body.continued) {
+			_, _ = io.CopyN(io.Discard, body, maxDiscardBytes)
 		}
-		c.linger = !keep
+		keep = keep && body.done
+		c.linger = !body.done // the client may still be sending it
 	}
 	return keep && c.ctx.Err() == nil
 }
