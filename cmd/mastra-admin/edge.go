@@ -58,11 +58,11 @@ func newEdge(ctx context.Context, cfg config.Config, log *logrus.Entry, c *core.
 	if err != nil {
 		return nil, err
 	}
-	if e.ln, err = net.Listen("tcp", cfg.ProxyAddr); err != nil {
-		return nil, fmt.Errorf("edge router: listen on %s: %w", cfg.ProxyAddr, err)
-	}
 	if e.srv, err = routerlocal.NewServer(routerlocal.ServerConfig{Proxy: e.proxy}); err != nil {
 		return nil, err
+	}
+	if e.ln, err = net.Listen("tcp", cfg.ProxyAddr); err != nil {
+		return nil, fmt.Errorf("edge router: listen on %s: %w", cfg.ProxyAddr, err)
 	}
 	return e, nil
 }
