@@ -174,8 +174,15 @@ func (c *clientConn) readRequest() (*http.Request, bool) {
 	}
 	// A head read whole by the first read needs no deadline of its own.
 	buffered, _ := c.br.Peek(c.br.Buffered())
-	if bytes.Contains(buffered, crlfcrlf) {
+	if end := bytes.Index(buffered, crlfcrlf); end >= 0 {
 		c.nc.SetReadDeadline(time.Time{})
+		if hostLines(buffered[:end]) > 1 {
+			// http.ReadRequest would keep the first and hide the rest; two
+			// Host headers may route differently in two hops: refused, as
+			// net/http's server does.
+			c.reject(http.StatusBadRequest)
+			return nil, false
+		}
 	} else {
 		c.nc.SetReadDeadline(time.Now().Add(cfg.ReadHeaderTimeout))
 	}
@@ -204,8 +211,9 @@ func (c *clientConn) readRequest() (*http.Request, bool) {
 }
 
 // checkRequest returns the status that refuses req, or 0: the checks of
-// net/http's server that http.ReadRequest leaves to it (but for a second
-// Host header, which http.ReadRequest hides: the first one counts).
+// net/http's server that http.ReadRequest leaves to it (a second Host
+// header, which http.ReadRequest hides, is refused by hostLines when the
+// head came in whole).
 func checkRequest(req *http.Request) int {
 	if req.ProtoMajor != 1 {
 		return http.StatusHTTPVersionNotSupported
@@ -467,4 +475,15 @@ func isTokenByte(c byte) bool {
 // itoa3 formats a 3-digit status code.
 func itoa3(code int) string {
 	return string([]byte{byte('0' + code/100), byte('0' + code/10%10), byte('0' + code%10)})
+}
+
+// hostLines counts the Host header lines of a request head.
+func hostLines(head []byte) int {
+	n := 0
+	for _, line := range bytes.Split(head, []byte("\r\n"))[1:] {
+		if len(line) >= 5 && bytes.EqualFold(line[:5], []byte("host:")) {
+			n++
+		}
+	}
+	return n
 }

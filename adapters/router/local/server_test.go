@@ -142,6 +142,7 @@ func TestServerRefusesRequestsItCannotTake(t *testing.T) {
 	}{
 		{"no Host", "GET / HTTP/1.1\r\n\r\n", http.StatusBadRequest},
 		{"a bad Host", "GET / HTTP/1.1\r\nHost: app.localhost/x\r\n\r\n", http.StatusBadRequest},
+		{"two Hosts", "GET / HTTP/1.1\r\nHost: app.localhost\r\nhost: other.localhost\r\n\r\n", http.StatusBadRequest},
 		{"a header name with a space", "GET / HTTP/1.1\r\nHost: app.localhost\r\nX Y: z\r\n\r\n", http.StatusBadRequest},
 		{"not HTTP", "hello\r\n\r\n", http.StatusBadRequest},
 		{"HTTP/2", "GET / HTTP/2.0\r\nHost: app.localhost\r\n\r\n", http.StatusHTTPVersionNotSupported},
