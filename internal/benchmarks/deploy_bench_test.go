@@ -135,8 +135,11 @@ var stepOrder = []string{
 	"log: artifact ... ready",
 	"event build.ArtifactReady",
 	"event server.ServerScheduled",
+	"runner: Servers.Start called",
+	"runner: Servers.Start returned",
 	"event server.ServerStarted",
 	"node: server script runs (its tiny.jsonl line)",
+	"runner: Servers.WaitHealthy returned",
 	"event server.ServerHealthy",
 	"event deployment.RouteSwitched",
 	"200 from the new server via the router",
@@ -185,6 +188,7 @@ type serving struct {
 	logs    *timedLogs
 	arts    *runner.Artifacts
 	dataDir string
+	servers *timedServers
 }
 
 func startServing(b *testing.B, node string) *serving {
@@ -218,7 +222,7 @@ func startServing(b *testing.B, node string) *serving {
 	require.NoError(b, err)
 	la, err := runner.NewArtifacts(runner.ArtifactsConfig{Dir: filepath.Join(data, "artifacts"), Logger: log.WithField("component", "artifacts")})
 	require.NoError(b, err)
-	servers := localservers.Servers{Local: ls, Entry: "index.mjs"}
+	servers := &timedServers{Servers: localservers.Servers{Local: ls, Entry: "index.mjs"}, at: map[int]map[string]time.Time{}}
 	artifacts := localservers.Artifacts{Local: la, Live: projections.NewQueries(db.Pool), Log: log}
 	worker.Artifacts, cc.ServerLogs = artifacts, servers
 	first := 30000 + (os.Getpid()%50)*100
@@ -264,7 +268,7 @@ func startServing(b *testing.B, node string) *serving {
 		<-done
 	})
 
-	s := &serving{db: db, api: apiSrv.URL, proxy: proxyAddr, logs: logs, arts: la, dataDir: data}
+	s := &serving{db: db, api: apiSrv.URL, proxy: proxyAddr, logs: logs, arts: la, dataDir: data, servers: servers}
 	u, err := a.Admin.EnsureUser(ctx, "bench@example.com", "", true)
 	require.NoError(b, err)
 	tok, err := a.Admin.CreateToken(ctx, commands.System, u.ID, "bench", nil)
@@ -370,6 +374,9 @@ func (s *serving) deploy(b *testing.B, oldPID int) (deployTiming, int) {
 		if _, seen := t.steps[key]; key != "" && !seen {
 			t.steps[key] = l.at.Sub(t0)
 		}
+	}
+	for k, at := range s.servers.of(pid) {
+		t.steps[k] = at.Sub(t0)
 	}
 	if at, ok := scriptStart(filepath.Join(s.dataDir, "servers", "*", "obs", "*", "logs", "tiny.jsonl"), pid); ok {
 		t.steps["node: server script runs (its tiny.jsonl line)"] = at.Sub(t0)
@@ -535,3 +542,46 @@ func (w *timedWriter) Write(p []byte) (int, error) {
 }
 
 func (w *timedWriter) Close() error { return w.w.Close() }
+
+// timedServers is the runner's commands.Servers, with the moments its
+// servers' Start and WaitHealthy were called and returned, by pid.
+type timedServers struct {
+	localservers.Servers
+	mu sync.Mutex
+	at map[int]map[string]time.Time
+}
+
+func (t *timedServers) mark(pid int, what string, at time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.at[pid] == nil {
+		t.at[pid] = map[string]time.Time{}
+	}
+	t.at[pid][what] = at
+}
+
+func (t *timedServers) of(pid int) map[string]time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := map[string]time.Time{}
+	for k, v := range t.at[pid] {
+		out[k] = v
+	}
+	return out
+}
+
+func (t *timedServers) Start(ctx context.Context, spec commands.ServerSpec) (commands.ServerProcess, error) {
+	called := time.Now()
+	p, err := t.Servers.Start(ctx, spec)
+	if err == nil {
+		t.mark(p.PID, "runner: Servers.Start called", called)
+		t.mark(p.PID, "runner: Servers.Start returned", time.Now())
+	}
+	return p, err
+}
+
+func (t *timedServers) WaitHealthy(ctx context.Context, p commands.ServerProcess, port int, timeout time.Duration) error {
+	err := t.Servers.WaitHealthy(ctx, p, port, timeout)
+	t.mark(p.PID, "runner: Servers.WaitHealthy returned", time.Now())
+	return err
+}
