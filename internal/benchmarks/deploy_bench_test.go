@@ -23,6 +23,7 @@ import (
 
 	"github.com/mastra-admin/mastra-admin/adapters/buildlog"
 	"github.com/mastra-admin/mastra-admin/adapters/crypto"
+	filestoragelocal "github.com/mastra-admin/mastra-admin/adapters/filestorage/local"
 	"github.com/mastra-admin/mastra-admin/adapters/httpapi"
 	routerlocal "github.com/mastra-admin/mastra-admin/adapters/router/local"
 	runner "github.com/mastra-admin/mastra-admin/adapters/runner/local"
@@ -40,7 +41,7 @@ import (
 // through the edge router from the new server (its GET /env answers
 // another pid), minus the time spent inside install and build (from the
 // build log's "==> copy" line to its "==> bundle ready" line, timed as
-// the worker writes them: the copy of the project, ~1 ms here, counts as
+// the worker appends them to the build-log cache: the copy of the project, ~1 ms here, counts as
 // install) and minus the
 // node server's own start-up (the baseline: `node index.mjs` of the same
 // artifact spawned directly, until its /health answers 200, measured
@@ -208,10 +209,15 @@ func startServing(b *testing.B, node string) *serving {
 	proxyAddr := proxyLn.Addr().String()
 	master, err := crypto.GenerateMasterKey()
 	require.NoError(b, err)
-	logs := &timedLogs{files: buildlog.Files{Dir: filepath.Join(data, "build-logs")}, lines: map[uuid.UUID][]timedLine{}}
+	// As cmd/mastra-admin's openBuildLogs without REDIS_URL: local file
+	// storage and the in-memory cache, whose appends are timed.
+	files, err := filestoragelocal.New(filepath.Join(data, "storage"))
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = files.Close() })
+	logs := &timedLogs{BuildLogCache: buildlog.NewMemory(), lines: map[uuid.UUID][]timedLine{}}
 	cc := commands.Config{PublicURL: "http://127.0.0.1", ProxyURL: "http://localhost:" + strings.Split(proxyAddr, ":")[1],
 		Sources: sources, License: license.License{Tier: license.Enterprise, Features: []string{}},
-		Cipher: crypto.NewEnvelope(db.Pool, master), BuildLogs: logs}
+		Cipher: crypto.NewEnvelope(db.Pool, master), Files: files, LogCache: logs}
 
 	// As cmd/mastra-admin's buildWorker and newServing (no build user).
 	builder, err := runner.New(runner.Config{Node: node, Dir: filepath.Join(data, "builds"), Sources: sources})
@@ -480,10 +486,11 @@ func nodeStartup(b *testing.B, node, artifact string) (time.Duration, time.Durat
 	return 0, 0
 }
 
-// timedLogs is the build logs the worker writes (buildlog.Files), with the
-// moment each line was written kept in memory.
+// timedLogs is the build-log cache the worker appends its lines to (the
+// in-memory buildlog.Memory, as serve without REDIS_URL), with the moment
+// each line was first appended kept in memory.
 type timedLogs struct {
-	files buildlog.Files
+	commands.BuildLogCache
 	mu    sync.Mutex
 	lines map[uuid.UUID][]timedLine
 }
@@ -493,15 +500,23 @@ type timedLine struct {
 	text string
 }
 
-func (t *timedLogs) Create(id uuid.UUID) (io.WriteCloser, error) {
-	w, err := t.files.Create(id)
-	if err != nil {
-		return nil, err
+// Append implements commands.BuildLogCache: the lines the cache takes that
+// were not timed yet (a retried append repeats some) get the moment of the
+// call.
+func (t *timedLogs) Append(ctx context.Context, id uuid.UUID, first int, lines []string) error {
+	at := time.Now()
+	if err := t.BuildLogCache.Append(ctx, id, first, lines); err != nil {
+		return err
 	}
-	return &timedWriter{w: w, id: id, logs: t}, nil
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if skip := len(t.lines[id]) - first; skip >= 0 && skip < len(lines) {
+		for _, l := range lines[skip:] {
+			t.lines[id] = append(t.lines[id], timedLine{at: at, text: l})
+		}
+	}
+	return nil
 }
-
-func (t *timedLogs) Open(id uuid.UUID) (io.ReadCloser, error) { return t.files.Open(id) }
 
 func (t *timedLogs) of(id uuid.UUID) []timedLine {
 	t.mu.Lock()
@@ -516,32 +531,6 @@ func (t *timedLogs) text(id uuid.UUID) string {
 	}
 	return sb.String()
 }
-
-type timedWriter struct {
-	w       io.WriteCloser
-	id      uuid.UUID
-	logs    *timedLogs
-	mu      sync.Mutex
-	partial string
-}
-
-func (w *timedWriter) Write(p []byte) (int, error) {
-	at := time.Now()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	n, err := w.w.Write(p)
-	text := w.partial + string(p[:n])
-	lines := strings.Split(text, "\n")
-	w.partial = lines[len(lines)-1]
-	w.logs.mu.Lock()
-	for _, l := range lines[:len(lines)-1] {
-		w.logs.lines[w.id] = append(w.logs.lines[w.id], timedLine{at: at, text: l})
-	}
-	w.logs.mu.Unlock()
-	return n, err
-}
-
-func (w *timedWriter) Close() error { return w.w.Close() }
 
 // timedServers is the runner's commands.Servers, with the moments its
 // servers' Start and WaitHealthy were called and returned, by pid.

@@ -3,11 +3,9 @@ package benchmarks
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,10 +26,11 @@ import (
 
 // BenchmarkBuildLogStream measures a build log line from its write to its
 // arrival at each of 200 WebSocket clients (issue 8), per client per
-// line. The lines are written as the build worker writes them, into the
-// log it gets from the commands.BuildLogs port (buildlog.Files), of a
-// build that is building; the clients follow it through the real HTTP
-// API, GET /api/builds/{id}/logs/stream. The baseline is the same 200
+// line. The lines are written as the build worker's log writer passes
+// them on, each appended to the commands.BuildLogCache port (the
+// in-memory buildlog.Memory, as serve without REDIS_URL) as the next line
+// of a build that is building; the clients follow it through the real
+// HTTP API, GET /api/builds/{id}/logs/stream. The baseline is the same 200
 // clients receiving the same lines from a minimal gorilla/websocket
 // broadcast server (a goroutine and a buffered channel per connection,
 // the line handed to each at once). Rounds alternate the two, each with
@@ -39,17 +38,17 @@ import (
 // 50 ms.
 func BenchmarkBuildLogStream(b *testing.B) {
 	const clients, lines, rounds = 200, 150, 3
-	logs := buildlog.Files{Dir: filepath.Join(b.TempDir(), "build-logs")}
+	cache := buildlog.NewMemory()
 	base, project := mastraFolder(b)
 	sources, err := local.New([]string{base})
 	require.NoError(b, err)
-	env := apptest.Start(b, func(c *app.Config) { c.Commands.Sources, c.Commands.BuildLogs = sources, logs })
+	env := apptest.Start(b, func(c *app.Config) { c.Commands.Sources, c.Commands.LogCache = sources, cache })
 	api, err := httpapi.New(httpapi.Config{Admin: env.Admin, Readiness: env.App, Logger: logrus.NewEntry(env.Log)})
 	require.NoError(b, err)
 	srv := httptest.NewServer(api)
 	b.Cleanup(srv.Close)
 
-	// A build that is building, with its log open as the worker has it.
+	// A build that is building, its log in the cache as the worker writes it.
 	ctx := context.Background()
 	u, err := env.Admin.EnsureUser(ctx, "logs@example.com", "", false)
 	require.NoError(b, err)
@@ -70,9 +69,6 @@ func BenchmarkBuildLogStream(b *testing.B) {
 	require.NoError(b, err)
 	require.True(b, ok && job.Build.ID == queued.ID, "the build starts")
 	env.CaughtUp(b)
-	w, err := logs.Create(job.Build.ID)
-	require.NoError(b, err)
-	b.Cleanup(func() { _ = w.Close() })
 	written := 0 // lines in the build's log
 
 	hub := newBroadcast()
@@ -90,8 +86,7 @@ func BenchmarkBuildLogStream(b *testing.B) {
 				func() int { return hub.count() }, func(line string) { hub.send(line) })
 			c1 := cpuTime()
 			lt := fanOut(b, fmt.Sprintf("%s?from=%d", streamURL, written), header, clients, lines, nil, func(line string) {
-				_, err := io.WriteString(w, line+"\n")
-				require.NoError(b, err)
+				require.NoError(b, cache.Append(ctx, job.Build.ID, written, []string{line}))
 				written++
 			})
 			c2 := cpuTime()
