@@ -214,7 +214,7 @@ func TestTokensAndModel(t *testing.T) {
 	}
 	assert.Equal(t, map[string]string{
 		"gen":   "gpt-x 10 4",
-		"step":  " 0 0",     // repeats its generation's usage
+		"step":  " 0 0",      // repeats its generation's usage
 		"inf":   "gpt-x 0 0", // likewise
 		"old":   "gpt-3 8 2",
 		"agent": " 5 1",
