@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -82,4 +83,21 @@ func (q *Queries) ServersToRecover(ctx context.Context, runner string) ([]uuid.U
 		return nil, fmt.Errorf("query servers to recover: %w", err)
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+// ServerPlace returns a server's project, deployment and build and
+// whether it has ended; false when no server has the ID.
+func (q *Queries) ServerPlace(ctx context.Context, serverID uuid.UUID) (server.Place, bool, error) {
+	p := server.Place{ServerID: serverID}
+	var status string
+	err := q.db.QueryRow(ctx, `SELECT project_id, deployment_id, build_id, status FROM servers WHERE id = $1`, serverID).
+		Scan(&p.ProjectID, &p.DeploymentID, &p.BuildID, &status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return server.Place{}, false, nil
+	}
+	if err != nil {
+		return server.Place{}, false, fmt.Errorf("query server %s: %w", serverID, err)
+	}
+	p.Ended = server.Status(status).Ended()
+	return p, true, nil
 }

@@ -78,7 +78,7 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, r roles
 	}
 	var sv serving
 	if r.servers {
-		if sv, err = newServing(cfg, log, pool, worker.ID, as); err != nil {
+		if sv, err = newServing(cfg, log, pool, worker.ID, as, files); err != nil {
 			pool.Close()
 			return nil, nil, fmt.Errorf("servers: %w", err)
 		}

@@ -32,3 +32,14 @@ type View struct {
 	CPUPercent *float64   `json:"cpuPercent"`
 	SampledAt  *time.Time `json:"sampledAt"`
 }
+
+// Place is where a server belongs: its project, deployment and build,
+// and whether it has ended (failed, stopped or exited), so that nothing
+// writes its files any more.
+type Place struct {
+	ServerID     uuid.UUID
+	ProjectID    uuid.UUID
+	DeploymentID uuid.UUID
+	BuildID      uuid.UUID
+	Ended        bool
+}

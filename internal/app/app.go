@@ -47,6 +47,9 @@ type ServingConfig struct {
 	Saga       commands.DeploySagaConfig
 	Runner     commands.ServerRunnerConfig
 	Supervisor commands.SupervisorConfig
+	// Ship, when set, ships the servers' observability files to file
+	// storage until its ctx ends (obsship.Shipper.Run); Run starts it.
+	Ship func(ctx context.Context)
 }
 
 func (c *Config) setDefaults() {
@@ -85,6 +88,7 @@ type App struct {
 	worker      commands.WorkerConfig
 	workerDone  chan struct{} // closed when the build worker has stopped
 	runner      *commands.ServerRunner
+	ship        func(ctx context.Context) // see ServingConfig.Ship
 	workerWake  chan struct{}
 }
 
@@ -164,6 +168,7 @@ func New(cfg Config) (*App, error) {
 		if err := a.serve(cfg, sub); err != nil {
 			return nil, err
 		}
+		a.ship = cfg.Serving.Ship
 	}
 	if cfg.Worker.Builder != nil {
 		if cc.LogCache == nil || cc.Files == nil {
@@ -208,6 +213,9 @@ func (a *App) Run(ctx context.Context) error {
 	if a.runner != nil {
 		defer a.runner.Close() // the waits in progress; the servers run on
 		go a.recoverServers(nctx)
+	}
+	if a.ship != nil {
+		go a.ship(nctx)
 	}
 	if err := a.Router.Run(ctx); err != nil {
 		return fmt.Errorf("run consumers: %w", err)
