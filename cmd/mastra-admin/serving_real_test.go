@@ -127,6 +127,7 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 			continue
 		}
 		ended[s["name"].(string)] = s["type"].(string)
+		assert.Equal(t, b["id"], s["buildId"], "spans name the build their server runs")
 		if s["isRootSpan"] == true {
 			assert.Equal(t, map[string]any{"message": "result is 42"}, s["output"])
 			assert.Equal(t, "mastra-fixture", s["service"])

@@ -36,8 +36,13 @@ func (s Servers) Start(ctx context.Context, spec commands.ServerSpec) (commands.
 			entry = local.EntryFile
 		}
 	}
+	env := make(map[string]string, len(spec.Env)+1)
+	for k, v := range spec.Env {
+		env[k] = v
+	}
+	env["MASTRA_ADMIN_BUILD_ID"] = spec.BuildID.String() // the injected entry marks spans with it
 	p, err := s.Local.Start(ctx, local.ServerSpec{ServerID: spec.ServerID, DeploymentID: spec.DeploymentID,
-		ArtifactDir: spec.ArtifactDir, Entry: entry, Port: spec.Port, Host: s.Host, Env: spec.Env})
+		ArtifactDir: spec.ArtifactDir, Entry: entry, Port: spec.Port, Host: s.Host, Env: env})
 	if err != nil {
 		return commands.ServerProcess{}, err
 	}
