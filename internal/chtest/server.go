@@ -20,15 +20,15 @@ import (
 // Server is a clickhouse-server of one test's own. It keeps its data in
 // the test's temporary folder across Stop and Start, on the same ports.
 type Server struct {
-	t        testing.TB
-	dir      string
-	tcp      int
-	http     int
-	mu       sync.Mutex
-	cmd      *exec.Cmd
-	exited   chan struct{}
-	bin      string
-	stderr   *os.File
+	t      testing.TB
+	dir    string
+	tcp    int
+	http   int
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	exited chan struct{}
+	bin    string
+	stderr *os.File
 }
 
 // StartServer starts a server for the test, stopped when the test ends.
@@ -165,4 +165,3 @@ func tail(b []byte) string {
 	}
 	return string(b)
 }
-

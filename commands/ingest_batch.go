@@ -1,0 +1,172 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+)
+
+// parsed is one file read and parsed, waiting for its batch's insert.
+type parsed struct {
+	file      ObservabilityFile
+	spans     []SpanRow
+	logs      []LogRow
+	malformed []Malformed
+}
+
+// batch ingests files of one kind: the files the store already has are
+// only finished (moved or deleted); the others are parsed and inserted
+// in inserts of about BatchRows rows, then finished.
+func (in *Ingester) batch(ctx context.Context, kind string, files []ObservabilityFile) error {
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Path
+	}
+	done, err := in.cfg.Store.IngestedFiles(ctx, names)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	var pending []parsed
+	rows := 0
+	for _, f := range files {
+		if done[f.Path] {
+			in.finish(ctx, f.Path) // ingested before a crash or a failed move
+			continue
+		}
+		p, err := in.parse(ctx, f)
+		if err != nil {
+			in.cfg.OnError(err)
+			continue
+		}
+		pending = append(pending, p)
+		rows += len(p.spans) + len(p.logs)
+		if rows >= in.cfg.BatchRows {
+			if err := in.flush(ctx, kind, pending); err != nil {
+				return err
+			}
+			pending, rows = pending[:0], 0
+		}
+	}
+	return in.flush(ctx, kind, pending)
+}
+
+// parse reads and parses one file. A file that vanished in the meantime
+// (another ingester finished it) is no error worth more than a report.
+func (in *Ingester) parse(ctx context.Context, f ObservabilityFile) (parsed, error) {
+	p := parsed{file: f}
+	r, err := in.cfg.Files.Open(ctx, f.Path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return p, fmt.Errorf("ingest: %s is gone: %w", f.Path, err)
+		}
+		return p, fmt.Errorf("ingest: open %s: %w", f.Path, err)
+	}
+	defer r.Close()
+	meta := ParseMeta{File: f.Path, ProjectID: f.ProjectID, DeploymentID: f.DeploymentID, MaxPayloadBytes: in.cfg.MaxPayloadBytes}
+	if f.Kind == KindSpans {
+		p.spans, p.malformed, err = in.cfg.Parser.ParseSpans(r, meta)
+	} else {
+		p.logs, p.malformed, err = in.cfg.Parser.ParseLogs(r, meta)
+	}
+	if err != nil {
+		return p, fmt.Errorf("ingest: read %s: %w", f.Path, err)
+	}
+	return p, nil
+}
+
+// flush quarantines the files' malformed lines, inserts their rows
+// (exactly once per file: see ObservabilityStore) and finishes them.
+// The quarantine file is written before the insert: once the store has a
+// file, a retry only finishes it and would not write it.
+func (in *Ingester) flush(ctx context.Context, kind string, batch []parsed) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	for _, p := range batch {
+		if len(p.malformed) > 0 {
+			if err := in.quarantine(ctx, p); err != nil {
+				return err
+			}
+		}
+	}
+	var err error
+	var spans, logs, malformed, quarantined int
+	for _, p := range batch {
+		malformed += len(p.malformed)
+		if len(p.malformed) > 0 {
+			quarantined++
+		}
+	}
+	if kind == KindSpans {
+		files := make([]SpanFile, len(batch))
+		for i, p := range batch {
+			files[i] = SpanFile{File: p.file.Path, Rows: p.spans}
+			spans += len(p.spans)
+		}
+		err = in.cfg.Store.InsertSpans(ctx, files)
+	} else {
+		files := make([]LogFile, len(batch))
+		for i, p := range batch {
+			files[i] = LogFile{File: p.file.Path, Rows: p.logs}
+			logs += len(p.logs)
+		}
+		err = in.cfg.Store.InsertLogs(ctx, files)
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: insert %d %s files: %w", len(batch), kind, err)
+	}
+	in.count(func(s *IngestStatus) {
+		s.Files += uint64(len(batch))
+		s.Spans += uint64(spans)
+		s.Logs += uint64(logs)
+		s.Malformed += uint64(malformed)
+		s.Quarantined += uint64(quarantined)
+	})
+	for _, p := range batch {
+		in.finish(ctx, p.file.Path)
+	}
+	return nil
+}
+
+// quarantineLine is one line of a quarantine file.
+type quarantineLine struct {
+	Line   uint32 `json:"line"`
+	Reason string `json:"reason"`
+	Text   string `json:"text"`
+}
+
+// quarantine writes the malformed lines of a file, with their reasons,
+// to QuarantinePrefix + its path, one JSON object per line.
+func (in *Ingester) quarantine(ctx context.Context, p parsed) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, m := range p.malformed {
+		if err := enc.Encode(quarantineLine{Line: m.Line, Reason: m.Reason, Text: m.Text}); err != nil {
+			return fmt.Errorf("ingest: quarantine %s: %w", p.file.Path, err)
+		}
+	}
+	if err := in.cfg.Files.Write(ctx, QuarantinePrefix+p.file.Path, &buf); err != nil {
+		return fmt.Errorf("ingest: quarantine %s: %w", p.file.Path, err)
+	}
+	return nil
+}
+
+// finish moves an ingested file under ProcessedPrefix, or deletes it. A
+// failure is reported; the next pass finds the file again, sees that the
+// store has it, and finishes it without inserting anything.
+func (in *Ingester) finish(ctx context.Context, path string) {
+	var err error
+	if in.cfg.Delete {
+		err = in.cfg.Files.Delete(ctx, path)
+	} else {
+		err = in.cfg.Files.Move(ctx, path, ProcessedPrefix+path)
+	}
+	if err != nil {
+		in.cfg.OnError(fmt.Errorf("ingest: finish %s: %w", path, err))
+		return
+	}
+	in.count(func(s *IngestStatus) { s.Waiting-- })
+}
