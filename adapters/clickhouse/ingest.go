@@ -75,6 +75,9 @@ func (s *Store) IngestedFiles(ctx context.Context, files []string) (map[string]b
 
 // fileStates returns the highest recorded state of each file (0: none).
 func (s *Store) fileStates(ctx context.Context, files []string) (map[string]uint8, error) {
+	if err := s.ensure(ctx); err != nil {
+		return nil, err
+	}
 	out := make(map[string]uint8, len(files))
 	for start := 0; start < len(files); start += 1000 {
 		chunk := files[start:min(start+1000, len(files))]

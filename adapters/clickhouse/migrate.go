@@ -66,6 +66,7 @@ func (s *Store) Migrate(ctx context.Context) (MigrateResult, error) {
 		res.Applied = append(res.Applied, m)
 		res.Current = m.Version
 	}
+	s.prepared.Store(true)
 	return res, nil
 }
 

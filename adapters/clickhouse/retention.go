@@ -18,6 +18,9 @@ var markerColumns = []Column{
 // twice is one row once merged, and readers count it once with FINAL or
 // DISTINCT event_id.
 func (s *Store) InsertMarkers(ctx context.Context, rows []commands.MarkerRow) error {
+	if err := s.ensure(ctx); err != nil {
+		return err
+	}
 	err := s.insert.Insert(ctx, "markers", markerColumns, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3], d[4], d[5], d[6] = r.ProjectID, r.DeploymentID, r.BuildID, r.EventID, r.Kind, r.By, r.AtUS
@@ -28,6 +31,9 @@ func (s *Store) InsertMarkers(ctx context.Context, rows []commands.MarkerRow) er
 // DropBefore implements commands.ObservabilityStore: it drops every
 // monthly partition (YYYYMM) whose month ended at or before cutoff.
 func (s *Store) DropBefore(ctx context.Context, cutoff time.Time) ([]string, error) {
+	if err := s.ensure(ctx); err != nil {
+		return nil, err
+	}
 	c := cutoff.UTC()
 	// The newest droppable month is the one before cutoff's month.
 	last := uint32(c.Year())*100 + uint32(c.Month())

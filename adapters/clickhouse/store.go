@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -18,18 +19,22 @@ import (
 // Store is the ClickHouse observability store; it implements
 // commands.ObservabilityStore.
 type Store struct {
-	cfg    Config
-	conn   driver.Conn
-	insert Inserter
-	now    func() time.Time
+	cfg      Config
+	boot     driver.Conn // on the default database, to create the store's
+	conn     driver.Conn
+	insert   Inserter
+	now      func() time.Time
+	prepared atomic.Bool // the schema is current
 }
 
 var _ commands.ObservabilityStore = (*Store)(nil)
 
-// Open connects to ClickHouse, creating the database when missing. It
-// fails when ClickHouse does not answer; the error then matches
-// commands.ErrStoreUnavailable.
-func Open(ctx context.Context, cfg Config) (*Store, error) {
+// New returns a store for cfg without reaching ClickHouse: connections
+// are made on first use, and the first store call that needs the schema
+// creates the database and applies the migrations (Prepare). So a process
+// can start while ClickHouse is down; its calls then fail with errors
+// matching commands.ErrStoreUnavailable until ClickHouse answers.
+func New(cfg Config) (*Store, error) {
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -38,16 +43,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = boot.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+cfg.Database)
-	_ = boot.Close()
-	if err != nil {
-		return nil, classify(fmt.Errorf("clickhouse: create database %s: %w", cfg.Database, err))
-	}
 	conn, err := dial(cfg, cfg.Database)
 	if err != nil {
+		_ = boot.Close()
 		return nil, err
 	}
-	s := &Store{cfg: cfg, conn: conn, now: time.Now}
+	s := &Store{cfg: cfg, boot: boot, conn: conn, now: time.Now}
 	switch cfg.Insert {
 	case InsertHTTP:
 		s.insert = HTTPInserter{Client: &http.Client{}, URL: cfg.HTTPURL, Database: cfg.Database, User: cfg.User, Password: cfg.Password}
@@ -58,6 +59,46 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.insert = cfg.WrapInsert(s.insert)
 	}
 	return s, nil
+}
+
+// Open is New, then creates the database when missing: it fails when
+// ClickHouse does not answer.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CreateDatabase(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// CreateDatabase creates the store's database when missing.
+func (s *Store) CreateDatabase(ctx context.Context) error {
+	if err := s.boot.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+s.cfg.Database); err != nil {
+		return classify(fmt.Errorf("clickhouse: create database %s: %w", s.cfg.Database, err))
+	}
+	return nil
+}
+
+// Prepare creates the database when missing and applies the pending
+// migrations.
+func (s *Store) Prepare(ctx context.Context) (MigrateResult, error) {
+	if err := s.CreateDatabase(ctx); err != nil {
+		return MigrateResult{}, err
+	}
+	return s.Migrate(ctx)
+}
+
+// ensure prepares the store once per process.
+func (s *Store) ensure(ctx context.Context) error {
+	if s.prepared.Load() {
+		return nil
+	}
+	_, err := s.Prepare(ctx)
+	return err
 }
 
 func dial(cfg Config, database string) (driver.Conn, error) {
@@ -74,7 +115,7 @@ func dial(cfg Config, database string) (driver.Conn, error) {
 }
 
 // Close closes the connections.
-func (s *Store) Close() error { return s.conn.Close() }
+func (s *Store) Close() error { return errors.Join(s.conn.Close(), s.boot.Close()) }
 
 // Conn is the native connection, for reads and DDL.
 func (s *Store) Conn() driver.Conn { return s.conn }

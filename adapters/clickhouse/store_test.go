@@ -204,3 +204,20 @@ func TestDownServerIsUnavailable(t *testing.T) {
 	_, err = clickhouse.Open(ctx, clickhouse.Config{Addr: "127.0.0.1:1"})
 	assert.ErrorIs(t, err, commands.ErrStoreUnavailable)
 }
+
+func TestNewWhileDownPreparesOnFirstUse(t *testing.T) {
+	t.Parallel()
+	srv := chtest.StartServer(t)
+	srv.Stop()
+	cfg := srv.Config()
+	cfg.Database = "lazy"
+	s, err := clickhouse.New(cfg)
+	require.NoError(t, err, "New does not reach ClickHouse")
+	defer s.Close()
+	ctx := context.Background()
+	files := []commands.SpanFile{spanFile(uuid.New(), uuid.New(), "a", 5, 1767225600000000)}
+	assert.ErrorIs(t, s.InsertSpans(ctx, files), commands.ErrStoreUnavailable)
+	srv.Start()
+	require.NoError(t, s.InsertSpans(ctx, files), "the database and schema are made on first use")
+	assert.Equal(t, uint64(5), count(t, s, "SELECT count() FROM spans"))
+}
