@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -86,6 +87,8 @@ type App struct {
 	workerDone  chan struct{} // closed when the build worker has stopped
 	runner      *commands.ServerRunner
 	workerWake  chan struct{}
+	ingestMu    sync.Mutex
+	ingest      IngestStatusSource // see SetIngester
 }
 
 // Projections returns every projection of MastraAdmin.
