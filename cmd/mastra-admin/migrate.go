@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
+	chstore "github.com/mastra-admin/mastra-admin/adapters/clickhouse"
+	"github.com/mastra-admin/mastra-admin/adapters/config"
 	"github.com/mastra-admin/mastra-admin/eventstore"
 	"github.com/mastra-admin/mastra-admin/migrations"
 )
@@ -16,7 +19,8 @@ func newMigrateCmd(a *app) *cobra.Command {
 		Use:   "migrate",
 		Short: "Apply the database migrations and exit",
 		Long: `Apply the pending Postgres migrations to DATABASE_URL, creating the database
-if it is missing, and print the versions applied. Several processes may
+if it is missing, then those of ClickHouse to CLICKHOUSE_URL when it is set,
+and print the versions applied. Several processes may
 migrate at once: they take turns on an advisory lock. serve migrates on start
 as well.`,
 		Args: cobra.NoArgs,
@@ -44,11 +48,40 @@ as well.`,
 			} else {
 				fmt.Fprintf(out, "postgres: now at version %d\n", res.Current)
 			}
-			// There are no ClickHouse migrations yet: they come with the
-			// observability store, which will apply them here too.
-			return nil
+			if cfg.ClickHouseURL == "" {
+				fmt.Fprintf(out, "clickhouse: off (CLICKHOUSE_URL is not set)\n")
+				return nil
+			}
+			return migrateClickHouse(ctx, cfg.ClickHouseURL, out)
 		},
 	}
+}
+
+// migrateClickHouse creates the database of the ClickHouse URL when
+// missing and applies its migrations.
+func migrateClickHouse(ctx context.Context, raw string, out io.Writer) error {
+	ccfg, err := chstore.ParseURL(raw)
+	if err != nil {
+		return fmt.Errorf("%s: %w", config.EnvClickHouseURL, err)
+	}
+	store, err := chstore.New(ccfg)
+	if err != nil {
+		return fmt.Errorf("%s: %w", config.EnvClickHouseURL, err)
+	}
+	defer store.Close()
+	res, err := store.Prepare(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate clickhouse: %w", err)
+	}
+	for _, m := range res.Applied {
+		fmt.Fprintf(out, "clickhouse: applied %s\n", m.Name)
+	}
+	if len(res.Applied) == 0 {
+		fmt.Fprintf(out, "clickhouse: up to date at version %d\n", res.Current)
+	} else {
+		fmt.Fprintf(out, "clickhouse: now at version %d\n", res.Current)
+	}
+	return nil
 }
 
 // migratePostgres applies the embedded Postgres migrations to the pool's
