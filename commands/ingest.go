@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -26,6 +27,9 @@ type IngestConfig struct {
 	// 200,000 rows and 1,000 files).
 	BatchRows  int
 	BatchFiles int
+	// Parallel is how many files are parsed at once (default the number
+	// of CPUs Go uses).
+	Parallel int
 	// Delete removes ingested files instead of moving them under
 	// ProcessedPrefix.
 	Delete bool
@@ -35,7 +39,8 @@ type IngestConfig struct {
 	// (0: keep everything; RetentionEvery default 1 h).
 	Retention      time.Duration
 	RetentionEvery time.Duration
-	// OnError reports errors the ingester survives (nil: dropped).
+	// OnError reports errors the ingester survives (nil: dropped); it may
+	// be called from several goroutines at once.
 	OnError func(error)
 }
 
@@ -57,6 +62,9 @@ func (c *IngestConfig) setDefaults() {
 	}
 	if c.BatchFiles == 0 {
 		c.BatchFiles = 1000
+	}
+	if c.Parallel == 0 {
+		c.Parallel = runtime.GOMAXPROCS(0)
 	}
 	if c.RetentionEvery == 0 {
 		c.RetentionEvery = time.Hour
@@ -81,7 +89,7 @@ func (c IngestConfig) Validate() error {
 	if c.Interval < 0 || c.Backoff < 0 || c.MaxBackoff < 0 || c.RetentionEvery < 0 {
 		errs = append(errs, errors.New("ingest: intervals must not be negative"))
 	}
-	if c.BatchRows < 0 || c.BatchFiles < 0 || c.MaxPayloadBytes < 0 {
+	if c.BatchRows < 0 || c.BatchFiles < 0 || c.MaxPayloadBytes < 0 || c.Parallel < 0 {
 		errs = append(errs, errors.New("ingest: batch sizes and the payload limit must not be negative"))
 	}
 	if c.Retention < 0 {

@@ -18,8 +18,9 @@ type parsed struct {
 }
 
 // batch ingests files of one kind: the files the store already has are
-// only finished (moved or deleted); the others are parsed and inserted
-// in inserts of about BatchRows rows, then finished.
+// only finished (moved or deleted); the others are parsed, Parallel files
+// at a time, and inserted in inserts of about BatchRows rows by one
+// goroutine while the next batch is parsed, then finished.
 func (in *Ingester) batch(ctx context.Context, kind string, files []ObservabilityFile) error {
 	names := make([]string, len(files))
 	for i, f := range files {
@@ -29,28 +30,109 @@ func (in *Ingester) batch(ctx context.Context, kind string, files []Observabilit
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
-	var pending []parsed
-	rows := 0
+	var todo []ObservabilityFile
 	for _, f := range files {
 		if done[f.Path] {
 			in.finish(ctx, f.Path) // ingested before a crash or a failed move
 			continue
 		}
-		p, err := in.parse(ctx, f)
-		if err != nil {
-			in.cfg.OnError(err)
-			continue
-		}
-		pending = append(pending, p)
-		rows += len(p.spans) + len(p.logs)
-		if rows >= in.cfg.BatchRows {
-			if err := in.flush(ctx, kind, pending); err != nil {
-				return err
+		todo = append(todo, f)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results, release := in.parseAll(ctx, todo)
+
+	// One insert runs while the next batch fills.
+	batches := make(chan []parsed)
+	flushed := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range batches {
+			if err == nil {
+				err = in.flush(ctx, kind, b)
+				if err != nil {
+					cancel() // stop parsing: the pass ends
+				}
 			}
-			pending, rows = pending[:0], 0
+		}
+		flushed <- err
+	}()
+	var pending []parsed
+	rows := 0
+	send := func() {
+		if len(pending) > 0 {
+			batches <- pending
+			pending, rows = nil, 0
 		}
 	}
-	return in.flush(ctx, kind, pending)
+	for _, ch := range results {
+		r, ok := <-ch
+		if !ok { // cancelled
+			break
+		}
+		release()
+		if r.err != nil {
+			in.cfg.OnError(r.err)
+			continue
+		}
+		pending = append(pending, r.p)
+		rows += len(r.p.spans) + len(r.p.logs)
+		if rows >= in.cfg.BatchRows {
+			send()
+		}
+	}
+	if ctx.Err() == nil {
+		send()
+	}
+	close(batches)
+	return <-flushed
+}
+
+type parseResult struct {
+	p   parsed
+	err error
+}
+
+// parseAll parses files with Parallel workers, at most 4·Parallel files
+// ahead of the reader, who calls release after taking each result. Each
+// file's result comes on its own channel, in the order of files; when ctx
+// ends, the channels not yet served are closed empty.
+func (in *Ingester) parseAll(ctx context.Context, files []ObservabilityFile) (results []chan parseResult, release func()) {
+	out := make([]chan parseResult, len(files))
+	for i := range out {
+		out[i] = make(chan parseResult, 1)
+	}
+	ahead := make(chan struct{}, 4*in.cfg.Parallel)
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range files {
+			// Slots are taken in the order of files, so the file the
+			// reader waits for always holds one.
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				for j := i; j < len(files); j++ {
+					close(out[j])
+				}
+				return
+			}
+			next <- i
+		}
+	}()
+	for w := 0; w < in.cfg.Parallel; w++ {
+		go func() {
+			for i := range next {
+				p, err := in.parse(ctx, files[i])
+				out[i] <- parseResult{p: p, err: err}
+				close(out[i])
+			}
+		}()
+	}
+	return out, func() { <-ahead }
 }
 
 // parse reads and parses one file. A file that vanished in the meantime
