@@ -80,7 +80,7 @@ func newCorpus() *corpus {
 // every seventh file has two malformed lines.
 func (c *corpus) write(t *testing.T, fs commands.FileStorage, n, lines int) {
 	t.Helper()
-	base := time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC) // the files straddle two months
+	base := time.Date(2026, 11, 30, 23, 59, 55, 0, time.UTC) // the files straddle two months
 	for i := 0; i < n; i++ {
 		c.seq++
 		kind := commands.KindSpans
@@ -246,3 +246,31 @@ func TestIngestConfigRefused(t *testing.T) {
 		assert.Contains(t, err.Error(), want)
 	}
 }
+
+func TestIngestDeletesAndAppliesRetention(t *testing.T) {
+	t.Parallel()
+	store := chtest.New(t, "")
+	fs, err := local.New(t.TempDir())
+	require.NoError(t, err)
+	c := newCorpus()
+	c.write(t, fs, 10, 5) // November 30th and December 1st, 2026
+	now := time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC)
+	in := newIngester(t, commands.IngestConfig{Files: fs, Store: store, Delete: true, Retention: 40 * 24 * time.Hour,
+		Clock: stillClock{now}})
+	require.NoError(t, in.RunOnce(context.Background()))
+	assert.Empty(t, listed(t, fs, commands.ObservabilityPrefix))
+	assert.Empty(t, listed(t, fs, commands.ProcessedPrefix), "deleted, not moved")
+	assert.Equal(t, c.spans, rowCount(t, store, "spans"))
+
+	// The cutoff, December 6th, is past the end of November only.
+	dropped, err := in.ApplyRetention(context.Background())
+	require.NoError(t, err)
+	assert.Contains(t, dropped, "spans/202611")
+	assert.NotContains(t, dropped, "spans/202612")
+	assert.Positive(t, rowCount(t, store, "spans"))
+	assert.Less(t, rowCount(t, store, "spans"), c.spans)
+}
+
+type stillClock struct{ t time.Time }
+
+func (f stillClock) Now() time.Time { return f.t }
