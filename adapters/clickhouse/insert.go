@@ -55,11 +55,26 @@ func (e ExternalInserter) Insert(ctx context.Context, table string, cols []Colum
 	if err != nil {
 		return fmt.Errorf("insert into %s: external table: %w", table, err)
 	}
+	// Gather each column's values into a typed slice and append it whole:
+	// much cheaper than the block's row-by-row Append of any values.
+	vals := make([]columnValues, len(cols))
+	for j, c := range cols {
+		if vals[j], err = newColumnValues(c.Type, n); err != nil {
+			return fmt.Errorf("insert into %s: column %s: %w", table, c.Name, err)
+		}
+	}
 	dst := make([]any, len(cols))
 	for i := 0; i < n; i++ {
 		row(i, dst)
-		if err := tbl.Append(dst...); err != nil {
-			return fmt.Errorf("insert into %s: row %d: %w", table, i, err)
+		for j, v := range dst {
+			if err := vals[j].add(v); err != nil {
+				return fmt.Errorf("insert into %s: row %d, column %s: %w", table, i, cols[j].Name, err)
+			}
+		}
+	}
+	for j, col := range tbl.Block().Columns {
+		if _, err := col.Append(vals[j].slice()); err != nil {
+			return fmt.Errorf("insert into %s: column %s: %w", table, cols[j].Name, err)
 		}
 	}
 	list := strings.Join(names, ", ")
@@ -68,6 +83,42 @@ func (e ExternalInserter) Insert(ctx context.Context, table string, cols []Colum
 		return fmt.Errorf("insert into %s: %w", table, err)
 	}
 	return nil
+}
+
+// columnValues collects one column's values as a typed slice.
+type columnValues interface {
+	add(v any) error
+	slice() any
+}
+
+type typedValues[T any] struct{ s []T }
+
+func (t *typedValues[T]) add(v any) error {
+	x, ok := v.(T)
+	if !ok {
+		var want T
+		return fmt.Errorf("value of type %T where %T was expected", v, want)
+	}
+	t.s = append(t.s, x)
+	return nil
+}
+
+func (t *typedValues[T]) slice() any { return t.s }
+
+func newColumnValues(typ string, n int) (columnValues, error) {
+	switch typ {
+	case "String":
+		return &typedValues[string]{s: make([]string, 0, n)}, nil
+	case "UUID":
+		return &typedValues[uuid.UUID]{s: make([]uuid.UUID, 0, n)}, nil
+	case "UInt64":
+		return &typedValues[uint64]{s: make([]uint64, 0, n)}, nil
+	case "UInt32":
+		return &typedValues[uint32]{s: make([]uint32, 0, n)}, nil
+	case "UInt8":
+		return &typedValues[uint8]{s: make([]uint8, 0, n)}, nil
+	}
+	return nil, fmt.Errorf("unsupported column type %s", typ)
 }
 
 // HTTPInserter posts the rows to the HTTP interface as
