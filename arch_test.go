@@ -58,7 +58,7 @@ var rules = []rule{
 	{layer: "migrations"},
 	{layer: "internal/pgtest", modules: []string{"eventstore", "migrations"}},
 	{layer: "internal/oidctest", modules: []string{}},
-	{layer: "internal/chtest", modules: []string{"adapters", "adapters/clickhouse", "migrations"}},
+	{layer: "internal/chtest", modules: []string{"adapters/clickhouse"}},
 	{layer: "internal/redistest", modules: []string{}},
 	{layer: "internal/app", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/apptest", modules: []string{"*"}, never: []string{"cmd"}},

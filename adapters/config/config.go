@@ -16,8 +16,8 @@ import (
 type Config struct {
 	// DatabaseURL locates the event store and read models; the database is created if missing.
 	DatabaseURL string
-	// ClickHouseURL locates the observability store; empty (the default)
-	// turns ClickHouse off: no migrations, no ingestion.
+	// ClickHouseURL locates the observability store; empty turns
+	// ClickHouse off: no migrations, no ingestion.
 	ClickHouseURL string
 	// Addr is the listen address of the API, WebSocket and dashboard.
 	Addr string
@@ -155,6 +155,7 @@ const (
 func Defaults() Config {
 	return Config{
 		DatabaseURL:         "postgres://postgres@localhost:5432/mastra_admin?sslmode=disable",
+		ClickHouseURL:       "clickhouse://localhost:9000/default",
 		Addr:                "127.0.0.1:3001",
 		ProxyAddr:           "127.0.0.1:3100",
 		PortRange:           PortRange{First: 4100, Last: 4199},

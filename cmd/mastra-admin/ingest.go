@@ -39,6 +39,9 @@ than the given age (e.g. 30d), a month partition at a time.`,
 			if cfg.ClickHouseURL == "" {
 				return usageError{errors.New("CLICKHOUSE_URL is not set: there is nowhere to ingest to")}
 			}
+			if _, err := observabilityParser(); err != nil {
+				return fmt.Errorf("ingest: %w", err)
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			store, err := openObservability(ctx, cfg, log)

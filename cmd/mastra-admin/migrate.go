@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	chstore "github.com/mastra-admin/mastra-admin/adapters/clickhouse"
 	"github.com/mastra-admin/mastra-admin/adapters/config"
+	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/eventstore"
 	"github.com/mastra-admin/mastra-admin/migrations"
 )
@@ -20,7 +23,8 @@ func newMigrateCmd(a *app) *cobra.Command {
 		Short: "Apply the database migrations and exit",
 		Long: `Apply the pending Postgres migrations to DATABASE_URL, creating the database
 if it is missing, then those of ClickHouse to CLICKHOUSE_URL when it is set,
-and print the versions applied. Several processes may
+and print the versions applied (a ClickHouse that does not answer is
+reported and left for serve to migrate). Several processes may
 migrate at once: they take turns on an advisory lock. serve migrates on start
 as well.`,
 		Args: cobra.NoArgs,
@@ -51,14 +55,16 @@ as well.`,
 			if cfg.ClickHouseURL == "" {
 				return nil // ClickHouse is off
 			}
-			return migrateClickHouse(ctx, cfg.ClickHouseURL, out)
+			return migrateClickHouse(ctx, cfg.ClickHouseURL, out, cmd.ErrOrStderr())
 		},
 	}
 }
 
 // migrateClickHouse creates the database of the ClickHouse URL when
-// missing and applies its migrations.
-func migrateClickHouse(ctx context.Context, raw string, out io.Writer) error {
+// missing and applies its migrations. A ClickHouse that does not answer
+// is reported on errOut and is no failure: serve and ingest apply the
+// migrations once it answers, and the API runs without it.
+func migrateClickHouse(ctx context.Context, raw string, out, errOut io.Writer) error {
 	ccfg, err := chstore.ParseURL(raw)
 	if err != nil {
 		return fmt.Errorf("%s: %w", config.EnvClickHouseURL, err)
@@ -68,7 +74,13 @@ func migrateClickHouse(ctx context.Context, raw string, out io.Writer) error {
 		return fmt.Errorf("%s: %w", config.EnvClickHouseURL, err)
 	}
 	defer store.Close()
-	res, err := store.Prepare(ctx)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	res, err := store.Prepare(pctx)
+	if errors.Is(err, commands.ErrStoreUnavailable) {
+		fmt.Fprintf(errOut, "clickhouse: not migrated, it does not answer (%v); serve migrates it once it does\n", err)
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("migrate clickhouse: %w", err)
 	}

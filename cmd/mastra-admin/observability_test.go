@@ -26,8 +26,14 @@ func TestMigrateClickHouse(t *testing.T) {
 
 	srv.Stop()
 	down := runCLI(t, env, "migrate")
-	assert.NotEqual(t, exitOK, down.code, "migrate is asked to migrate ClickHouse: its absence is an error")
-	assert.Contains(t, down.stderr, "migrate clickhouse")
+	assert.Equal(t, exitOK, down.code, "the API runs without ClickHouse: its absence is reported, not a failure")
+	assert.Contains(t, down.stderr, "clickhouse: not migrated, it does not answer")
+	assert.Contains(t, down.stdout, "postgres: up to date")
+
+	env["CLICKHOUSE_URL"] = "clickhouse://" + srv.Config().Addr + "/my-db"
+	bad := runCLI(t, env, "migrate")
+	assert.NotEqual(t, exitOK, bad.code, "a malformed URL is refused")
+	assert.Contains(t, bad.stderr, "database name")
 }
 
 func TestServeStartsWhileClickHouseIsDown(t *testing.T) {
@@ -44,7 +50,7 @@ func TestServeStartsWhileClickHouseIsDown(t *testing.T) {
 
 func TestIngestRefusesBadSettings(t *testing.T) {
 	t.Parallel()
-	r := runCLI(t, nil, "ingest", "--once")
+	r := runCLI(t, map[string]string{"CLICKHOUSE_URL": ""}, "ingest", "--once")
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, "CLICKHOUSE_URL is not set")
 	r = runCLI(t, map[string]string{"CLICKHOUSE_URL": "clickhouse://127.0.0.1:9000/x"}, "ingest", "--retention", "a month")
