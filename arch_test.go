@@ -52,9 +52,13 @@ var rules = []rule{
 	{layer: "eventstore", modules: []string{"domain"}},
 	{layer: "projections", modules: []string{"domain", "eventstore"}},
 	{layer: "adapters", modules: []string{"commands", "projections", "domain", "eventstore"}},
+	// The ClickHouse store applies its own migrations (serve and migrate
+	// may reach ClickHouse later than Postgres).
+	{layer: "adapters/clickhouse", modules: []string{"commands", "domain", "migrations"}},
 	{layer: "migrations"},
 	{layer: "internal/pgtest", modules: []string{"eventstore", "migrations"}},
 	{layer: "internal/oidctest", modules: []string{}},
+	{layer: "internal/chtest", modules: []string{"adapters/clickhouse"}},
 	{layer: "internal/redistest", modules: []string{}},
 	{layer: "internal/app", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/apptest", modules: []string{"*"}, never: []string{"cmd"}},

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine of this project's kind
-# (Debian, Go, local PostgreSQL and Redis): brings up PostgreSQL and Redis
-# if they are down, then
+# (Debian, Go, local PostgreSQL, Redis and ClickHouse): brings up
+# PostgreSQL, Redis and ClickHouse (installing Debian's clickhouse-server
+# when missing) if they are down, then
 # runs go vet and the race-enabled tests. Extra arguments go to go test,
 # e.g. bash scripts/test.sh -run TestMigrate -v
 set -euo pipefail
@@ -13,7 +14,7 @@ ensure_go
 ensure_postgres
 ensure_redis
 ensure_node
-# ensure_clickhouse is ready in lib.sh; call it here once tests need ClickHouse.
+ensure_clickhouse
 
 summary=()
 failed=0

@@ -16,7 +16,8 @@ import (
 type Config struct {
 	// DatabaseURL locates the event store and read models; the database is created if missing.
 	DatabaseURL string
-	// ClickHouseURL locates the observability store; empty turns ClickHouse off.
+	// ClickHouseURL locates the observability store; empty turns
+	// ClickHouse off: no migrations, no ingestion.
 	ClickHouseURL string
 	// Addr is the listen address of the API, WebSocket and dashboard.
 	Addr string
@@ -88,6 +89,12 @@ type Config struct {
 	MaxRestarts    int
 	RestartWindow  time.Duration
 	RestartBackoff time.Duration
+	// Retention drops observability data (spans, logs, markers) older
+	// than this, a month partition at a time; 0 keeps everything.
+	Retention time.Duration
+	// IngestDelete deletes ingested observability files instead of moving
+	// them under processed/ in file storage.
+	IngestDelete bool
 	// InjectEntry has builds add the MastraAdmin entry (forced port and
 	// host, JSONL spans and logs); without it servers run the bundle's
 	// index.mjs and report nothing.
@@ -134,6 +141,8 @@ const (
 	EnvRestartWindow       = "MASTRA_ADMIN_RESTART_WINDOW"
 	EnvRestartBackoff      = "MASTRA_ADMIN_RESTART_BACKOFF"
 	EnvDashboardOrigin     = "MASTRA_ADMIN_DASHBOARD_ORIGIN"
+	EnvRetention           = "MASTRA_ADMIN_RETENTION"
+	EnvIngestDelete        = "MASTRA_ADMIN_INGEST_DELETE"
 )
 
 // Log formats.
@@ -247,6 +256,10 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return (*durationValue)(&c.RestartBackoff) }},
 	{env: EnvDashboardOrigin, usage: "browser origins (scheme://host[:port], comma-separated) allowed to open WebSockets; unset means http://localhost:<port> and http://127.0.0.1:<port> of MASTRA_ADMIN_ADDR",
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.DashboardOrigin) }},
+	{env: EnvRetention, usage: "drop spans, logs and deploy markers older than this (e.g. 30d or 720h), a month at a time; 0 keeps everything",
+		value: func(c *Config) pflag.Value { return (*daysValue)(&c.Retention) }},
+	{env: EnvIngestDelete, usage: "delete observability files once ingested into ClickHouse instead of moving them under processed/",
+		value: func(c *Config) pflag.Value { return (*boolValue)(&c.IngestDelete) }},
 }
 
 // FlagName returns the flag that overrides the environment variable env:

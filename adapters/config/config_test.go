@@ -244,7 +244,7 @@ func TestBindFlagsNamesEveryVariable(t *testing.T) {
 			assert.Contains(t, f.Usage, "(env "+v.env+")")
 		}
 	}
-	assert.Len(t, variables, 34, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build, serving and Redis settings and the dashboard origin")
+	assert.Len(t, variables, 36, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build, serving and Redis settings, the dashboard origin, retention and ingest-delete")
 }
 
 func TestHelpShowsDefaultsNotEnvironment(t *testing.T) {
@@ -567,4 +567,24 @@ func TestFileStorageAndRedis(t *testing.T) {
 	}
 	c.RedisURL = "redis://:hunter2@h:6379/0"
 	assert.NotContains(t, c.String(), "hunter2", "the Redis password is masked")
+}
+
+func TestParseDays(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]time.Duration{"30d": 30 * 24 * time.Hour, " 1d ": 24 * time.Hour, "90m": 90 * time.Minute, "0": 0} {
+		got, err := ParseDays(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "d", "1.5d", "-1d", "-1h", "thirty"} {
+		_, err := ParseDays(bad)
+		assert.Error(t, err, bad)
+	}
+	c, err := Load(func(k string) (string, bool) {
+		v, ok := map[string]string{EnvRetention: "30d", EnvIngestDelete: "true"}[k]
+		return v, ok
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 30*24*time.Hour, c.Retention)
+	assert.True(t, c.IngestDelete)
 }

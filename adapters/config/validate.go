@@ -130,7 +130,8 @@ func checkDatabaseURL(s string) error {
 }
 
 // checkClickHouseURL accepts an empty value (ClickHouse off) or a URL with
-// a clickhouse, tcp, http or https scheme and a host.
+// a clickhouse or tcp scheme (the native protocol) and a host; the
+// ClickHouse adapter reads the rest (database, http=, insert=).
 func checkClickHouseURL(s string) error {
 	if s == "" {
 		return nil
@@ -140,9 +141,9 @@ func checkClickHouseURL(s string) error {
 		return errors.New("is not a valid URL")
 	}
 	switch u.Scheme {
-	case "clickhouse", "tcp", "http", "https":
+	case "clickhouse", "tcp":
 	default:
-		return fmt.Errorf("scheme %q: want clickhouse://, tcp://, http:// or https://", u.Scheme)
+		return fmt.Errorf("scheme %q: want clickhouse://host:9000/database (the native protocol; add ?http=http://host:8123 for the HTTP interface)", u.Scheme)
 	}
 	if u.Host == "" {
 		return errors.New("has no host")

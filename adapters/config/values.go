@@ -128,6 +128,43 @@ func (v *durationValue) Set(s string) error {
 func (v *durationValue) String() string { return time.Duration(*v).String() }
 func (v *durationValue) Type() string   { return "duration" }
 
+// daysValue is a duration that also takes whole days: 30d.
+type daysValue time.Duration
+
+func (v *daysValue) Set(s string) error {
+	d, err := ParseDays(s)
+	if err != nil {
+		return err
+	}
+	*v = daysValue(d)
+	return nil
+}
+func (v *daysValue) String() string { return time.Duration(*v).String() }
+func (v *daysValue) Type() string   { return "duration" }
+
+// ParseDays parses a duration such as 720h, or whole days such as 30d; it
+// refuses negative values.
+func ParseDays(s string) (time.Duration, error) {
+	t := strings.TrimSpace(s)
+	var d time.Duration
+	if n, ok := strings.CutSuffix(t, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, fmt.Errorf("duration %q: want whole days such as 30d, or a duration such as 720h", s)
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(t); err != nil {
+			return 0, fmt.Errorf("duration %q: want whole days such as 30d, or a duration such as 720h", s)
+		}
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("duration %q is negative", s)
+	}
+	return d, nil
+}
+
 // dsnPassword finds password=... in a keyword/value connection string.
 var dsnPassword = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)`)
 

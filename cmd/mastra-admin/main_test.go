@@ -39,7 +39,8 @@ func TestMigrate(t *testing.T) {
 	t.Parallel()
 	db := pgtest.NewEmpty(t)
 
-	first := runCLI(t, nil, "migrate", "--database-url", db.URL)
+	off := map[string]string{"CLICKHOUSE_URL": ""} // TestMigrateClickHouse covers it
+	first := runCLI(t, off, "migrate", "--database-url", db.URL)
 	require.Equal(t, exitOK, first.code, first.stderr)
 	assert.Contains(t, first.stdout, "postgres: applied 0001_")
 	assert.Contains(t, first.stdout, "postgres: now at version ")
@@ -49,7 +50,7 @@ func TestMigrate(t *testing.T) {
 		`SELECT count(*) FROM schema_migrations`).Scan(&applied))
 	assert.Positive(t, applied, "migrations recorded in the test's own schema")
 
-	again := runCLI(t, map[string]string{"DATABASE_URL": db.URL}, "migrate")
+	again := runCLI(t, map[string]string{"DATABASE_URL": db.URL, "CLICKHOUSE_URL": ""}, "migrate")
 	require.Equal(t, exitOK, again.code, again.stderr)
 	assert.Regexp(t, `^postgres: up to date at version \d+\n$`, again.stdout)
 }

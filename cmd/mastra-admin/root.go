@@ -40,6 +40,7 @@ func addCommands(root *cobra.Command, a *app) {
 	root.AddCommand(newServeCmd(a))
 	root.AddCommand(newWorkerCmd(a))
 	root.AddCommand(newRouterCmd(a))
+	root.AddCommand(newIngestCmd(a))
 	root.AddCommand(newTokenCmd(a))
 	root.AddCommand(newReplayCmd(a))
 	root.AddCommand(newEventsCmd(a))

@@ -65,6 +65,11 @@ keep running.`,
 			if err != nil {
 				return err
 			}
+			ingest, closeObs, err := startObservability(ctx, cfg, log, c, reg)
+			if err != nil {
+				return err
+			}
+			defer closeObs()
 			router, err := newEdge(ctx, cfg, log, c, routerName(cfg))
 			if err != nil {
 				return err
@@ -79,6 +84,9 @@ keep running.`,
 			runCtx, stopConsumers := context.WithCancel(context.WithoutCancel(ctx))
 			defer stopConsumers()
 			go func() { consumers <- c.Run(runCtx) }()
+			if ingest != nil {
+				go func() { _ = ingest.Run(runCtx) }()
+			}
 			select {
 			case <-c.Running():
 			case err := <-consumers:

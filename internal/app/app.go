@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -90,6 +91,8 @@ type App struct {
 	runner      *commands.ServerRunner
 	ship        func(ctx context.Context) // see ServingConfig.Ship
 	workerWake  chan struct{}
+	ingestMu    sync.Mutex
+	ingest      IngestStatusSource // see SetIngester
 }
 
 // Projections returns every projection of MastraAdmin.

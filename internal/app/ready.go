@@ -28,7 +28,9 @@ type Readiness struct {
 	Database   string           `json:"database"`
 	Migrations map[string]int   `json:"migrations"`
 	Consumers  []ConsumerStatus `json:"consumers"`
-	Problems   []string         `json:"problems,omitempty"`
+	// Observability is the ingestion worker's state, when this process runs one.
+	Observability *ObservabilityReadiness `json:"observability,omitempty"`
+	Problems      []string                `json:"problems,omitempty"`
 }
 
 // Ready reports whether the App can serve: the database answers, its
@@ -69,6 +71,16 @@ func (a *App) Ready(ctx context.Context) (bool, any) {
 		if c.Parked != nil && r.Status == "ready" {
 			r.Status = "degraded"
 			r.Problems = append(r.Problems, "consumer "+c.Name+" is parked on event "+c.Parked.EventType+": "+c.Parked.Error)
+		}
+	}
+	if src := a.ingester(); src != nil {
+		var problem string
+		r.Observability, problem = observabilityReadiness(src.Status())
+		if problem != "" {
+			if r.Status == "ready" {
+				r.Status = "degraded"
+			}
+			r.Problems = append(r.Problems, problem)
 		}
 	}
 	return r.Status != "unavailable", r

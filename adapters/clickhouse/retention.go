@@ -1,0 +1,74 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mastra-admin/mastra-admin/commands"
+)
+
+var markerColumns = []Column{
+	{"project_id", "UUID"}, {"deployment_id", "UUID"}, {"build_id", "UUID"}, {"event_id", "UUID"},
+	{"kind", "String"}, {"by", "String"}, {"at_us", "UInt64"},
+}
+
+// InsertMarkers implements commands.ObservabilityStore. markers is a
+// ReplacingMergeTree keyed on (project, time, event): a marker stored
+// twice is one row once merged, and readers count it once with FINAL or
+// DISTINCT event_id.
+func (s *Store) InsertMarkers(ctx context.Context, rows []commands.MarkerRow) error {
+	if err := s.ensure(ctx); err != nil {
+		return err
+	}
+	err := s.insert.Insert(ctx, "markers", markerColumns, len(rows), func(i int, d []any) {
+		r := &rows[i]
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6] = r.ProjectID, r.DeploymentID, r.BuildID, r.EventID, r.Kind, r.By, r.AtUS
+	})
+	return classify(err)
+}
+
+// DropBefore implements commands.ObservabilityStore: it drops every
+// monthly partition (YYYYMM) whose month ended at or before cutoff.
+func (s *Store) DropBefore(ctx context.Context, cutoff time.Time) ([]string, error) {
+	if err := s.ensure(ctx); err != nil {
+		return nil, err
+	}
+	c := cutoff.UTC()
+	// The newest droppable month is the one before cutoff's month.
+	last := uint32(c.Year())*100 + uint32(c.Month())
+	rows, err := s.conn.Query(ctx, `SELECT DISTINCT table, partition FROM system.parts
+		WHERE database = ? AND active AND table IN ('spans', 'logs', 'markers', 'ingested_files')
+		ORDER BY table, partition`, s.cfg.Database)
+	if err != nil {
+		return nil, classify(fmt.Errorf("clickhouse: list partitions: %w", err))
+	}
+	type part struct{ table, partition string }
+	var drop []part
+	for rows.Next() {
+		var p part
+		if err := rows.Scan(&p.table, &p.partition); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("clickhouse: list partitions: %w", err)
+		}
+		var month uint32
+		if _, err := fmt.Sscanf(p.partition, "%d", &month); err != nil {
+			continue // not a monthly partition
+		}
+		if month < last {
+			drop = append(drop, p)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, classify(fmt.Errorf("clickhouse: list partitions: %w", err))
+	}
+	var out []string
+	for _, p := range drop {
+		if err := s.conn.Exec(ctx, fmt.Sprintf("ALTER TABLE %s DROP PARTITION %s", p.table, p.partition)); err != nil {
+			return out, classify(fmt.Errorf("clickhouse: drop partition %s of %s: %w", p.partition, p.table, err))
+		}
+		out = append(out, p.table+"/"+p.partition)
+	}
+	return out, nil
+}

@@ -1,0 +1,223 @@
+package clickhouse_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/adapters/clickhouse"
+	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/internal/chtest"
+)
+
+var inserts = []string{clickhouse.InsertExternal, clickhouse.InsertHTTP}
+
+func spanFile(project, deployment uuid.UUID, name string, n int, startUS uint64) commands.SpanFile {
+	f := commands.SpanFile{File: "observability/spans/" + project.String() + "/" + deployment.String() + "/" + name + ".jsonl"}
+	for i := 0; i < n; i++ {
+		f.Rows = append(f.Rows, commands.SpanRow{
+			ProjectID: project, DeploymentID: deployment, BuildID: uuid.New(),
+			TraceID: fmt.Sprintf("t%d", i/3), SpanID: fmt.Sprintf("s%d", i), Name: "step", Type: "step", Entity: "math",
+			StartUS: startUS + uint64(i), EndUS: startUS + uint64(i) + 10, DurationUS: 10, Status: commands.SpanOK,
+			Attributes: `{"a":1}`, File: f.File, Line: uint32(i + 1),
+		})
+	}
+	return f
+}
+
+func count(t *testing.T, s *clickhouse.Store, q string, args ...any) uint64 {
+	t.Helper()
+	var n uint64
+	require.NoError(t, s.Conn().QueryRow(context.Background(), q, args...).Scan(&n))
+	return n
+}
+
+func TestRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, ins := range inserts {
+		t.Run(ins, func(t *testing.T) {
+			t.Parallel()
+			s := chtest.New(t, ins)
+			ctx := context.Background()
+			p, d, b := uuid.New(), uuid.New(), uuid.New()
+			weird := "quote \" backslash \\ newline \n tab \t nul \x00 ctl \x01 ünïcødé 😀 </script>"
+			span := commands.SpanRow{ProjectID: p, DeploymentID: d, BuildID: b, TraceID: "tr", SpanID: "sp", ParentSpanID: "pa",
+				Name: weird, Type: "llm", Entity: "agent", StartUS: 1767225600000000, EndUS: 1767225600000123, DurationUS: 123,
+				Status: commands.SpanError, Error: "boom", Attributes: `{"k":"v"}`, Input: `{"in":1}`, Output: `"out"`,
+				Model: "gpt", InputTokens: 1 << 40, OutputTokens: 7, File: "observability/spans/x.jsonl", Line: 4000000000}
+			require.NoError(t, s.InsertSpans(ctx, []commands.SpanFile{{File: span.File, Rows: []commands.SpanRow{span}}}))
+			var got commands.SpanRow
+			require.NoError(t, s.Conn().QueryRow(ctx, `SELECT project_id, deployment_id, build_id, trace_id, span_id, parent_span_id,
+				name, type, entity, start_us, end_us, duration_us, status, error, attributes, input, output, model,
+				input_tokens, output_tokens, file, line FROM spans`).Scan(&got.ProjectID, &got.DeploymentID, &got.BuildID,
+				&got.TraceID, &got.SpanID, &got.ParentSpanID, &got.Name, &got.Type, &got.Entity, &got.StartUS, &got.EndUS,
+				&got.DurationUS, &got.Status, &got.Error, &got.Attributes, &got.Input, &got.Output, &got.Model,
+				&got.InputTokens, &got.OutputTokens, &got.File, &got.Line))
+			assert.Equal(t, span, got)
+
+			log := commands.LogRow{ProjectID: p, DeploymentID: d, TimeUS: 1767225600000001, Level: "warn", Message: weird,
+				TraceID: "tr", SpanID: "sp", Data: `{"x":[1,2]}`, File: "observability/logs/x.jsonl", Line: 2}
+			require.NoError(t, s.InsertLogs(ctx, []commands.LogFile{{File: log.File, Rows: []commands.LogRow{log}}}))
+			var gl commands.LogRow
+			require.NoError(t, s.Conn().QueryRow(ctx, `SELECT project_id, deployment_id, time_us, level, message, trace_id, span_id, data, file, line FROM logs`).
+				Scan(&gl.ProjectID, &gl.DeploymentID, &gl.TimeUS, &gl.Level, &gl.Message, &gl.TraceID, &gl.SpanID, &gl.Data, &gl.File, &gl.Line))
+			assert.Equal(t, log, gl)
+
+			done, err := s.IngestedFiles(ctx, []string{span.File, log.File, "observability/spans/other.jsonl"})
+			require.NoError(t, err)
+			assert.Equal(t, map[string]bool{span.File: true, log.File: true, "observability/spans/other.jsonl": false}, done)
+		})
+	}
+}
+
+func TestInsertTwiceIsANoOp(t *testing.T) {
+	t.Parallel()
+	for _, ins := range inserts {
+		t.Run(ins, func(t *testing.T) {
+			t.Parallel()
+			s := chtest.New(t, ins)
+			ctx := context.Background()
+			p, d := uuid.New(), uuid.New()
+			files := []commands.SpanFile{spanFile(p, d, "a", 50, 1767225600000000), spanFile(p, d, "b", 0, 0), spanFile(p, d, "c", 7, 1767225700000000)}
+			require.NoError(t, s.InsertSpans(ctx, files))
+			require.NoError(t, s.InsertSpans(ctx, files))
+			require.NoError(t, s.InsertSpans(ctx, files[:1]))
+			assert.Equal(t, uint64(57), count(t, s, "SELECT count() FROM spans"))
+			done, err := s.IngestedFiles(ctx, []string{files[1].File})
+			require.NoError(t, err)
+			assert.True(t, done[files[1].File], "an empty file is recorded too")
+		})
+	}
+}
+
+// failing fails the insert into table whose number (1-based, counted over
+// the store's life) is in fail, once each.
+type failing struct {
+	next  clickhouse.Inserter
+	table string
+	fail  map[int64]bool
+	n     atomic.Int64
+}
+
+var errInjected = errors.New("injected insert failure")
+
+func (f *failing) Insert(ctx context.Context, table string, cols []clickhouse.Column, n int, row func(int, []any)) error {
+	if table == f.table && f.fail[f.n.Add(1)] {
+		return errInjected
+	}
+	return f.next.Insert(ctx, table, cols, n, row)
+}
+
+func TestCutShortInsertIsCompletedOnce(t *testing.T) {
+	t.Parallel()
+	for _, ins := range inserts {
+		t.Run(ins, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			// Fail the 2nd chunk of spans (rows 11-20 of 25 not stored),
+			// and the 2nd record into ingested_files (the first call
+			// records "started" and fails; this is the retry's "done"): a
+			// crash after every row went in.
+			spansFail := &failing{table: "spans", fail: map[int64]bool{2: true}}
+			filesFail := &failing{table: "ingested_files", fail: map[int64]bool{2: true}}
+			s := chtest.NewWith(t, func(c *clickhouse.Config) {
+				c.Insert, c.BatchRows = ins, 10
+				c.WrapInsert = func(in clickhouse.Inserter) clickhouse.Inserter {
+					filesFail.next = in
+					spansFail.next = filesFail
+					return spansFail
+				}
+			})
+			p, d := uuid.New(), uuid.New()
+			files := []commands.SpanFile{spanFile(p, d, "a", 25, 1767225600000000)}
+			// Rows across two months: the time-range lookup spans partitions.
+			files[0].Rows[24].StartUS = 1769904000000000
+			require.ErrorIs(t, s.InsertSpans(ctx, files), errInjected)
+			assert.Equal(t, uint64(10), count(t, s, "SELECT count() FROM spans"))
+			done, err := s.IngestedFiles(ctx, []string{files[0].File})
+			require.NoError(t, err)
+			assert.False(t, done[files[0].File])
+
+			require.ErrorIs(t, s.InsertSpans(ctx, files), errInjected) // rows completed, "done" lost
+			assert.Equal(t, uint64(25), count(t, s, "SELECT count() FROM spans"))
+			require.NoError(t, s.InsertSpans(ctx, files))
+			require.NoError(t, s.InsertSpans(ctx, files))
+			assert.Equal(t, uint64(25), count(t, s, "SELECT count() FROM spans"))
+			assert.Equal(t, uint64(25), count(t, s, "SELECT uniqExact(line) FROM spans"))
+		})
+	}
+}
+
+func TestMigrateIsRepeatable(t *testing.T) {
+	t.Parallel()
+	s := chtest.New(t, "")
+	res, err := s.Migrate(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, res.Applied)
+	latest, err := clickhouse.LatestMigration()
+	require.NoError(t, err)
+	assert.Equal(t, latest, res.Current)
+}
+
+func TestDropBefore(t *testing.T) {
+	t.Parallel()
+	s := chtest.New(t, "")
+	ctx := context.Background()
+	p, d := uuid.New(), uuid.New()
+	jan := uint64(time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC).UnixMicro())
+	feb := uint64(time.Date(2026, 2, 15, 0, 0, 0, 0, time.UTC).UnixMicro())
+	require.NoError(t, s.InsertSpans(ctx, []commands.SpanFile{spanFile(p, d, "jan", 3, jan), spanFile(p, d, "feb", 4, feb)}))
+	require.NoError(t, s.InsertMarkers(ctx, []commands.MarkerRow{{ProjectID: p, DeploymentID: d, EventID: uuid.New(), Kind: "deploy", By: "u", AtUS: jan}}))
+
+	dropped, err := s.DropBefore(ctx, time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	assert.NotContains(t, dropped, "spans/202601", "January has not ended")
+
+	dropped, err = s.DropBefore(ctx, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	assert.Contains(t, dropped, "spans/202601")
+	assert.Contains(t, dropped, "markers/202601")
+	assert.Equal(t, uint64(4), count(t, s, "SELECT count() FROM spans"))
+	assert.Equal(t, uint64(0), count(t, s, "SELECT count() FROM markers"))
+}
+
+func TestDownServerIsUnavailable(t *testing.T) {
+	t.Parallel()
+	srv := chtest.StartServer(t)
+	s := srv.NewStore(t, nil)
+	ctx := context.Background()
+	require.NoError(t, s.Ping(ctx))
+	srv.Stop()
+	err := s.Ping(ctx)
+	assert.ErrorIs(t, err, commands.ErrStoreUnavailable)
+	_, err = s.IngestedFiles(ctx, []string{"x"})
+	assert.ErrorIs(t, err, commands.ErrStoreUnavailable)
+	srv.Start()
+	require.NoError(t, s.Ping(ctx))
+	_, err = clickhouse.Open(ctx, clickhouse.Config{Addr: "127.0.0.1:1"})
+	assert.ErrorIs(t, err, commands.ErrStoreUnavailable)
+}
+
+func TestNewWhileDownPreparesOnFirstUse(t *testing.T) {
+	t.Parallel()
+	srv := chtest.StartServer(t)
+	srv.Stop()
+	cfg := srv.Config()
+	cfg.Database = "lazy"
+	s, err := clickhouse.New(cfg)
+	require.NoError(t, err, "New does not reach ClickHouse")
+	defer s.Close()
+	ctx := context.Background()
+	files := []commands.SpanFile{spanFile(uuid.New(), uuid.New(), "a", 5, 1767225600000000)}
+	assert.ErrorIs(t, s.InsertSpans(ctx, files), commands.ErrStoreUnavailable)
+	srv.Start()
+	require.NoError(t, s.InsertSpans(ctx, files), "the database and schema are made on first use")
+	assert.Equal(t, uint64(5), count(t, s, "SELECT count() FROM spans"))
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/sirupsen/logrus"
+
+	chstore "github.com/mastra-admin/mastra-admin/adapters/clickhouse"
+	"github.com/mastra-admin/mastra-admin/adapters/config"
+	filestoragelocal "github.com/mastra-admin/mastra-admin/adapters/filestorage/local"
+	"github.com/mastra-admin/mastra-admin/adapters/obsjsonl"
+	"github.com/mastra-admin/mastra-admin/commands"
+	core "github.com/mastra-admin/mastra-admin/internal/app"
+)
+
+// observabilityParser returns the parser of the span and log files that
+// deployed servers write (adapters/obsjsonl).
+func observabilityParser() (commands.ObservabilityParser, error) {
+	p, err := obsjsonl.New(obsjsonl.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("observability parser: %w", err)
+	}
+	return p, nil
+}
+
+// openObservability returns the ClickHouse store CLICKHOUSE_URL names
+// (nil when it is unset) without reaching ClickHouse, then tries to
+// create its database and apply the migrations within a few seconds.
+// ClickHouse being down is no error: the store prepares itself on first
+// use later, and the ingester's readiness says that it waits.
+func openObservability(ctx context.Context, cfg config.Config, log *logrus.Entry) (*chstore.Store, error) {
+	if cfg.ClickHouseURL == "" {
+		return nil, nil
+	}
+	ccfg, err := chstore.ParseURL(cfg.ClickHouseURL)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", config.EnvClickHouseURL, err)
+	}
+	store, err := chstore.New(ccfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", config.EnvClickHouseURL, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	res, err := store.Prepare(pctx)
+	if err != nil {
+		log.WithError(err).Warn("ClickHouse is not ready: observability files wait in file storage until it is")
+		return store, nil
+	}
+	for _, m := range res.Applied {
+		log.WithField("migration", m.Name).Info("applied ClickHouse migration")
+	}
+	return store, nil
+}
+
+// newIngester wires the ingestion worker over file storage and the store.
+func newIngester(cfg config.Config, files commands.FileStorage, store commands.ObservabilityStore, log *logrus.Entry) (*commands.Ingester, error) {
+	parser, err := observabilityParser()
+	if err != nil {
+		return nil, err
+	}
+	return commands.NewIngester(commands.IngestConfig{
+		Files: files, Parser: parser, Store: store,
+		Delete: cfg.IngestDelete, Retention: cfg.Retention,
+		OnError: func(err error) { log.WithError(err).Warn("ingest") },
+	})
+}
+
+// startObservability opens the ClickHouse store and the ingestion worker
+// for serve when CLICKHOUSE_URL is set: its readiness and metrics join the
+// App's. The worker is returned for the caller to run (nil when
+// ClickHouse is off or this build cannot parse the files); close releases
+// the store.
+func startObservability(ctx context.Context, cfg config.Config, log *logrus.Entry, c *core.App, reg prometheus.Registerer) (*commands.Ingester, func(), error) {
+	store, err := openObservability(ctx, cfg, log)
+	if err != nil || store == nil {
+		return nil, func() {}, err
+	}
+	closeAll := func() { _ = store.Close() }
+	dir, err := cfg.FileStorageDir()
+	if err != nil {
+		closeAll()
+		return nil, nil, fmt.Errorf("%s: %w", config.EnvFileStorageURL, err)
+	}
+	files, err := filestoragelocal.New(dir)
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	closeAll = func() { _ = store.Close(); _ = files.Close() }
+	in, err := newIngester(cfg, files, store, log.WithField("component", "ingest"))
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	c.SetIngester(in)
+	reg.MustRegister(core.NewIngestCollector(in))
+	return in, closeAll, nil
+}
