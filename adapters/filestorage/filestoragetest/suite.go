@@ -168,6 +168,7 @@ func testAtomic(t *testing.T, h Harness) {
 	a, b := bytes.Repeat([]byte("a"), 256<<10), bytes.Repeat([]byte("b"), 256<<10)
 	require.NoError(t, s.Write(ctx, "f", bytes.NewReader(a)))
 	var wg sync.WaitGroup
+	defer wg.Wait() // a failed read ends the test only after the writer
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -185,7 +186,6 @@ func testAtomic(t *testing.T, h Harness) {
 		require.Len(t, got, len(a), "a reader sees a whole file")
 		require.True(t, bytes.Equal(got, a) || bytes.Equal(got, b), "a reader sees one write, never a mix")
 	}
-	wg.Wait()
 }
 
 // badPaths are refused by every operation.
