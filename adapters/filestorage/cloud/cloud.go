@@ -196,3 +196,6 @@ func (s *Storage) List(ctx context.Context, prefix string) ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// Bucket names the bucket as scheme://bucket, without the URL's options.
+func (s *Storage) Bucket() string { return s.where }
