@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine of this project's kind
 # (Debian, Go, local PostgreSQL and Redis): brings up PostgreSQL and Redis
-# if they are down, then
-# runs go vet and the race-enabled tests. Extra arguments go to go test,
+# if they are down, fetches Node and builds SeaweedFS (for the S3 tests) if
+# missing, then runs go vet and the race-enabled tests. Extra arguments go to go test,
 # e.g. bash scripts/test.sh -run TestMigrate -v
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,6 +13,7 @@ ensure_go
 ensure_postgres
 ensure_redis
 ensure_node
+ensure_weed
 # ensure_clickhouse is ready in lib.sh; call it here once tests need ClickHouse.
 
 summary=()

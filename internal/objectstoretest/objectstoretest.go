@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -46,10 +47,18 @@ var (
 	started   bool
 )
 
-// Main starts the servers, points the SDKs at them, runs the tests and
-// stops the servers; a TestMain returns its result to os.Exit.
-func Main(m *testing.M) int {
-	if err := start(); err != nil {
+// Main starts gofakes3 and fake-gcs-server, points the SDKs at them, runs
+// the tests and stops the servers; a TestMain returns its result to
+// os.Exit.
+func Main(m *testing.M) int { return run(m, false) }
+
+// MainWithSeaweedFS is Main with SeaweedFS's S3 gateway as a second S3
+// server when MASTRA_ADMIN_WEED names a weed binary (scripts/test.sh
+// builds one). Under CI a missing binary fails the run.
+func MainWithSeaweedFS(m *testing.M) int { return run(m, true) }
+
+func run(m *testing.M, seaweed bool) int {
+	if err := start(seaweed); err != nil {
 		fmt.Fprintln(os.Stderr, "objectstoretest:", err)
 		stopAll()
 		return 1
@@ -58,7 +67,7 @@ func Main(m *testing.M) int {
 	return m.Run()
 }
 
-func start() error {
+func start(seaweed bool) error {
 	home, err := os.MkdirTemp("", "objectstoretest-")
 	if err != nil {
 		return err
@@ -83,6 +92,17 @@ func start() error {
 		return fmt.Errorf("gofakes3: %w", err)
 	}
 	s3Servers = append(s3Servers, fake)
+	if weed := os.Getenv("MASTRA_ADMIN_WEED"); seaweed && weed != "" {
+		sw, err := startSeaweedFS(weed, home)
+		if err != nil {
+			return fmt.Errorf("seaweedfs (%s): %w", weed, err)
+		}
+		s3Servers = append(s3Servers, sw)
+	} else if seaweed && os.Getenv("CI") != "" {
+		return errors.New("MASTRA_ADMIN_WEED is unset: scripts/test.sh builds SeaweedFS and sets it")
+	} else if seaweed {
+		fmt.Fprintln(os.Stderr, "objectstoretest: MASTRA_ADMIN_WEED is unset, so the S3 tests run against gofakes3 only (scripts/test.sh builds SeaweedFS)")
+	}
 	g, err := startFakeGCS()
 	if err != nil {
 		return fmt.Errorf("fake-gcs-server: %w", err)
@@ -129,6 +149,16 @@ func BucketName() string {
 func (s *S3) URL(bucket string) string {
 	q := url.Values{"endpoint": {s.Endpoint}, "region": {Region}, "use_path_style": {"true"}}
 	return "s3://" + bucket + "?" + q.Encode()
+}
+
+// probe creates and deletes a bucket.
+func (s *S3) probe(ctx context.Context) error {
+	name := BucketName()
+	if _, err := s.client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		return err
+	}
+	_, err := s.client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(name)})
+	return err
 }
 
 // NewBucket creates an empty bucket on s and returns its URL.

@@ -15,7 +15,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/internal/objectstoretest"
 )
 
-func TestMain(m *testing.M) { os.Exit(objectstoretest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(objectstoretest.MainWithSeaweedFS(m)) }
 
 // open opens the storage at rawURL, closed when the test ends.
 func open(t *testing.T, rawURL string) *cloud.Storage {
