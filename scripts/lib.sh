@@ -159,5 +159,5 @@ ensure_weed() {
 		rm -rf "$tmp"
 	fi
 	export MASTRA_ADMIN_WEED=$dir/weed
-	"$MASTRA_ADMIN_WEED" version >/dev/null || die "$MASTRA_ADMIN_WEED does not run"
+	"$MASTRA_ADMIN_WEED" version >/dev/null 2>&1 || die "$MASTRA_ADMIN_WEED does not run"
 }
