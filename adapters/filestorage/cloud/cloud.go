@@ -155,10 +155,21 @@ func (s *Storage) Delete(ctx context.Context, p string) error {
 }
 
 // Move implements commands.FileStorage: a server-side copy over to, then
-// the deletion of from.
+// the deletion of from. A move onto itself changes nothing (copying then
+// deleting would lose the file).
 func (s *Storage) Move(ctx context.Context, from, to string) error {
 	if err := begin(ctx, from, to); err != nil {
 		return err
+	}
+	if from == to {
+		ok, err := s.bucket.Exists(ctx, from)
+		if err == nil && !ok {
+			err = fs.ErrNotExist
+		}
+		if err != nil {
+			return s.fail("move", from, err)
+		}
+		return nil
 	}
 	if err := s.bucket.Copy(ctx, to, from, nil); err != nil {
 		return s.fail("move "+from+" to", to, err)

@@ -126,6 +126,12 @@ func testDeleteMove(t *testing.T, h Harness) {
 	require.NoError(t, err)
 	assert.Equal(t, "two", string(got))
 
+	require.NoError(t, s.Move(ctx, "processed/2026/1", "processed/2026/1"), "a move onto itself is no error")
+	got, err = s.Read(ctx, "processed/2026/1")
+	require.NoError(t, err, "a move onto itself keeps the file")
+	assert.Equal(t, "two", string(got))
+	assert.ErrorIs(t, s.Move(ctx, "in/1", "in/1"), fs.ErrNotExist, "a missing file moved onto itself")
+
 	require.NoError(t, s.Delete(ctx, "processed/2026/1"))
 	ok, err := s.Exists(ctx, "processed/2026/1")
 	require.NoError(t, err)
