@@ -67,3 +67,18 @@ func CheckStoragePrefix(prefix string) error {
 	}
 	return CheckStoragePath(strings.TrimSuffix(prefix, "/"))
 }
+
+// BeginStorageOp checks, before a file storage operation, that ctx is not
+// done and that CheckStoragePath accepts every path; adapters call it
+// first, so that all of them refuse the same paths the same way.
+func BeginStorageOp(ctx context.Context, paths ...string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, p := range paths {
+		if err := CheckStoragePath(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}

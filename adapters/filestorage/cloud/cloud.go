@@ -62,19 +62,6 @@ func Open(ctx context.Context, rawURL string) (*Storage, error) {
 // Close releases the bucket.
 func (s *Storage) Close() error { return s.bucket.Close() }
 
-// begin checks ctx and every path of an operation.
-func begin(ctx context.Context, paths ...string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	for _, p := range paths {
-		if err := commands.CheckStoragePath(p); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // fail wraps err of operation op on p; a missing object matches
 // fs.ErrNotExist.
 func (s *Storage) fail(op, p string, err error) error {
@@ -87,7 +74,7 @@ func (s *Storage) fail(op, p string, err error) error {
 // Write implements commands.FileStorage: one upload, aborted (leaving the
 // old object) if r or ctx fails before it completes.
 func (s *Storage) Write(ctx context.Context, p string, r io.Reader) error {
-	if err := begin(ctx, p); err != nil {
+	if err := commands.BeginStorageOp(ctx, p); err != nil {
 		return err
 	}
 	wctx, abort := context.WithCancel(ctx)
@@ -109,7 +96,7 @@ func (s *Storage) Write(ctx context.Context, p string, r io.Reader) error {
 
 // Read implements commands.FileStorage.
 func (s *Storage) Read(ctx context.Context, p string) ([]byte, error) {
-	if err := begin(ctx, p); err != nil {
+	if err := commands.BeginStorageOp(ctx, p); err != nil {
 		return nil, err
 	}
 	b, err := s.bucket.ReadAll(ctx, p)
@@ -121,7 +108,7 @@ func (s *Storage) Read(ctx context.Context, p string) ([]byte, error) {
 
 // Open implements commands.FileStorage.
 func (s *Storage) Open(ctx context.Context, p string) (io.ReadCloser, error) {
-	if err := begin(ctx, p); err != nil {
+	if err := commands.BeginStorageOp(ctx, p); err != nil {
 		return nil, err
 	}
 	r, err := s.bucket.NewReader(ctx, p, nil)
@@ -133,7 +120,7 @@ func (s *Storage) Open(ctx context.Context, p string) (io.ReadCloser, error) {
 
 // Exists implements commands.FileStorage.
 func (s *Storage) Exists(ctx context.Context, p string) (bool, error) {
-	if err := begin(ctx, p); err != nil {
+	if err := commands.BeginStorageOp(ctx, p); err != nil {
 		return false, err
 	}
 	ok, err := s.bucket.Exists(ctx, p)
@@ -145,7 +132,7 @@ func (s *Storage) Exists(ctx context.Context, p string) (bool, error) {
 
 // Delete implements commands.FileStorage.
 func (s *Storage) Delete(ctx context.Context, p string) error {
-	if err := begin(ctx, p); err != nil {
+	if err := commands.BeginStorageOp(ctx, p); err != nil {
 		return err
 	}
 	if err := s.bucket.Delete(ctx, p); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
@@ -158,7 +145,7 @@ func (s *Storage) Delete(ctx context.Context, p string) error {
 // the deletion of from. A move onto itself changes nothing (copying then
 // deleting would lose the file).
 func (s *Storage) Move(ctx context.Context, from, to string) error {
-	if err := begin(ctx, from, to); err != nil {
+	if err := commands.BeginStorageOp(ctx, from, to); err != nil {
 		return err
 	}
 	if from == to {
