@@ -56,6 +56,7 @@ var rules = []rule{
 	{layer: "internal/pgtest", modules: []string{"eventstore", "migrations"}},
 	{layer: "internal/oidctest", modules: []string{}},
 	{layer: "internal/redistest", modules: []string{}},
+	{layer: "internal/objectstoretest", modules: []string{}},
 	{layer: "internal/app", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/apptest", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/benchmarks", modules: []string{"*"}, never: []string{"cmd"}},
