@@ -9,8 +9,8 @@ import (
 )
 
 // FileStorage keeps files by slash-separated relative paths such as
-// builds/<buildId>/build.log: a local directory now, an S3-compatible
-// bucket later. Reading, opening or moving a missing file is an error that
+// builds/<buildId>/build.log: a local directory, or an S3-compatible or
+// Google Cloud Storage bucket. Reading, opening or moving a missing file is an error that
 // matches fs.ErrNotExist; a path that CheckStoragePath refuses, or that
 // leaves the storage's root another way (a symbolic link), is an error that
 // matches ErrPathRefused.
