@@ -60,6 +60,7 @@ var rules = []rule{
 	{layer: "internal/oidctest", modules: []string{}},
 	{layer: "internal/chtest", modules: []string{"adapters/clickhouse"}},
 	{layer: "internal/redistest", modules: []string{}},
+	{layer: "internal/objectstoretest", modules: []string{}},
 	{layer: "internal/app", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/apptest", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/benchmarks", modules: []string{"*"}, never: []string{"cmd"}},

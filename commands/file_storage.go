@@ -9,8 +9,8 @@ import (
 )
 
 // FileStorage keeps files by slash-separated relative paths such as
-// builds/<buildId>/build.log: a local directory now, an S3-compatible
-// bucket later. Reading, opening or moving a missing file is an error that
+// builds/<buildId>/build.log: a local directory, or an S3-compatible or
+// Google Cloud Storage bucket. Reading, opening or moving a missing file is an error that
 // matches fs.ErrNotExist; a path that CheckStoragePath refuses, or that
 // leaves the storage's root another way (a symbolic link), is an error that
 // matches ErrPathRefused.
@@ -66,4 +66,19 @@ func CheckStoragePrefix(prefix string) error {
 		return nil
 	}
 	return CheckStoragePath(strings.TrimSuffix(prefix, "/"))
+}
+
+// BeginStorageOp checks, before a file storage operation, that ctx is not
+// done and that CheckStoragePath accepts every path; adapters call it
+// first, so that all of them refuse the same paths the same way.
+func BeginStorageOp(ctx context.Context, paths ...string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, p := range paths {
+		if err := CheckStoragePath(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }

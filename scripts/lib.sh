@@ -130,3 +130,34 @@ ensure_node() {
 	export MASTRA_ADMIN_NODE=$dir/bin/node
 	"$MASTRA_ADMIN_NODE" --version >/dev/null || die "$MASTRA_ADMIN_NODE does not run"
 }
+
+# SeaweedFS, whose S3 gateway the cloud file storage tests run against
+# (adapters/filestorage/cloud), built from the Go module proxy.
+SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
+
+# ensure_weed exports MASTRA_ADMIN_WEED, the weed binary: as set, or built
+# once into the user's cache (outside the work tree, so later runs on this
+# machine reuse it). Its go.mod has a replace directive, so `go install
+# …@version` refuses it: the module is downloaded, copied and built in place.
+# The first build takes 10-30 minutes on 2 cores.
+ensure_weed() {
+	if [ -n "${MASTRA_ADMIN_WEED:-}" ]; then
+		return 0
+	fi
+	local dir=${XDG_CACHE_HOME:-$HOME/.cache}/mastra-admin/seaweedfs-$SEAWEEDFS_VERSION
+	if [ ! -x "$dir/weed" ]; then
+		log "building SeaweedFS $SEAWEEDFS_VERSION from the Go module proxy (once per machine; slow)"
+		local tmp src
+		tmp=$(mktemp -d)
+		src=$(cd "$tmp" && GOFLAGS=-mod=mod go mod download -json "github.com/seaweedfs/seaweedfs@$SEAWEEDFS_VERSION" |
+			sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+		[ -n "$src" ] || die "go mod download github.com/seaweedfs/seaweedfs@$SEAWEEDFS_VERSION failed"
+		cp -r "$src" "$tmp/src" && chmod -R u+w "$tmp/src"
+		mkdir -p "$dir"
+		(cd "$tmp/src" && timeout 45m go build -o "$dir/weed.part" ./weed) || die "building SeaweedFS failed (or took over 45 minutes)"
+		mv "$dir/weed.part" "$dir/weed"
+		rm -rf "$tmp"
+	fi
+	export MASTRA_ADMIN_WEED=$dir/weed
+	"$MASTRA_ADMIN_WEED" version >/dev/null 2>&1 || die "$MASTRA_ADMIN_WEED does not run"
+}

@@ -2,8 +2,9 @@
 # Runs the whole test suite on a fresh machine of this project's kind
 # (Debian, Go, local PostgreSQL, Redis and ClickHouse): brings up
 # PostgreSQL, Redis and ClickHouse (installing Debian's clickhouse-server
-# when missing) if they are down, then
-# runs go vet and the race-enabled tests. Extra arguments go to go test,
+# when missing) if they are down, fetches Node and builds SeaweedFS (for
+# the S3 tests) if missing, then runs go vet and the race-enabled tests.
+# Extra arguments go to go test,
 # e.g. bash scripts/test.sh -run TestMigrate -v
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,6 +16,7 @@ ensure_postgres
 ensure_redis
 ensure_node
 ensure_clickhouse
+ensure_weed
 
 summary=()
 failed=0

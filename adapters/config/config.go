@@ -29,7 +29,8 @@ type Config struct {
 	DataDir string
 	// FileStorageURL locates the file storage (build logs, later artifacts'
 	// manifests and observability files); empty means file://<DataDir>/storage.
-	// Only file:// is supported now; see FileStorageDir.
+	// file:// is a local directory, s3:// and gs:// a bucket; see
+	// FileStorage.
 	FileStorageURL string
 	// RedisURL locates the Redis that fans live build-log lines out across
 	// replicas; empty keeps them within this process.
@@ -200,7 +201,7 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return &c.PortRange }},
 	{env: EnvDataDir, alias: "data-dir", usage: "directory for builds, local file storage and generated keys",
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.DataDir) }},
-	{env: EnvFileStorageURL, usage: "file storage for build logs: file:///path (unset means file://<data dir>/storage)",
+	{env: EnvFileStorageURL, usage: "file storage for build logs: file:///path, s3://bucket?region=… or gs://bucket (unset means file://<data dir>/storage)",
 		value: func(c *Config) pflag.Value { return (*urlValue)(&c.FileStorageURL) }},
 	{env: EnvRedisURL, usage: "Redis URL (redis://host:6379/0) that fans live build-log lines out across replicas; unset keeps them in this process",
 		value: func(c *Config) pflag.Value { return (*urlValue)(&c.RedisURL) }},

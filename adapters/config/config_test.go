@@ -523,30 +523,46 @@ func TestFileStorageAndRedis(t *testing.T) {
 	t.Parallel()
 	c := valid()
 	c.DataDir = "/var/lib/ma"
-	dir, err := c.FileStorageDir()
+	fs, err := c.FileStorage()
 	require.NoError(t, err)
-	assert.Equal(t, "/var/lib/ma/storage", dir, "the default is the data dir's storage folder")
-	for url, want := range map[string]string{
-		"file:///srv/storage":          "/srv/storage",
-		"file://localhost/srv/storage": "/srv/storage",
-		"file://./rel/storage":         "rel/storage",
+	assert.Equal(t, FileStorage{Dir: "/var/lib/ma/storage"}, fs, "the default is the data dir's storage folder")
+	assert.False(t, fs.Cloud())
+	for url, want := range map[string]FileStorage{
+		"file:///srv/storage":          {Dir: "/srv/storage"},
+		"file://localhost/srv/storage": {Dir: "/srv/storage"},
+		"file://./rel/storage":         {Dir: "rel/storage"},
+		"s3://bucket?endpoint=http://minio:9000&region=x&use_path_style=true": {
+			BucketURL: "s3://bucket?endpoint=http://minio:9000&region=x&use_path_style=true"},
+		"s3://bucket":               {BucketURL: "s3://bucket"},
+		"s3://bucket/":              {BucketURL: "s3://bucket/"},
+		"gs://bucket":               {BucketURL: "gs://bucket"},
+		"gs://bucket?prefix=admin/": {BucketURL: "gs://bucket?prefix=admin/"},
 	} {
 		c.FileStorageURL = url
-		dir, err := c.FileStorageDir()
+		fs, err := c.FileStorage()
 		require.NoError(t, err, url)
-		assert.Equal(t, want, dir, url)
+		assert.Equal(t, want, fs, url)
+		assert.Equal(t, want.BucketURL != "", fs.Cloud(), url)
 		assert.NoError(t, c.Validate(), url)
 	}
 	for url, want := range map[string]string{
-		"s3://bucket?endpoint=http://minio:9000&region=x": "FILE_STORAGE_URL: s3:// storage is not supported yet (it comes with the observability work)",
-		"gs://bucket":            "FILE_STORAGE_URL: gs:// storage is not supported yet",
-		"ftp://h/x":              `FILE_STORAGE_URL: scheme "ftp": want file:///path/to/storage`,
-		"file://otherhost/x":     `FILE_STORAGE_URL: host "otherhost"`,
-		"file:///":               "FILE_STORAGE_URL: has no directory",
-		"file:///srv/x?mode=600": "FILE_STORAGE_URL: a file:// URL takes only a path",
+		"s3://key:secret@bucket?region=x": "FILE_STORAGE_URL: a s3:// URL carries no credentials; set them the SDK's way (AWS_ACCESS_KEY_ID",
+		"gs://key@bucket":                 "FILE_STORAGE_URL: a gs:// URL carries no credentials; set them the SDK's way (GOOGLE_APPLICATION_CREDENTIALS",
+		"s3://?region=x":                  "FILE_STORAGE_URL: names no bucket; want s3://bucket",
+		"gs:///x":                         "FILE_STORAGE_URL: names no bucket; want gs://bucket",
+		"s3://bucket/logs/admin":          "FILE_STORAGE_URL: a s3:// URL names a bucket, not a folder: for a folder use s3://bucket?prefix=logs/admin/",
+		"gs://bucket#x":                   "FILE_STORAGE_URL: a gs:// URL takes no fragment",
+		"ftp://h/x":                       `FILE_STORAGE_URL: scheme "ftp": want file:///path/to/storage, s3://bucket?region=… or gs://bucket`,
+		"file://otherhost/x":              `FILE_STORAGE_URL: host "otherhost"`,
+		"file:///":                        "FILE_STORAGE_URL: has no directory",
+		"file:///srv/x?mode=600":          "FILE_STORAGE_URL: a file:// URL takes only a path",
 	} {
 		c.FileStorageURL = url
-		assert.ErrorContains(t, c.Validate(), want, url)
+		err := c.Validate()
+		assert.ErrorContains(t, err, want, url)
+		if err != nil {
+			assert.NotContains(t, err.Error(), "secret", "the error does not repeat credentials")
+		}
 	}
 	c.FileStorageURL = ""
 	for url, want := range map[string]string{

@@ -47,7 +47,7 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		add(EnvDataDir, errors.New("must not be empty"))
 	}
-	if _, err := c.FileStorageDir(); err != nil {
+	if _, err := c.FileStorage(); err != nil {
 		add(EnvFileStorageURL, err)
 	}
 	add(EnvRedisURL, checkRedisURL(c.RedisURL))

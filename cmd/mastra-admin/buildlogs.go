@@ -2,26 +2,21 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/mastra-admin/mastra-admin/adapters/buildlog"
 	"github.com/mastra-admin/mastra-admin/adapters/buildlog/redislog"
 	"github.com/mastra-admin/mastra-admin/adapters/config"
-	filestoragelocal "github.com/mastra-admin/mastra-admin/adapters/filestorage/local"
 	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/domain/license"
 )
 
 // openBuildLogs opens the file storage FILE_STORAGE_URL names and the
 // build-log cache: Redis when REDIS_URL is set, else this process's
 // memory. Both stay open as long as the process.
-func openBuildLogs(ctx context.Context, cfg config.Config, log *logrus.Entry) (commands.FileStorage, commands.BuildLogCache, error) {
-	dir, err := cfg.FileStorageDir()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", config.EnvFileStorageURL, err)
-	}
-	files, err := filestoragelocal.New(dir)
+func openBuildLogs(ctx context.Context, cfg config.Config, lic license.License, log *logrus.Entry) (commands.FileStorage, commands.BuildLogCache, error) {
+	files, err := openFileStorage(ctx, cfg, lic, log)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -58,7 +58,7 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, r roles
 		pool.Close()
 		return nil, nil, fmt.Errorf("encryption key: %w", err)
 	}
-	files, logCache, err := openBuildLogs(ctx, cfg, log)
+	files, logCache, err := openBuildLogs(ctx, cfg, lic, log)
 	if err != nil {
 		pool.Close()
 		return nil, nil, fmt.Errorf("build logs: %w", err)

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mastra-admin/mastra-admin/adapters/config"
-	filestoragelocal "github.com/mastra-admin/mastra-admin/adapters/filestorage/local"
 )
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -49,11 +48,11 @@ than the given age (e.g. 30d), a month partition at a time.`,
 				return err
 			}
 			defer store.Close()
-			dir, err := cfg.FileStorageDir()
+			lic, err := loadLicense(cfg, log)
 			if err != nil {
-				return fmt.Errorf("%s: %w", config.EnvFileStorageURL, err)
+				return err
 			}
-			files, err := filestoragelocal.New(dir)
+			files, err := openFileStorage(ctx, cfg, lic, log)
 			if err != nil {
 				return err
 			}

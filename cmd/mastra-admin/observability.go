@@ -10,7 +10,6 @@ import (
 
 	chstore "github.com/mastra-admin/mastra-admin/adapters/clickhouse"
 	"github.com/mastra-admin/mastra-admin/adapters/config"
-	filestoragelocal "github.com/mastra-admin/mastra-admin/adapters/filestorage/local"
 	"github.com/mastra-admin/mastra-admin/adapters/obsjsonl"
 	"github.com/mastra-admin/mastra-admin/commands"
 	core "github.com/mastra-admin/mastra-admin/internal/app"
@@ -80,12 +79,12 @@ func startObservability(ctx context.Context, cfg config.Config, log *logrus.Entr
 		return nil, func() {}, err
 	}
 	closeAll := func() { _ = store.Close() }
-	dir, err := cfg.FileStorageDir()
+	lic, err := loadLicense(cfg, log)
 	if err != nil {
 		closeAll()
-		return nil, nil, fmt.Errorf("%s: %w", config.EnvFileStorageURL, err)
+		return nil, nil, err
 	}
-	files, err := filestoragelocal.New(dir)
+	files, err := openFileStorage(ctx, cfg, lic, log)
 	if err != nil {
 		closeAll()
 		return nil, nil, err

@@ -88,6 +88,9 @@ func serveEnv(t *testing.T, databaseURL string) map[string]string {
 		"MASTRA_ADMIN_ADDR":       freeAddr(t),
 		"MASTRA_ADMIN_PROXY_ADDR": freeAddr(t),
 		"MASTRA_ADMIN_DATA_DIR":   t.TempDir(),
+		// ClickHouse off unless a test turns it on: tests would otherwise
+		// all ingest into the local server's default database.
+		"CLICKHOUSE_URL": "",
 	}
 }
 

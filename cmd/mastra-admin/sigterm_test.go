@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mastra-admin/mastra-admin/internal/objectstoretest"
 	"github.com/mastra-admin/mastra-admin/internal/pgtest"
 )
 
@@ -28,7 +29,7 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	os.Exit(objectstoretest.Main(m)) // S3 and GCS servers for the cloud file storage tests
 }
 
 // TestServeStopsGracefullyOnSIGTERM starts serve as a process, begins a

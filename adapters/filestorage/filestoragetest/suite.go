@@ -126,6 +126,12 @@ func testDeleteMove(t *testing.T, h Harness) {
 	require.NoError(t, err)
 	assert.Equal(t, "two", string(got))
 
+	require.NoError(t, s.Move(ctx, "processed/2026/1", "processed/2026/1"), "a move onto itself is no error")
+	got, err = s.Read(ctx, "processed/2026/1")
+	require.NoError(t, err, "a move onto itself keeps the file")
+	assert.Equal(t, "two", string(got))
+	assert.ErrorIs(t, s.Move(ctx, "in/1", "in/1"), fs.ErrNotExist, "a missing file moved onto itself")
+
 	require.NoError(t, s.Delete(ctx, "processed/2026/1"))
 	ok, err := s.Exists(ctx, "processed/2026/1")
 	require.NoError(t, err)
@@ -168,6 +174,7 @@ func testAtomic(t *testing.T, h Harness) {
 	a, b := bytes.Repeat([]byte("a"), 256<<10), bytes.Repeat([]byte("b"), 256<<10)
 	require.NoError(t, s.Write(ctx, "f", bytes.NewReader(a)))
 	var wg sync.WaitGroup
+	defer wg.Wait() // a failed read ends the test only after the writer
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -185,7 +192,6 @@ func testAtomic(t *testing.T, h Harness) {
 		require.Len(t, got, len(a), "a reader sees a whole file")
 		require.True(t, bytes.Equal(got, a) || bytes.Equal(got, b), "a reader sees one write, never a mix")
 	}
-	wg.Wait()
 }
 
 // badPaths are refused by every operation.

@@ -70,23 +70,10 @@ func (s *Storage) fail(op, p string, err error) error {
 	return fmt.Errorf("file storage: %s %q: %w", op, p, err)
 }
 
-// begin checks ctx and every path of an operation.
-func begin(ctx context.Context, paths ...string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	for _, p := range paths {
-		if err := commands.CheckStoragePath(p); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Write implements commands.FileStorage: a temporary file beside the
 // target, synced, then renamed over it.
 func (s *Storage) Write(ctx context.Context, p string, r io.Reader) (err error) {
-	if err := begin(ctx, p); err != nil {
+	if err := commands.BeginStorageOp(ctx, p); err != nil {
 		return err
 	}
 	dir := path.Dir(p)
@@ -140,7 +127,7 @@ func (s *Storage) Read(ctx context.Context, p string) ([]byte, error) {
 // Open implements commands.FileStorage. A folder is not a file: opening
 // one is fs.ErrNotExist.
 func (s *Storage) Open(ctx context.Context, p string) (io.ReadCloser, error) {
-	if err := begin(ctx, p); err != nil {
+	if err := commands.BeginStorageOp(ctx, p); err != nil {
 		return nil, err
 	}
 	f, err := s.root.Open(p)
@@ -159,7 +146,7 @@ func (s *Storage) Open(ctx context.Context, p string) (io.ReadCloser, error) {
 
 // Exists implements commands.FileStorage.
 func (s *Storage) Exists(ctx context.Context, p string) (bool, error) {
-	if err := begin(ctx, p); err != nil {
+	if err := commands.BeginStorageOp(ctx, p); err != nil {
 		return false, err
 	}
 	st, err := s.root.Stat(p)
@@ -174,7 +161,7 @@ func (s *Storage) Exists(ctx context.Context, p string) (bool, error) {
 
 // Delete implements commands.FileStorage.
 func (s *Storage) Delete(ctx context.Context, p string) error {
-	if err := begin(ctx, p); err != nil {
+	if err := commands.BeginStorageOp(ctx, p); err != nil {
 		return err
 	}
 	st, err := s.root.Lstat(p)
@@ -195,7 +182,7 @@ func (s *Storage) Delete(ctx context.Context, p string) error {
 
 // Move implements commands.FileStorage.
 func (s *Storage) Move(ctx context.Context, from, to string) error {
-	if err := begin(ctx, from, to); err != nil {
+	if err := commands.BeginStorageOp(ctx, from, to); err != nil {
 		return err
 	}
 	st, err := s.root.Stat(from)
