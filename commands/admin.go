@@ -36,6 +36,14 @@ type Config struct {
 	Workers    Workers      // nil: builds of silent workers are not failed
 	Serving    ServingReads // nil: servers and routes are unavailable
 	ServerLogs ServerLogs   // nil: a failed server's output is not shown
+	// Artifacts is where the artifacts servers run are kept; a rollback
+	// checks through it that the artifact it re-uses is still there (nil:
+	// this process takes no rollbacks).
+	Artifacts Artifacts
+	// Exposure answers which servers received which env var versions (nil:
+	// the env list shows no restart needed and the exposure route is
+	// unavailable).
+	Exposure ExposureReads
 	// PublicURL is the base of links in emails (invite acceptance).
 	PublicURL string
 	// ProxyURL is the edge router's base URL (default

@@ -17,11 +17,10 @@ import (
 
 // Timings of a followed log's reader.
 const (
-	// logWait bounds one wait of the cache for new lines; the build's
-	// status is read after each.
+	// logWait bounds one wait of the cache for new lines.
 	logWait = 500 * time.Millisecond
-	// statusEvery is the least time between two reads of the build's
-	// status while lines keep coming.
+	// statusEvery is the time between two reads of a followed build's
+	// status, until it has ended.
 	statusEvery = 250 * time.Millisecond
 	// cacheRetry is the pause after the cache or the read model failed.
 	cacheRetry = time.Second
@@ -106,10 +105,12 @@ func (f *logFollow) since(from int) ([]string, bool, <-chan struct{}) {
 
 // readLog reads build id's log from the cache into f until the build has
 // ended: its terminal event (succeeded, failed or cancelled) in the read
-// model is the end of the log. Only for a cancelled build, whose worker
-// writes its last lines after the cancellation, does it wait, up to
-// cancelSettle, for the writer to complete the log. Lines the cache lacks
-// then (another replica's memory, an expired entry) come from file storage.
+// model is the end of the log. The status is read by watchStatus on the
+// side, so that a slow read of the read model holds no line back. Only for
+// a cancelled build, whose worker writes its last lines after the
+// cancellation, does it wait, up to cancelSettle, for the writer to
+// complete the log. Lines the cache lacks then (another replica's memory,
+// an expired entry) come from file storage.
 func (a *Admin) readLog(ctx context.Context, id uuid.UUID, f *logFollow) {
 	pause := func(d time.Duration) bool {
 		select {
@@ -119,14 +120,25 @@ func (a *Admin) readLog(ctx context.Context, id uuid.UUID, f *logFollow) {
 			return true
 		}
 	}
+	// The watcher cancels watchCtx once it saw the end, which stops a wait
+	// for lines at once; the reader then waits with ctx.
+	ended := make(chan build.Status, 1)
+	watchCtx, stopWait := context.WithCancel(ctx)
+	defer stopWait()
+	go a.watchStatus(watchCtx, id, ended, stopWait)
 	pos := 0
-	var checked, endSeen time.Time
+	var status build.Status
+	var endSeen time.Time
 	for {
-		chunk, err := a.cfg.LogCache.Read(ctx, id, pos, logWait)
+		waitCtx := watchCtx
+		if !endSeen.IsZero() {
+			waitCtx = ctx
+		}
+		chunk, err := a.cfg.LogCache.Read(waitCtx, id, pos, logWait)
 		if ctx.Err() != nil {
 			return
 		}
-		if err != nil {
+		if err != nil && waitCtx.Err() == nil { // the cache failed, not a wait stopped by the end
 			if !pause(cacheRetry) {
 				return
 			}
@@ -134,28 +146,48 @@ func (a *Admin) readLog(ctx context.Context, id uuid.UUID, f *logFollow) {
 		}
 		f.add(chunk.Lines, false)
 		pos += len(chunk.Lines)
-		if len(chunk.Lines) > 0 && !chunk.Complete && time.Since(checked) < statusEvery {
-			continue
-		}
-		status, err := a.cfg.Reads.BuildStatus(ctx, id)
-		checked = time.Now()
-		if err != nil {
-			if !pause(cacheRetry) {
+		if endSeen.IsZero() && chunk.Complete && len(chunk.Lines) == 0 {
+			// a complete log is not waited for by the cache: wait here for the end
+			select {
+			case <-ctx.Done():
 				return
-			}
-			continue
-		}
-		if status.Ended() {
-			if endSeen.IsZero() {
+			case status = <-ended:
 				endSeen = time.Now()
 			}
-			if status != build.StatusCancelled || chunk.Complete || pos == 0 || time.Since(endSeen) > cancelSettle {
-				a.finishLog(ctx, id, f, pos)
-				return
+		} else if endSeen.IsZero() {
+			select {
+			case status = <-ended:
+				endSeen = time.Now()
+			default:
 			}
 		}
-		if chunk.Complete && len(chunk.Lines) == 0 && !pause(statusEvery) {
-			return // a complete log is not waited for: wait here for the status
+		if !endSeen.IsZero() && (status != build.StatusCancelled || chunk.Complete || pos == 0 || time.Since(endSeen) > cancelSettle) {
+			a.finishLog(ctx, id, f, pos)
+			return
+		}
+	}
+}
+
+// watchStatus reads build id's status every statusEvery until it has
+// ended, then passes it to ended and calls stop.
+func (a *Admin) watchStatus(ctx context.Context, id uuid.UUID, ended chan<- build.Status, stop func()) {
+	for {
+		wait := statusEvery
+		status, err := a.cfg.Reads.BuildStatus(ctx, id)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			wait = cacheRetry
+		case status.Ended():
+			ended <- status
+			stop()
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
 		}
 	}
 }

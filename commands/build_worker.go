@@ -49,7 +49,12 @@ var errLostLease = errors.New("the worker lost the database")
 
 // minGap is the least time between two looks at the queue and at the
 // running builds (each look reads their streams).
-const minGap = 100 * time.Millisecond
+const minGap = 25 * time.Millisecond
+
+// wakeDelay is how long a woken worker waits before it looks again, its
+// last look since ago: until minGap has passed since that look, so a
+// wake-up after a quiet spell looks at once.
+func wakeDelay(since time.Duration) time.Duration { return max(minGap-since, 0) }
 
 // stopTimeout bounds the recording of a build's end once the worker stops.
 const stopTimeout = 10 * time.Second
@@ -116,6 +121,7 @@ func (a *Admin) RunBuildWorker(ctx context.Context, cfg WorkerConfig) error {
 			reap = false
 		}
 		a.stopLost(ctx, cfg.ID, runs, report)
+		lastLook := time.Now()
 		for len(runs) < cfg.Capacity {
 			job, ok, err := a.StartNextBuild(ctx, cfg.ID)
 			if err != nil {
@@ -145,11 +151,13 @@ func (a *Admin) RunBuildWorker(ctx context.Context, cfg WorkerConfig) error {
 		case id := <-ended:
 			delete(runs, id)
 		case <-cfg.Wake:
-			// Wake-ups come with every batch the read models commit:
-			// look at most every minGap.
-			select {
-			case <-ctx.Done():
-			case <-time.After(minGap):
+			// Wake-ups come with every append and every batch the read
+			// models commit: look at most every minGap.
+			if d := wakeDelay(time.Since(lastLook)); d > 0 {
+				select {
+				case <-ctx.Done():
+				case <-time.After(d):
+				}
 			}
 		case <-tick.C:
 			reap = true

@@ -36,15 +36,21 @@ func (a *Admin) Deploy(ctx context.Context, p Principal, deploymentID uuid.UUID)
 		if err != nil {
 			return write{}, err
 		}
+		// The env the build's servers will run with, read after the
+		// versions the guards hold: a change meanwhile fails a guard.
+		env, err := a.runEnv(ctx, pr.ID, d.ID)
+		if err != nil {
+			return write{}, err
+		}
 		id, now := a.cfg.IDs.New(), a.cfg.Clock.Now()
 		branch := d.Branch
 		evs, err := build.Queue{BuildID: id, DeploymentID: d.ID, ProjectID: pr.ID, TeamID: pr.TeamID,
-			SourceType: pr.SourceType, SourceConfig: pr.SourceConfig, Branch: branch, By: p.UserID, At: now}.Decide(build.Build{})
+			SourceType: pr.SourceType, SourceConfig: pr.SourceConfig, Branch: branch, Env: env, By: p.UserID, At: now}.Decide(build.Build{})
 		if err != nil {
 			return write{}, err
 		}
 		view = build.View{ID: id, DeploymentID: d.ID, ProjectID: pr.ID, TeamID: pr.TeamID, Status: build.StatusQueued,
-			Branch: branch, QueuedBy: p.UserID, QueuedAt: now}
+			Trigger: build.TriggerDeploy, Branch: branch, QueuedBy: p.UserID, QueuedAt: now}
 		return write{guards: []Guard{guard, {StreamID: project.StreamID(pr.ID), Version: pversion},
 			{StreamID: deployment.StreamID(d.ID), Version: dversion}},
 			appends: []Append{{StreamID: build.StreamID(id), Expected: NoStream, Events: a.events(evs...)}}}, nil

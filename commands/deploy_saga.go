@@ -87,7 +87,7 @@ func (s *DeploySaga) Handle(ctx context.Context, r Recorded) error {
 			artifact: e.ArtifactID, purpose: server.PurposeRestart})
 	case deployment.RecoveryRequested:
 		return s.schedule(ctx, r.ID, scheduling{id: e.Replacement, deploymentID: e.DeploymentID, buildID: e.BuildID,
-			artifact: e.ArtifactID, purpose: server.PurposeRecover, notBefore: e.NotBefore, restarts: e.Restart})
+			artifact: e.ArtifactID, purpose: server.PurposeRecover, notBefore: e.NotBefore, restarts: e.Restart, replaces: e.ServerID})
 	case deployment.CrashLooped:
 		// A server failing its health checks still runs.
 		return s.a.stopServer(ctx, e.ServerID, "restarts used up: "+e.Reason, 0)
@@ -124,6 +124,7 @@ type scheduling struct {
 	purpose                             server.Purpose
 	notBefore                           time.Time
 	restarts                            int
+	replaces                            uuid.UUID
 }
 
 // schedule gives a new server of the artifact a free port, unless the
@@ -154,7 +155,7 @@ func (s *DeploySaga) schedule(ctx context.Context, cause uuid.UUID, sc schedulin
 		}
 		now := s.a.cfg.Clock.Now()
 		evs, err := server.Schedule{ServerID: id, DeploymentID: d.ID, ProjectID: d.ProjectID, TeamID: d.TeamID, BuildID: buildID,
-			ArtifactID: artifact, Port: port, Purpose: purpose, Cause: cause, NotBefore: sc.notBefore, Restarts: sc.restarts,
+			ArtifactID: artifact, Port: port, Purpose: purpose, Cause: cause, NotBefore: sc.notBefore, Restarts: sc.restarts, Replaces: sc.replaces,
 			At: now}.Decide(srv)
 		if err != nil {
 			return err

@@ -82,6 +82,9 @@ func (a *Admin) ListEnv(ctx context.Context, p Principal, projectID uuid.UUID) (
 		}
 		out = append(out, project.EnvView{Key: s.Key, Value: shown, Secret: s.Secret, UpdatedBy: s.UpdatedBy, UpdatedAt: s.UpdatedAt})
 	}
+	if err := a.withExposure(ctx, projectID, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -164,9 +164,13 @@ type Builder interface {
 type Artifacts interface {
 	// Save keeps the artifact built in dir under id, for deployment.
 	Save(ctx context.Context, deployment, id uuid.UUID, dir string) error
-	// Resolve returns the folder a server of artifact id runs in.
+	// Resolve returns the folder a server of artifact id runs in, or an
+	// error wrapping ErrArtifactNotFound when it is not kept (pruned).
 	Resolve(ctx context.Context, id uuid.UUID) (string, error)
 }
+
+// ErrArtifactNotFound is the error of an artifact that is not kept.
+var ErrArtifactNotFound = errors.New("artifact not found")
 
 // Workers records when build workers were last seen, by one clock (the
 // database's) for all replicas.

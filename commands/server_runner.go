@@ -152,9 +152,17 @@ func (r *ServerRunner) startNow(ctx context.Context, id uuid.UUID) error {
 	if spec.ArtifactDir, err = r.cfg.Artifacts.Resolve(ctx, s.ArtifactID); err != nil {
 		return r.fail(ctx, id, "start", fmt.Sprintf("artifact %s: %v", s.ArtifactID, err))
 	}
+	// The versions of the env it gets are recorded with its start. A
+	// server adopted after a restart of the admin was given the env this
+	// gives now (exactly for a deploy or a rollback: its build's; for
+	// others, unless the env changed in between); unknown when that
+	// cannot be read.
+	var versions map[string]domain.EnvVersion
 	p, adopted := r.cfg.Servers.Find(id, s.DeploymentID)
-	if !adopted {
-		if spec.Env, err = r.a.serverEnv(ctx, s.ProjectID, s.DeploymentID); err != nil {
+	if adopted {
+		_, versions, _ = r.a.serverEnv(ctx, s)
+	} else {
+		if spec.Env, versions, err = r.a.serverEnv(ctx, s); err != nil {
 			if domain.KindOf(err) == "" {
 				return err // the store: try again
 			}
@@ -165,7 +173,7 @@ func (r *ServerRunner) startNow(ctx context.Context, id uuid.UUID) error {
 		}
 	}
 	err = onStream(ctx, r.a, "runner:"+r.cfg.ID, server.StreamID(id), server.Evolve, func(s server.Server) ([]domain.Event, error) {
-		return server.MarkStarted{Runner: r.cfg.ID, PID: p.PID, StartTime: p.StartTime, At: r.a.cfg.Clock.Now()}.Decide(s)
+		return server.MarkStarted{Runner: r.cfg.ID, PID: p.PID, StartTime: p.StartTime, EnvVersions: versions, At: r.a.cfg.Clock.Now()}.Decide(s)
 	})
 	if err != nil {
 		_ = r.cfg.Servers.Stop(context.WithoutCancel(ctx), p, 0) // not recorded: it must not run on

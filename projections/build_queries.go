@@ -12,15 +12,15 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain/build"
 )
 
-const buildColumns = `b.id, b.deployment_id, b.project_id, b.team_id, b.status, b.branch, b.error, b.worker,
+const buildColumns = `b.id, b.deployment_id, b.project_id, b.team_id, b.status, b.trigger, b.rollback_of, b.branch, b.error, b.worker,
 	b.queued_by, b.queued_at, b.started_at, b.finished_at`
 
 func scanBuild(row pgx.Row, extra ...any) (build.View, error) {
 	var v build.View
-	var status string
-	err := row.Scan(append([]any{&v.ID, &v.DeploymentID, &v.ProjectID, &v.TeamID, &status, &v.Branch, &v.Error, &v.Worker,
+	var status, trigger string
+	err := row.Scan(append([]any{&v.ID, &v.DeploymentID, &v.ProjectID, &v.TeamID, &status, &trigger, &v.RollbackOf, &v.Branch, &v.Error, &v.Worker,
 		&v.QueuedBy, &v.QueuedAt, &v.StartedAt, &v.FinishedAt}, extra...)...)
-	v.Status = build.Status(status)
+	v.Status, v.Trigger = build.Status(status), build.Trigger(trigger)
 	return v, err
 }
 

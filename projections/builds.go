@@ -48,9 +48,13 @@ func (Builds) Queue(b *pgx.Batch, e eventstore.Event) error {
 		if len(cfg) == 0 {
 			cfg = []byte("null")
 		}
-		b.Queue(`INSERT INTO builds (id, deployment_id, project_id, team_id, status, branch, source_type, source_config, queued_by, queued_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, v.BuildID, v.DeploymentID, v.ProjectID, v.TeamID,
-			string(build.StatusQueued), v.Branch, v.SourceType, string(cfg), v.By, v.At)
+		trigger := v.Trigger
+		if trigger == "" { // queued before builds recorded their trigger
+			trigger = build.TriggerDeploy
+		}
+		b.Queue(`INSERT INTO builds (id, deployment_id, project_id, team_id, status, trigger, rollback_of, branch, source_type, source_config, queued_by, queued_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, v.BuildID, v.DeploymentID, v.ProjectID, v.TeamID,
+			string(build.StatusQueued), string(trigger), v.RollbackOf, v.Branch, v.SourceType, string(cfg), v.By, v.At)
 	case build.TypeStarted:
 		v, err := decode[build.Started](e)
 		if err != nil {

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -14,7 +15,7 @@ import (
 
 // ServersOf lists a deployment's servers: the one serving first, then the others newest first.
 func (q *Queries) ServersOf(ctx context.Context, deploymentID uuid.UUID, limit int) ([]server.View, error) {
-	rows, err := q.db.Query(ctx, `SELECT id, deployment_id, build_id, status, purpose, port, pid, runner, error, restarts,
+	rows, err := q.db.Query(ctx, `SELECT id, deployment_id, build_id, artifact_id, status, purpose, port, pid, runner, error, restarts,
 		scheduled_at, started_at, ended_at, healthy_at IS NOT NULL, u.rss_bytes, u.cpu_percent, u.sampled_at
 		FROM servers LEFT JOIN server_usage u ON u.server_id = servers.id WHERE deployment_id = $1
 		ORDER BY id IS NOT DISTINCT FROM (SELECT current_server_id FROM deployments WHERE id = $1) DESC, scheduled_at DESC, id
@@ -26,7 +27,7 @@ func (q *Queries) ServersOf(ctx context.Context, deploymentID uuid.UUID, limit i
 		var v server.View
 		var status, purpose string
 		var wasHealthy bool
-		err := row.Scan(&v.ID, &v.DeploymentID, &v.BuildID, &status, &purpose, &v.Port, &v.PID, &v.Runner, &v.Error, &v.Restarts,
+		err := row.Scan(&v.ID, &v.DeploymentID, &v.BuildID, &v.ArtifactID, &status, &purpose, &v.Port, &v.PID, &v.Runner, &v.Error, &v.Restarts,
 			&v.ScheduledAt, &v.StartedAt, &v.EndedAt, &wasHealthy, &v.RSSBytes, &v.CPUPercent, &v.SampledAt)
 		v.Status, v.Purpose = server.Status(status), server.Purpose(purpose)
 		switch {
@@ -82,4 +83,21 @@ func (q *Queries) ServersToRecover(ctx context.Context, runner string) ([]uuid.U
 		return nil, fmt.Errorf("query servers to recover: %w", err)
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+// ServerPlace returns a server's project, deployment and build and
+// whether it has ended; false when no server has the ID.
+func (q *Queries) ServerPlace(ctx context.Context, serverID uuid.UUID) (server.Place, bool, error) {
+	p := server.Place{ServerID: serverID}
+	var status string
+	err := q.db.QueryRow(ctx, `SELECT project_id, deployment_id, build_id, status FROM servers WHERE id = $1`, serverID).
+		Scan(&p.ProjectID, &p.DeploymentID, &p.BuildID, &status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return server.Place{}, false, nil
+	}
+	if err != nil {
+		return server.Place{}, false, fmt.Errorf("query server %s: %w", serverID, err)
+	}
+	p.Ended = server.Status(status).Ended()
+	return p, true, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain"
 )
 
@@ -19,6 +20,26 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := s.cfg.Admin.Deploy(r.Context(), principal(r), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/builds/"+b.ID.String())
+	writeJSON(w, http.StatusAccepted, b)
+}
+
+func (s *Server) rollback(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "deploymentId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in commands.RollbackInput
+	if err := decodeJSON(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	b, err := s.cfg.Admin.Rollback(r.Context(), principal(r), id, in)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -119,6 +119,20 @@ func (s *Server) listEnv(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"env": nonNil(env)})
 }
 
+func (s *Server) envExposure(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "projectId")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	x, err := s.cfg.Admin.EnvExposure(r.Context(), principal(r), id, mux.Vars(r)["key"])
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, x)
+}
+
 // putEnv is PUT …/env/{key} of the resource named by param: projects' env
 // vars and deployments' overrides.
 func putEnv[V any](param string, set func(context.Context, commands.Principal, uuid.UUID, string, commands.EnvInput) (V, error)) http.HandlerFunc {

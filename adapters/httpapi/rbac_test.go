@@ -53,6 +53,7 @@ var rbacRoutes = []struct {
 	{"GET", "/api/projects/{project}/env", "", "viewer", 200},
 	{"PUT", "/api/projects/{project}/env/NEW_VAR", `{"value":"v"}`, "developer", 200},
 	{"DELETE", "/api/projects/{project}/env/FIXTURE_VAR", "", "developer", 204},
+	{"GET", "/api/projects/{project}/env/FIXTURE_VAR/exposure", "", "viewer", 200},
 	{"PUT", "/api/projects/{project}/env-policy", `{"allowedNames":["NODE_OPTIONS"]}`, "platform", 200},
 	{"POST", "/api/projects/{project}/deployments", `{"type":"preview","branch":"feature/x"}`, "developer", 201},
 	{"GET", "/api/projects/{project}/deployments", "", "viewer", 200},
@@ -68,6 +69,9 @@ var rbacRoutes = []struct {
 	{"POST", "/api/deployments/{deployment}/stop", "", "developer", 409},
 	{"POST", "/api/deployments/{deployment}/start", "", "developer", 409},
 	{"POST", "/api/deployments/{deployment}/restart", "", "developer", 409},
+	// The fixture's build is queued, not succeeded: authorized callers
+	// get as far as that check (409).
+	{"POST", "/api/deployments/{deployment}/rollback", `{"buildId":"{build}"}`, "developer", 409},
 	{"GET", "/api/projects/{project}/routes", "", "viewer", 200},
 	// No server was ever scheduled here: members learn that (404 with a
 	// message of its own); the route's reads are checked end to end later.
@@ -129,7 +133,7 @@ func TestRBACMatrix(t *testing.T) {
 			f := newFixture()
 			path := strings.NewReplacer("{team}", f.team, "{target}", f.target, "{invite}", f.invite, "{project}", f.project,
 				"{deployment}", f.deployment, "{build}", f.build).Replace(route.path)
-			body := strings.ReplaceAll(route.body, "{new-project}", sourceBody("New", mathPath))
+			body := strings.NewReplacer("{new-project}", sourceBody("New", mathPath), "{build}", f.build).Replace(route.body)
 			res := e.do(t, route.method, path, tokens[actor], strings.NewReader(body))
 			want := route.ok
 			switch {

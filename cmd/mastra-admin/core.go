@@ -78,11 +78,11 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, r roles
 	}
 	var sv serving
 	if r.servers {
-		if sv, err = newServing(cfg, log, pool, worker.ID, as); err != nil {
+		if sv, err = newServing(cfg, log, pool, worker.ID, as, files); err != nil {
 			pool.Close()
 			return nil, nil, fmt.Errorf("servers: %w", err)
 		}
-		worker.Artifacts, cc.ServerLogs = sv.artifacts, sv.logs
+		worker.Artifacts, cc.ServerLogs, cc.Artifacts = sv.artifacts, sv.logs, sv.artifacts
 	}
 	if cfg.SupabaseJWTSecret.IsSet() {
 		hs := auth.Supabase{Secret: []byte(cfg.SupabaseJWTSecret.Reveal())}

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -24,16 +23,18 @@ type edge struct {
 	table   *routerlocal.Table
 	proxy   *routerlocal.Proxy
 	checker *routerlocal.HealthChecker
-	srv     *http.Server
+	srv     *routerlocal.Server
 	ln      net.Listener
 	log     *logrus.Entry
 }
 
 // newEdge builds the router and adds its route follower to c's consumers;
 // call it before c.Run. It listens at once, so a port in use is an error
-// at start. routerID names it in the route health events it records.
+// at start. routerID names it in the route health events it records. It
+// sets the process's GOGC to the router's (local.TuneGC).
 func newEdge(ctx context.Context, cfg config.Config, log *logrus.Entry, c *core.App, routerID string) (*edge, error) {
 	log = log.WithField("component", "router")
+	routerlocal.TuneGC() // GOGC 400 unless the environment sets GOGC
 	e := &edge{table: routerlocal.NewTable(), log: log}
 	if err := c.FollowRoutes(ctx, routerlocal.Feed{Table: e.table, Log: log}); err != nil {
 		return nil, err
@@ -57,10 +58,12 @@ func newEdge(ctx context.Context, cfg config.Config, log *logrus.Entry, c *core.
 	if err != nil {
 		return nil, err
 	}
+	if e.srv, err = routerlocal.NewServer(routerlocal.ServerConfig{Proxy: e.proxy}); err != nil {
+		return nil, err
+	}
 	if e.ln, err = net.Listen("tcp", cfg.ProxyAddr); err != nil {
 		return nil, fmt.Errorf("edge router: listen on %s: %w", cfg.ProxyAddr, err)
 	}
-	e.srv = &http.Server{Handler: e.proxy, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
 	return e, nil
 }
 

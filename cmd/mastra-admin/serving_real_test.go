@@ -30,7 +30,8 @@ import (
 // answers "result is 42" by path and by host, the assigned port wins over
 // the project's own, and once the deployment stops the server's OBS_DIR
 // holds closed JSONL files with the run's spans (the workflow run and its
-// steps under one trace ID) and the step's log line.
+// steps under one trace ID) and the step's log line, which serve ships to
+// file storage.
 func TestServeDeploysARealMastraProject(t *testing.T) {
 	t.Parallel()
 	env, _ := servingEnv(t)
@@ -109,8 +110,17 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 
 	api.must(http.StatusOK, "POST", "/api/deployments/"+depID+"/stop", "")
 	require.Eventually(t, func() bool { return api.server(depID)["status"] == "stopped" }, time.Minute, 100*time.Millisecond)
+	// serve ships the server's closed files to file storage and deletes
+	// them from its OBS_DIR.
 	obs := filepath.Join(env["MASTRA_ADMIN_DATA_DIR"], "servers", depID, "obs", srv["id"].(string))
-	spans := readJSONL(t, filepath.Join(obs, "spans"))
+	require.Eventually(t, func() bool {
+		return len(jsonlIn(t, filepath.Join(obs, "spans")))+len(jsonlIn(t, filepath.Join(obs, "logs"))) == 0
+	},
+		time.Minute, 100*time.Millisecond, "the files are shipped")
+	shipped := func(kind string) string {
+		return filepath.Join(env["MASTRA_ADMIN_DATA_DIR"], "storage", "observability", kind, proj["id"].(string), depID)
+	}
+	spans := readJSONL(t, shipped("spans"))
 	ended := map[string]string{} // name → type, for the run's ended spans
 	for _, s := range spans {
 		if s["traceId"] != trace || s["event"] != "span_ended" {
@@ -127,7 +137,7 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 	assert.Equal(t, map[string]string{"workflow run: 'math-workflow'": "workflow_run", "workflow step: 'double'": "workflow_step",
 		"workflow step: 'describe'": "workflow_step"}, ended, "the run and its steps, one trace ID")
 	var step map[string]any
-	for _, l := range readJSONL(t, filepath.Join(obs, "logs")) {
+	for _, l := range readJSONL(t, shipped("logs")) {
 		if l["msg"] == "double step running" && l["traceId"] == trace {
 			step = l
 		}
@@ -184,6 +194,20 @@ func freePort(t *testing.T) int {
 	require.NoError(t, err)
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// jsonlIn lists the *.jsonl and *.jsonl.open files in dir.
+func jsonlIn(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".jsonl") || strings.HasSuffix(e.Name(), ".jsonl.open") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }
 
 // readJSONL reads every line of the files in dir, which must all be

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,7 +18,8 @@ import (
 // TestServeDeploysTheTinyFixtureBehindTheRouter runs serve as a process,
 // deploys the tiny fixture through the real build worker, and checks that
 // the route serves it by path and by host, with the forwarding headers
-// set by the router (a client's forged X-Forwarded-For is not passed on).
+// set by the router (a client's forged X-Forwarded-For is not passed on),
+// and that serve ships the server's log file to file storage.
 func TestServeDeploysTheTinyFixtureBehindTheRouter(t *testing.T) {
 	t.Parallel()
 	env, dir := servingEnv(t)
@@ -37,6 +40,16 @@ func TestServeDeploysTheTinyFixtureBehindTheRouter(t *testing.T) {
 		rss, _ := api.server(depID)["rssBytes"].(float64)
 		return rss > 1<<20 // node takes tens of MiB
 	}, 15*time.Second, 100*time.Millisecond, "the server's RSS is sampled from /proc")
+	shipped := filepath.Join(env["MASTRA_ADMIN_DATA_DIR"], "storage", "observability", "logs", projectID, depID)
+	assert.Eventually(t, func() bool {
+		files, _ := filepath.Glob(filepath.Join(shipped, "*.jsonl"))
+		for _, f := range files {
+			if b, _ := os.ReadFile(f); strings.Contains(string(b), "tiny-server starting") {
+				return true
+			}
+		}
+		return false
+	}, 15*time.Second, 100*time.Millisecond, "the server's closed log file (tiny.jsonl) is shipped to file storage")
 
 	proxy := env["MASTRA_ADMIN_PROXY_ADDR"]
 	routes := api.must(http.StatusOK, "GET", "/api/projects/"+projectID+"/routes", "")["routes"].([]any)

@@ -42,6 +42,10 @@ type Build struct {
 	Slot         string
 	QueuedAt     time.Time
 	ArtifactID   uuid.UUID
+	Branch       string
+	Trigger      Trigger
+	RollbackOf   uuid.UUID          // a rollback's earlier build
+	Env          []domain.SealedVar // nil: queued before builds recorded their env
 }
 
 // Exists reports whether the build was queued.
@@ -52,7 +56,14 @@ func Evolve(b Build, e domain.Event) (Build, error) {
 	switch e := e.(type) {
 	case Queued:
 		b = Build{ID: e.BuildID, DeploymentID: e.DeploymentID, ProjectID: e.ProjectID, TeamID: e.TeamID,
-			SourceType: e.SourceType, SourceConfig: e.SourceConfig, Status: StatusQueued, QueuedAt: e.At}
+			SourceType: e.SourceType, SourceConfig: e.SourceConfig, Status: StatusQueued, QueuedAt: e.At,
+			Branch: e.Branch, Trigger: e.Trigger, Env: e.Env}
+		if b.Trigger == "" {
+			b.Trigger = TriggerDeploy
+		}
+		if e.RollbackOf != nil {
+			b.RollbackOf = *e.RollbackOf
+		}
 	case Started:
 		b.Status, b.Worker, b.Slot = StatusBuilding, e.Worker, e.Slot
 	case ArtifactReady:
@@ -78,8 +89,11 @@ type Queue struct {
 	SourceType   string
 	SourceConfig json.RawMessage
 	Branch       string
-	By           uuid.UUID
-	At           time.Time
+	// Env is the env the build's servers will run with (RunEnv of the
+	// deployment when it is queued).
+	Env []domain.SealedVar
+	By  uuid.UUID
+	At  time.Time
 }
 
 // Decide returns the queueing.
@@ -91,8 +105,17 @@ func (cmd Queue) Decide(b Build) ([]domain.Event, error) {
 		return nil, domain.Errorf(domain.KindInvalid, "project %s has no source to build", cmd.ProjectID)
 	}
 	return []domain.Event{Queued{BuildID: cmd.BuildID, DeploymentID: cmd.DeploymentID, ProjectID: cmd.ProjectID,
-		TeamID: cmd.TeamID, SourceType: cmd.SourceType, SourceConfig: cmd.SourceConfig, Branch: cmd.Branch,
-		By: cmd.By, At: cmd.At}}, nil
+		TeamID: cmd.TeamID, Trigger: TriggerDeploy, SourceType: cmd.SourceType, SourceConfig: cmd.SourceConfig, Branch: cmd.Branch,
+		Env: recorded(cmd.Env), By: cmd.By, At: cmd.At}}, nil
+}
+
+// recorded returns env as a Queued event records it: never nil, so that
+// an empty env is told from one not recorded.
+func recorded(env []domain.SealedVar) []domain.SealedVar {
+	if env == nil {
+		return []domain.SealedVar{}
+	}
+	return env
 }
 
 // Start is the command a worker gives to take a queued build into a slot.

@@ -9,20 +9,37 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain"
 )
 
-// Queued is recorded when a deploy is asked for. It carries the source as
-// it was configured then, so that the build does not change if the
-// project does.
+// Queued is recorded when a deploy or a rollback is asked for. It carries
+// the source as it was configured then, so that the build does not change
+// if the project does, and the env its servers run with: each var's
+// version and ciphertext, never its value. Env is nil only in builds
+// queued before builds recorded their env (their servers get the env as
+// it is when they start); Trigger is empty in those too (a deploy).
+// RollbackOf is the earlier build whose artifact and env a rollback
+// re-uses.
 type Queued struct {
-	BuildID      uuid.UUID       `json:"buildId"`
-	DeploymentID uuid.UUID       `json:"deploymentId"`
-	ProjectID    uuid.UUID       `json:"projectId"`
-	TeamID       uuid.UUID       `json:"teamId"`
-	SourceType   string          `json:"sourceType"`
-	SourceConfig json.RawMessage `json:"sourceConfig"`
-	Branch       string          `json:"branch"`
-	By           uuid.UUID       `json:"by"`
-	At           time.Time       `json:"at"`
+	BuildID      uuid.UUID          `json:"buildId"`
+	DeploymentID uuid.UUID          `json:"deploymentId"`
+	ProjectID    uuid.UUID          `json:"projectId"`
+	TeamID       uuid.UUID          `json:"teamId"`
+	Trigger      Trigger            `json:"trigger,omitempty"`
+	RollbackOf   *uuid.UUID         `json:"rollbackOf,omitempty"`
+	SourceType   string             `json:"sourceType"`
+	SourceConfig json.RawMessage    `json:"sourceConfig"`
+	Branch       string             `json:"branch"`
+	Env          []domain.SealedVar `json:"env"`
+	By           uuid.UUID          `json:"by"`
+	At           time.Time          `json:"at"`
 }
+
+// Trigger is why a build was queued.
+type Trigger string
+
+// The triggers.
+const (
+	TriggerDeploy   Trigger = "deploy"   // built from source
+	TriggerRollback Trigger = "rollback" // an earlier build's artifact and env, re-used
+)
 
 // Started is recorded when a worker takes a queued build. Slot is the
 // build slot it holds (its ID; empty in no event this version records).

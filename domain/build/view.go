@@ -13,6 +13,8 @@ type View struct {
 	ProjectID    uuid.UUID  `json:"projectId"`
 	TeamID       uuid.UUID  `json:"teamId"`
 	Status       Status     `json:"status"`
+	Trigger      Trigger    `json:"trigger"`
+	RollbackOf   *uuid.UUID `json:"rollbackOf,omitempty"`
 	Branch       string     `json:"branch"`
 	Error        string     `json:"error,omitempty"`
 	Worker       string     `json:"worker,omitempty"`

@@ -103,6 +103,11 @@ type EnvView struct {
 	Secret    bool      `json:"secret"`
 	UpdatedBy uuid.UUID `json:"updatedBy"`
 	UpdatedAt time.Time `json:"updatedAt"`
+	// Version is the var's version (domain.EnvVersion); StaleDeployments
+	// are the running servers that received an older one (restart
+	// needed). Both are shown by the env list.
+	Version          int           `json:"version,omitempty"`
+	StaleDeployments []StaleServer `json:"staleDeployments,omitempty"`
 }
 
 // SealedEnv is an env var as read models keep it.

@@ -34,17 +34,22 @@ type Scheduled struct {
 	// Restarts counts the recoveries of the deployment before this one.
 	NotBefore time.Time `json:"notBefore,omitzero"`
 	Restarts  int       `json:"restarts,omitempty"`
-	At        time.Time `json:"at"`
+	// Replaces is the failed server a recovery server replaces.
+	Replaces uuid.UUID `json:"replaces,omitzero"`
+	At       time.Time `json:"at"`
 }
 
 // Started is recorded when the runner started the server's process.
+// EnvVersions names the version of each env var the process received, by
+// key (nil in servers started before servers recorded it).
 type Started struct {
-	ServerID     uuid.UUID `json:"serverId"`
-	DeploymentID uuid.UUID `json:"deploymentId"`
-	Runner       string    `json:"runner"`
-	PID          int       `json:"pid"`
-	StartTime    uint64    `json:"startTime"` // the process's start time, against PID reuse
-	At           time.Time `json:"at"`
+	ServerID     uuid.UUID                    `json:"serverId"`
+	DeploymentID uuid.UUID                    `json:"deploymentId"`
+	Runner       string                       `json:"runner"`
+	PID          int                          `json:"pid"`
+	StartTime    uint64                       `json:"startTime"` // the process's start time, against PID reuse
+	EnvVersions  map[string]domain.EnvVersion `json:"envVersions,omitempty"`
+	At           time.Time                    `json:"at"`
 }
 
 // Healthy is recorded when the server first answered its health check.

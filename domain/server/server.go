@@ -44,6 +44,10 @@ type Server struct {
 	// (the restart backoff); Restarts counts the recoveries before it.
 	NotBefore time.Time
 	Restarts  int
+	// Replaces is the failed server a recovery server replaces; it runs
+	// with the env versions that one received (EnvVersions).
+	Replaces    uuid.UUID
+	EnvVersions map[string]domain.EnvVersion
 }
 
 // Exists reports whether the server was scheduled.
@@ -55,9 +59,9 @@ func Evolve(s Server, e domain.Event) (Server, error) {
 	case Scheduled:
 		s = Server{ID: e.ServerID, DeploymentID: e.DeploymentID, ProjectID: e.ProjectID, TeamID: e.TeamID,
 			BuildID: e.BuildID, ArtifactID: e.ArtifactID, Port: e.Port, Purpose: e.Purpose, Status: StatusScheduled,
-			NotBefore: e.NotBefore, Restarts: e.Restarts}
+			NotBefore: e.NotBefore, Restarts: e.Restarts, Replaces: e.Replaces}
 	case Started:
-		s.Status, s.Runner, s.PID, s.StartTime = StatusStarted, e.Runner, e.PID, e.StartTime
+		s.Status, s.Runner, s.PID, s.StartTime, s.EnvVersions = StatusStarted, e.Runner, e.PID, e.StartTime, e.EnvVersions
 	case Healthy:
 		s.Status, s.WasHealthy = StatusHealthy, true
 	case Failed:
@@ -87,6 +91,7 @@ type Schedule struct {
 	Cause        uuid.UUID
 	NotBefore    time.Time
 	Restarts     int
+	Replaces     uuid.UUID
 	At           time.Time
 }
 
@@ -104,15 +109,16 @@ func (cmd Schedule) Decide(s Server) ([]domain.Event, error) {
 	}
 	return []domain.Event{Scheduled{ServerID: cmd.ServerID, DeploymentID: cmd.DeploymentID, ProjectID: cmd.ProjectID,
 		TeamID: cmd.TeamID, BuildID: cmd.BuildID, ArtifactID: cmd.ArtifactID, Port: cmd.Port, Purpose: cmd.Purpose,
-		Cause: cmd.Cause, NotBefore: cmd.NotBefore, Restarts: cmd.Restarts, At: cmd.At}}, nil
+		Cause: cmd.Cause, NotBefore: cmd.NotBefore, Restarts: cmd.Restarts, Replaces: cmd.Replaces, At: cmd.At}}, nil
 }
 
 // MarkStarted is the command a runner gives once the process runs.
 type MarkStarted struct {
-	Runner    string
-	PID       int
-	StartTime uint64
-	At        time.Time
+	Runner      string
+	PID         int
+	StartTime   uint64
+	EnvVersions map[string]domain.EnvVersion // the env it was given
+	At          time.Time
 }
 
 // Decide returns the start; only a scheduled server starts.
@@ -121,7 +127,7 @@ func (cmd MarkStarted) Decide(s Server) ([]domain.Event, error) {
 		return nil, domain.Errorf(domain.KindConflict, "server %s is %s, not scheduled", s.ID, s.Status)
 	}
 	return []domain.Event{Started{ServerID: s.ID, DeploymentID: s.DeploymentID, Runner: cmd.Runner, PID: cmd.PID,
-		StartTime: cmd.StartTime, At: cmd.At}}, nil
+		StartTime: cmd.StartTime, EnvVersions: cmd.EnvVersions, At: cmd.At}}, nil
 }
 
 // MarkHealthy is the command a runner gives when the server first answers.

@@ -11,6 +11,7 @@ type View struct {
 	ID           uuid.UUID `json:"id"`
 	DeploymentID uuid.UUID `json:"deploymentId"`
 	BuildID      uuid.UUID `json:"buildId"`
+	ArtifactID   uuid.UUID `json:"artifactId"` // a rollback's server runs an earlier build's artifact
 	Status       Status    `json:"status"`
 	Purpose      Purpose   `json:"purpose"`
 	Port         int       `json:"port"`
@@ -30,4 +31,15 @@ type View struct {
 	RSSBytes   *int64     `json:"rssBytes"`
 	CPUPercent *float64   `json:"cpuPercent"`
 	SampledAt  *time.Time `json:"sampledAt"`
+}
+
+// Place is where a server belongs: its project, deployment and build,
+// and whether it has ended (failed, stopped or exited), so that nothing
+// writes its files any more.
+type Place struct {
+	ServerID     uuid.UUID
+	ProjectID    uuid.UUID
+	DeploymentID uuid.UUID
+	BuildID      uuid.UUID
+	Ended        bool
 }

@@ -48,6 +48,9 @@ type ServingConfig struct {
 	Saga       commands.DeploySagaConfig
 	Runner     commands.ServerRunnerConfig
 	Supervisor commands.SupervisorConfig
+	// Ship, when set, ships the servers' observability files to file
+	// storage until its ctx ends (obsship.Shipper.Run); Run starts it.
+	Ship func(ctx context.Context)
 }
 
 func (c *Config) setDefaults() {
@@ -86,6 +89,7 @@ type App struct {
 	worker      commands.WorkerConfig
 	workerDone  chan struct{} // closed when the build worker has stopped
 	runner      *commands.ServerRunner
+	ship        func(ctx context.Context) // see ServingConfig.Ship
 	workerWake  chan struct{}
 	ingestMu    sync.Mutex
 	ingest      IngestStatusSource // see SetIngester
@@ -93,7 +97,7 @@ type App struct {
 
 // Projections returns every projection of MastraAdmin.
 func Projections() []projections.Projection {
-	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Projects{}, projections.Deployments{}, projections.Builds{}, projections.Servers{}, projections.Routes{}, projections.Audit{}}
+	return []projections.Projection{projections.Users{}, projections.Teams{}, projections.Projects{}, projections.Deployments{}, projections.Builds{}, projections.Servers{}, projections.Routes{}, projections.EnvExposure{}, projections.Audit{}}
 }
 
 // New wires an App; Run starts its consumers.
@@ -148,6 +152,7 @@ func New(cfg Config) (*App, error) {
 	cc.Store = pgstore.NewEventStore(store, pgstore.Registry())
 	cc.Reads = a.Queries
 	cc.Serving = a.Queries
+	cc.Exposure = a.Queries
 	cc.Events = pgstore.EventLog{Store: store}
 	cc.Consistency = pgstore.Waiter{W: waiter, Log: cfg.Logger}
 	if cc.Mailer == nil {
@@ -166,6 +171,7 @@ func New(cfg Config) (*App, error) {
 		if err := a.serve(cfg, sub); err != nil {
 			return nil, err
 		}
+		a.ship = cfg.Serving.Ship
 	}
 	if cfg.Worker.Builder != nil {
 		if cc.LogCache == nil || cc.Files == nil {
@@ -210,6 +216,9 @@ func (a *App) Run(ctx context.Context) error {
 	if a.runner != nil {
 		defer a.runner.Close() // the waits in progress; the servers run on
 		go a.recoverServers(nctx)
+	}
+	if a.ship != nil {
+		go a.ship(nctx)
 	}
 	if err := a.Router.Run(ctx); err != nil {
 		return fmt.Errorf("run consumers: %w", err)

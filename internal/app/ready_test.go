@@ -100,6 +100,7 @@ func TestConsumerMetrics(t *testing.T) {
 mastra_admin_consumer_lag_events{consumer="audit"} 2
 mastra_admin_consumer_lag_events{consumer="builds"} 2
 mastra_admin_consumer_lag_events{consumer="deployments"} 2
+mastra_admin_consumer_lag_events{consumer="env_exposure"} 2
 mastra_admin_consumer_lag_events{consumer="projects"} 2
 mastra_admin_consumer_lag_events{consumer="routes"} 2
 mastra_admin_consumer_lag_events{consumer="servers"} 2
@@ -110,6 +111,7 @@ mastra_admin_consumer_lag_events{consumer="users"} 2
 mastra_admin_consumer_parked{consumer="audit"} 0
 mastra_admin_consumer_parked{consumer="builds"} 0
 mastra_admin_consumer_parked{consumer="deployments"} 0
+mastra_admin_consumer_parked{consumer="env_exposure"} 0
 mastra_admin_consumer_parked{consumer="projects"} 0
 mastra_admin_consumer_parked{consumer="routes"} 0
 mastra_admin_consumer_parked{consumer="servers"} 0

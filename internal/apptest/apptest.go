@@ -71,5 +71,13 @@ func Start(t testing.TB, tune ...func(*app.Config)) *Env {
 // as a reader that is not the writer (another client or replica) must.
 func (e *Env) CaughtUp(t testing.TB) {
 	t.Helper()
-	require.NoError(t, e.Waiter.WaitForHead(context.Background()))
+	// Each wait is bounded by the consistency timeout; a loaded machine
+	// gets a few of them.
+	var err error
+	for range 6 {
+		if err = e.Waiter.WaitForHead(context.Background()); err == nil {
+			return
+		}
+	}
+	require.NoError(t, err)
 }

@@ -28,7 +28,8 @@ import (
 func BenchmarkProxy(b *testing.B) {
 	node, nginx, wrk := lookTool("MASTRA_ADMIN_NODE", "node"), lookTool("", "/usr/sbin/nginx"), lookTool("", "wrk")
 	if node == "" || nginx == "" || wrk == "" {
-		b.Skipf("needs node, nginx and wrk (found node=%q nginx=%q wrk=%q)", node, nginx, wrk)
+		b.Skipf("needs node, nginx and wrk (found node=%q nginx=%q wrk=%q); on Debian: apt-get install -y nginx-light wrk "+
+			"(the benchmark starts its own nginx from /usr/sbin/nginx; node from PATH or MASTRA_ADMIN_NODE)", node, nginx, wrk)
 	}
 	target := startNode(b, node)
 	nginxAddr := startNginx(b, nginx, target)
@@ -154,8 +155,10 @@ http {
 }
 
 // startProxy serves the router in this process, with one route "bench"
-// to target; requests reach it as bench.localhost.
+// to target; requests reach it as bench.localhost. The process runs with
+// the router's GOGC, as mastra-admin's router does.
 func startProxy(b testing.TB, target string) string {
+	local.TuneGC()
 	l := logrus.New()
 	l.SetOutput(io.Discard)
 	tb := local.NewTable()
@@ -165,7 +168,8 @@ func startProxy(b testing.TB, target string) string {
 	require.NoError(b, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(b, err)
-	srv := &http.Server{Handler: p}
+	srv, err := local.NewServer(local.ServerConfig{Proxy: p})
+	require.NoError(b, err)
 	go srv.Serve(ln)
 	b.Cleanup(func() { srv.Close(); p.Close() })
 	return ln.Addr().String()

@@ -4,6 +4,7 @@
 //   TINY_FAIL=exit        exits with status 3 right after start
 //   TINY_FAIL=unhealthy   /health answers 503 forever
 //   TINY_START_DELAY_MS=N listens only after N ms
+//   TINY_CRASH_AFTER_MS=N exits with status 4 N ms after it listens
 //   TINY_IGNORE_TERM=1    ignores SIGTERM
 // GET /env tells its environment, uid, pid and cwd; GET /spawn starts a
 // child process and tells its pid. It appends a line to
@@ -69,3 +70,10 @@ process.on('SIGTERM', () => {
 
 setTimeout(() => server.listen(port, host, () => console.log(`tiny-server listening on ${host}:${port}`)),
   Number(process.env.TINY_START_DELAY_MS || 0));
+
+if (process.env.TINY_CRASH_AFTER_MS) {
+  setTimeout(() => {
+    console.error('tiny-server: crashing on purpose (TINY_CRASH_AFTER_MS)');
+    process.exit(4);
+  }, Number(process.env.TINY_START_DELAY_MS || 0) + Number(process.env.TINY_CRASH_AFTER_MS));
+}

@@ -1,7 +1,9 @@
 package local
 
 import (
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -44,15 +46,14 @@ func writeFailure(w http.ResponseWriter, r *http.Request, f failure) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	page, ct := body[1], "text/html; charset=utf-8"
 	if acceptsJSON(r) {
-		h.Set("Content-Type", "application/json")
-		w.WriteHeader(f.status)
-		_, _ = w.Write([]byte(body[0]))
-		return
+		page, ct = body[0], "application/json"
 	}
-	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Type", ct)
+	h.Set("Content-Length", strconv.Itoa(len(page)))
 	w.WriteHeader(f.status)
-	_, _ = w.Write([]byte(body[1]))
+	_, _ = io.WriteString(w, page)
 }
 
 func acceptsJSON(r *http.Request) bool {

@@ -2,7 +2,6 @@ package local
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,14 +33,14 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, route Route, uri
 	bodiless := r.ContentLength == 0
 	c, err := p.pools.get(ctx, route.Target)
 	var resp *http.Response
-	var stop func() bool
+	var t tie
 	for attempt := 0; err == nil; attempt++ {
-		stop = context.AfterFunc(ctx, func() { c.SetDeadline(past) })
+		t = tieToClient(w, ctx, c)
 		resp, err = p.roundTrip(c, r, route, uri, prefix, "")
 		if err == nil {
 			break
 		}
-		stop()
+		t.untie()
 		c.Close()
 		// A pooled connection the target closed meanwhile fails before any
 		// answer: a request without a body is sent again, on a new one.
@@ -59,7 +58,7 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, route Route, uri
 		return
 	}
 	reusable, broken := p.relay(w, resp)
-	if stop() && reusable && !r.Close {
+	if t.untie() && reusable && !r.Close {
 		p.pools.put(c)
 		return
 	}

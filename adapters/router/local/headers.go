@@ -31,7 +31,7 @@ func forwardingHeader(k string) bool {
 func connectionTokens(h http.Header) []string {
 	var out []string
 	for _, v := range h["Connection"] {
-		for _, tok := range strings.Split(v, ",") {
+		for tok := range strings.SplitSeq(v, ",") {
 			tok = strings.TrimSpace(tok)
 			switch strings.ToLower(tok) {
 			case "", "keep-alive", "close", "upgrade":
@@ -56,7 +56,7 @@ func listed(k string, tokens []string) bool {
 // (case-insensitive).
 func hasToken(h http.Header, name, token string) bool {
 	for _, v := range h[name] {
-		for _, t := range strings.Split(v, ",") {
+		for t := range strings.SplitSeq(v, ",") {
 			if strings.EqualFold(strings.TrimSpace(t), token) {
 				return true
 			}

@@ -31,6 +31,39 @@ type router struct {
 
 func newRouter(t *testing.T, cfg local.Config) *router {
 	t.Helper()
+	rt, _, _ := newServedRouter(t, cfg, local.ServerConfig{})
+	return rt
+}
+
+// newServedRouter serves the proxy with local.Server configured as scfg;
+// served gets what Serve returned.
+func newServedRouter(t *testing.T, cfg local.Config, scfg local.ServerConfig) (rt *router, srv *local.Server, served <-chan error) {
+	t.Helper()
+	if cfg.Table == nil {
+		cfg.Table = local.NewTable()
+	}
+	cfg.Logger = testLogger()
+	p, err := local.NewProxy(cfg)
+	require.NoError(t, err)
+	scfg.Proxy = p
+	srv, err = local.NewServer(scfg)
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		srv.Close()
+		p.Close()
+	})
+	addr := ln.Addr().String()
+	return &router{table: cfg.Table, proxy: p, url: "http://" + addr, addr: addr}, srv, done
+}
+
+// newHandlerRouter serves the proxy as a plain http.Handler on net/http's
+// server instead of local.Server.
+func newHandlerRouter(t *testing.T, cfg local.Config) *router {
+	t.Helper()
 	if cfg.Table == nil {
 		cfg.Table = local.NewTable()
 	}
@@ -87,4 +120,15 @@ func readAll(t *testing.T, resp *http.Response) string {
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// bothServers runs test against the proxy served by local.Server and by
+// net/http's server (the proxy as a plain http.Handler).
+func bothServers(t *testing.T, test func(t *testing.T, newRouter func(*testing.T, local.Config) *router)) {
+	for name, mk := range map[string]func(*testing.T, local.Config) *router{"local.Server": newRouter, "net-http": newHandlerRouter} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			test(t, mk)
+		})
+	}
 }

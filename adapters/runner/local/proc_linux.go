@@ -77,6 +77,15 @@ func sessionMembers(sid int) []int {
 // listeningInodes returns the socket inodes listening on port (TCP, IPv4
 // and IPv6, any address).
 func listeningInodes(port int) map[string]bool {
+	if inodes, err := listeningSockets(port); err == nil {
+		return inodes
+	}
+	return listeningInodesProc(port)
+}
+
+// listeningInodesProc is listeningInodes from /proc/net/tcp and tcp6,
+// where sock_diag is not allowed.
+func listeningInodesProc(port int) map[string]bool {
 	inodes := map[string]bool{}
 	want := fmt.Sprintf(":%04X", port)
 	for _, file := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {

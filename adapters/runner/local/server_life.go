@@ -159,7 +159,8 @@ func (s *Servers) WaitHealthy(ctx context.Context, p Process, port int, timeout 
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil}}
 	deadline := time.Now().Add(timeout)
 	last := "no answer yet"
-	for wait := 25 * time.Millisecond; ; wait = min(wait*2, 250*time.Millisecond) {
+	began := time.Now()
+	for wait := fastProbe; ; wait = nextProbeWait(time.Since(began), wait) {
 		if status, gone := s.exited(p); gone {
 			return s.exitError(p, status)
 		}
@@ -168,8 +169,8 @@ func (s *Servers) WaitHealthy(ctx context.Context, p Process, port int, timeout 
 				return nil
 			}
 			last = "200 from a process that is not the server (the port is taken)"
-		} else {
-			last = why
+		} else if time.Until(deadline) > 0 || last == "no answer yet" {
+			last = why // a probe the deadline cut short says less than the one before
 		}
 		if status, gone := s.exited(p); gone {
 			return s.exitError(p, status)
@@ -184,6 +185,26 @@ func (s *Servers) WaitHealthy(ctx context.Context, p Process, port int, timeout 
 		case <-time.After(min(wait, left)):
 		}
 	}
+}
+
+// Health probes of a starting server: every fastProbe while it has been
+// waited for less than fastProbing (a refused connection on the host costs
+// microseconds, and the wait between the server's first answer and the
+// probe that sees it delays the deploy), then twice as long each time, up
+// to slowProbe.
+const (
+	fastProbe   = 10 * time.Millisecond
+	fastProbing = 2 * time.Second
+	slowProbe   = 250 * time.Millisecond
+)
+
+// nextProbeWait is the wait before the next health probe, elapsed after
+// the wait began and prev after the last probe.
+func nextProbeWait(elapsed, prev time.Duration) time.Duration {
+	if elapsed < fastProbing {
+		return fastProbe
+	}
+	return min(max(prev*2, fastProbe), slowProbe)
 }
 
 // probe sends one GET; ok when it answers 200, else why not.

@@ -338,3 +338,21 @@ func TestServerRunsAsTheBuildUser(t *testing.T) {
 	require.NoError(t, s.Stop(context.Background(), p, 0))
 	requireStopped(t, p.PID)
 }
+
+// TestHealthProbesAreFastWhileAServerStarts: a starting server is probed
+// every 10 ms for its first 2 s, then ever less often, up to every 250 ms.
+func TestHealthProbesAreFastWhileAServerStarts(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		elapsed, prev, want time.Duration
+	}{
+		{0, 0, 10 * time.Millisecond},
+		{1999 * time.Millisecond, 10 * time.Millisecond, 10 * time.Millisecond},
+		{2 * time.Second, 10 * time.Millisecond, 20 * time.Millisecond},
+		{3 * time.Second, 80 * time.Millisecond, 160 * time.Millisecond},
+		{5 * time.Second, 160 * time.Millisecond, 250 * time.Millisecond},
+		{50 * time.Second, 250 * time.Millisecond, 250 * time.Millisecond},
+	} {
+		assert.Equal(t, c.want, nextProbeWait(c.elapsed, c.prev), "after %v, last wait %v", c.elapsed, c.prev)
+	}
+}

@@ -2,6 +2,7 @@ package localservers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -42,7 +43,8 @@ func (a Artifacts) Save(ctx context.Context, deploymentID, id uuid.UUID, dir str
 	}
 	for _, s := range servers {
 		if !s.Status.Ended() {
-			keep = append(keep, commands.ArtifactID(s.BuildID))
+			keep = append(keep, s.ArtifactID) // a rollback's is an earlier build's
+
 		}
 	}
 	if _, err := a.Local.Prune(ctx, deploymentID, keep); err != nil {
@@ -54,6 +56,9 @@ func (a Artifacts) Save(ctx context.Context, deploymentID, id uuid.UUID, dir str
 // Resolve implements commands.Artifacts.
 func (a Artifacts) Resolve(_ context.Context, id uuid.UUID) (string, error) {
 	dir, err := a.Local.Resolve(id)
+	if errors.Is(err, local.ErrArtifactNotFound) {
+		return "", fmt.Errorf("resolve artifact: %w: %w", commands.ErrArtifactNotFound, err)
+	}
 	if err != nil {
 		return "", fmt.Errorf("resolve artifact: %w", err)
 	}

@@ -1,0 +1,92 @@
+package obsjsonl
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/mastra-admin/mastra-admin/commands"
+)
+
+// logColumns are the fields of a log line that have columns of their own
+// (service is the server's, the same on every line); the others go to
+// LogRow.Data.
+var logColumns = map[string]bool{"time": true, "level": true, "msg": true, "traceId": true, "spanId": true, "service": true}
+
+// logLine is one line of a log file (JsonlLogger of entry.mjs.tmpl).
+type logLine struct {
+	Time    json.RawMessage `json:"time"`
+	Level   string          `json:"level"`
+	Msg     string          `json:"msg"`
+	TraceID string          `json:"traceId"`
+	SpanID  string          `json:"spanId"`
+}
+
+// ParseLogs implements commands.ObservabilityParser: one row per line,
+// in file order. A line needs a time; Data is a JSON object of the
+// line's fields besides time, level, msg, traceId, spanId and service
+// (data, error, args), "" when there are none.
+func (p *Parser) ParseLogs(r io.Reader, meta commands.ParseMeta) ([]commands.LogRow, []commands.Malformed, error) {
+	lr := newLineReader(r, p.cfg.MaxLineBytes)
+	limit := p.payloadLimit(meta)
+	var rows []commands.LogRow
+	var bad []commands.Malformed
+	for {
+		b, tooLong, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		n := lr.n
+		if tooLong {
+			bad = append(bad, malformed(n, b, "the line is longer than %d bytes", p.cfg.MaxLineBytes))
+			continue
+		}
+		if isBlank(b) {
+			continue
+		}
+		var l logLine
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(b, &l); err != nil {
+			bad = append(bad, malformed(n, b, "not a JSON object of a log record: %v", err))
+			continue
+		}
+		if err := json.Unmarshal(b, &fields); err != nil || fields == nil {
+			bad = append(bad, malformed(n, b, "not a JSON object of a log record"))
+			continue
+		}
+		if !present(l.Time) {
+			bad = append(bad, malformed(n, b, "the log record has no time"))
+			continue
+		}
+		t, err := micros(l.Time)
+		if err != nil {
+			bad = append(bad, malformed(n, b, "time: %v", err))
+			continue
+		}
+		for k := range logColumns {
+			delete(fields, k)
+		}
+		data := ""
+		if len(fields) > 0 {
+			var d bytes.Buffer
+			enc := json.NewEncoder(&d)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(fields); err != nil { // values Unmarshal accepted encode
+				bad = append(bad, malformed(n, b, "data: %v", err))
+				continue
+			}
+			data = Truncate(strings.TrimSuffix(d.String(), "\n"), limit)
+		}
+		rows = append(rows, commands.LogRow{
+			ProjectID: meta.ProjectID, DeploymentID: meta.DeploymentID, TimeUS: t,
+			Level: l.Level, Message: Truncate(l.Msg, limit), TraceID: l.TraceID, SpanID: l.SpanID,
+			Data: data, File: meta.File, Line: n,
+		})
+	}
+	return rows, bad, nil
+}

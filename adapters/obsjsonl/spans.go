@@ -1,0 +1,208 @@
+package obsjsonl
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/commands"
+)
+
+// Span events, as the entry writes them in "event".
+const (
+	eventStarted = "span_started"
+	eventUpdated = "span_updated"
+	eventEnded   = "span_ended"
+)
+
+// rank orders the events of a span: a later stage wins over an earlier
+// one whatever the order of the lines.
+var rank = map[string]int{eventStarted: 0, eventUpdated: 1, eventEnded: 2}
+
+// spanLine is one line of a span file (the exporter of entry.mjs.tmpl).
+type spanLine struct {
+	Event        string          `json:"event"`
+	TraceID      string          `json:"traceId"`
+	SpanID       string          `json:"spanId"`
+	ParentSpanID string          `json:"parentSpanId"`
+	Name         string          `json:"name"`
+	Type         string          `json:"type"`
+	EntityType   string          `json:"entityType"`
+	EntityID     string          `json:"entityId"`
+	EntityName   string          `json:"entityName"`
+	BuildID      string          `json:"buildId"`
+	StartTime    json.RawMessage `json:"startTime"`
+	EndTime      json.RawMessage `json:"endTime"`
+	Attributes   json.RawMessage `json:"attributes"`
+	Input        json.RawMessage `json:"input"`
+	Output       json.RawMessage `json:"output"`
+	ErrorInfo    json.RawMessage `json:"errorInfo"`
+}
+
+// span is the merge of a span's events so far.
+type span struct {
+	spanLine
+	startUS, endUS uint64
+	rank           int
+	line           uint32 // of its first event
+}
+
+// merge applies the event l (of rank r) to s: the fields of an event of
+// the same or a later stage replace those of s, those of an earlier
+// stage only fill what s lacks.
+func (s *span) merge(l spanLine, startUS, endUS uint64, r int) {
+	over := r >= s.rank
+	str := func(dst *string, v string) {
+		if v != "" && (over || *dst == "") {
+			*dst = v
+		}
+	}
+	raw := func(dst *json.RawMessage, v json.RawMessage) {
+		if present(v) && (over || !present(*dst)) {
+			*dst = v
+		}
+	}
+	num := func(dst *uint64, v uint64) {
+		if v != 0 && (over || *dst == 0) {
+			*dst = v
+		}
+	}
+	str(&s.ParentSpanID, l.ParentSpanID)
+	str(&s.Name, l.Name)
+	str(&s.Type, l.Type)
+	str(&s.EntityType, l.EntityType)
+	str(&s.EntityID, l.EntityID)
+	str(&s.EntityName, l.EntityName)
+	str(&s.BuildID, l.BuildID)
+	raw(&s.Attributes, l.Attributes)
+	raw(&s.Input, l.Input)
+	raw(&s.Output, l.Output)
+	raw(&s.ErrorInfo, l.ErrorInfo)
+	num(&s.startUS, startUS)
+	num(&s.endUS, endUS)
+	s.rank = max(s.rank, r)
+}
+
+type spanKey struct{ trace, span string }
+
+// ParseSpans implements commands.ObservabilityParser: one row per span of
+// the file (by trace and span ID), in the order of their first events.
+func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.SpanRow, []commands.Malformed, error) {
+	lr := newLineReader(r, p.cfg.MaxLineBytes)
+	spans := map[spanKey]*span{}
+	var order []*span
+	var bad []commands.Malformed
+	for {
+		b, tooLong, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		n := lr.n
+		if tooLong {
+			bad = append(bad, malformed(n, b, "the line is longer than %d bytes", p.cfg.MaxLineBytes))
+			continue
+		}
+		if isBlank(b) {
+			continue
+		}
+		var l spanLine
+		if err := json.Unmarshal(b, &l); err != nil {
+			bad = append(bad, malformed(n, b, "not a JSON object of a span event: %v", err))
+			continue
+		}
+		r, ok := rank[l.Event]
+		switch {
+		case !ok:
+			bad = append(bad, malformed(n, b, "event %q is not span_started, span_updated or span_ended", cut(l.Event, 64)))
+			continue
+		case l.TraceID == "" || l.SpanID == "":
+			bad = append(bad, malformed(n, b, "the span event has no traceId or spanId"))
+			continue
+		}
+		start, err := micros(l.StartTime)
+		if err != nil {
+			bad = append(bad, malformed(n, b, "startTime: %v", err))
+			continue
+		}
+		end, err := micros(l.EndTime)
+		if err != nil {
+			bad = append(bad, malformed(n, b, "endTime: %v", err))
+			continue
+		}
+		k := spanKey{l.TraceID, l.SpanID}
+		s := spans[k]
+		if s == nil {
+			s = &span{spanLine: spanLine{TraceID: l.TraceID, SpanID: l.SpanID}, rank: r, line: n}
+			spans[k] = s
+			order = append(order, s)
+		}
+		s.merge(l, start, end, r)
+	}
+	limit := p.payloadLimit(meta)
+	rows := make([]commands.SpanRow, 0, len(order))
+	for _, s := range order {
+		rows = append(rows, s.row(meta, limit))
+	}
+	return rows, bad, nil
+}
+
+// row returns the stored form of the merged span s.
+func (s *span) row(meta commands.ParseMeta, limit int) commands.SpanRow {
+	row := commands.SpanRow{
+		ProjectID: meta.ProjectID, DeploymentID: meta.DeploymentID,
+		TraceID: s.TraceID, SpanID: s.SpanID, ParentSpanID: s.ParentSpanID,
+		Name: s.Name, Type: s.Type, Entity: s.EntityName,
+		StartUS: s.startUS, Status: commands.SpanRunning,
+		Attributes: text(s.Attributes, limit), Input: text(s.Input, limit), Output: text(s.Output, limit),
+		File: meta.File, Line: s.line,
+	}
+	if row.Entity == "" {
+		row.Entity = s.EntityID
+	}
+	if id, err := uuid.Parse(s.BuildID); err == nil {
+		row.BuildID = id
+	}
+	row.Model, row.InputTokens, row.OutputTokens = usageOf(s.Type, s.Attributes)
+	if s.rank == rank[eventEnded] {
+		row.Status, row.EndUS = commands.SpanOK, s.endUS
+		if row.EndUS >= row.StartUS && row.StartUS > 0 {
+			row.DurationUS = row.EndUS - row.StartUS
+		}
+		if present(s.ErrorInfo) {
+			row.Status, row.Error = commands.SpanError, Truncate(errorText(s.ErrorInfo), limit)
+		}
+	}
+	return row
+}
+
+// errorText is the message of a span's errorInfo, or the whole of it
+// when it has none.
+func errorText(raw json.RawMessage) string {
+	var e struct {
+		Message string `json:"message"`
+		ID      string `json:"id"`
+	}
+	if json.Unmarshal(raw, &e) == nil && e.Message != "" {
+		if e.ID != "" {
+			return fmt.Sprintf("%s: %s", e.ID, e.Message)
+		}
+		return e.Message
+	}
+	return string(raw)
+}
+
+// isBlank reports whether a line holds only white space.
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
