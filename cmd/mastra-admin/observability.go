@@ -80,6 +80,7 @@ func startObservability(ctx context.Context, cfg config.Config, log *logrus.Entr
 		return nil, func() {}, err
 	}
 	closeAll := func() { _ = store.Close() }
+	c.Admin.SetObservability(store) // traces, logs and metrics are queried even while nothing is ingested here
 	dir, err := cfg.FileStorageDir()
 	if err != nil {
 		closeAll()
