@@ -73,6 +73,12 @@ var rbacRoutes = []struct {
 	// get as far as that check (409).
 	{"POST", "/api/deployments/{deployment}/rollback", `{"buildId":"{build}"}`, "developer", 409},
 	{"GET", "/api/projects/{project}/routes", "", "viewer", 200},
+	// ClickHouse is not configured in this test: authorized callers get
+	// as far as that (503); the reads are checked in observability_test.go.
+	{"GET", "/api/projects/{project}/traces", "", "viewer", 503},
+	{"GET", "/api/projects/{project}/logs", "", "viewer", 503},
+	{"GET", "/api/projects/{project}/metrics", "", "viewer", 503},
+	{"GET", "/api/projects/{project}/metrics/compare?a={deployment}&b={build}", "", "viewer", 503},
 	// No server was ever scheduled here: members learn that (404 with a
 	// message of its own); the route's reads are checked end to end later.
 	{"GET", "/api/deployments/{deployment}/server", "", "viewer", 404},
