@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -108,6 +109,7 @@ type Admin struct {
 	jwts   credCache[Principal]       // by identityKey (issuer, subject), for JWT callers
 	teams  stateCache[team.Team]      // by stream; see authorizeTeamGuarded
 	logs   logHub                     // builds followed from this process
+	obs    atomic.Pointer[obsHolder]  // set once the observability store is open
 }
 
 // New returns an Admin.

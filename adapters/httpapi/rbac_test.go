@@ -73,6 +73,12 @@ var rbacRoutes = []struct {
 	// get as far as that check (409).
 	{"POST", "/api/deployments/{deployment}/rollback", `{"buildId":"{build}"}`, "developer", 409},
 	{"GET", "/api/projects/{project}/routes", "", "viewer", 200},
+	// ClickHouse is not configured in this test: authorized callers get
+	// as far as that (503); the reads are checked in observability_test.go.
+	{"GET", "/api/projects/{project}/traces", "", "viewer", 503},
+	{"GET", "/api/projects/{project}/logs", "", "viewer", 503},
+	{"GET", "/api/projects/{project}/metrics", "", "viewer", 503},
+	{"GET", "/api/projects/{project}/metrics/compare?a={deployment}&b={build}", "", "viewer", 503},
 	// No server was ever scheduled here: members learn that (404 with a
 	// message of its own); the route's reads are checked end to end later.
 	{"GET", "/api/deployments/{deployment}/server", "", "viewer", 404},
@@ -151,6 +157,7 @@ func TestRBACMatrix(t *testing.T) {
 		for _, actor := range actors {
 			n++
 			path, body := strings.ReplaceAll(route.path, "{n}", fmt.Sprint(n)), strings.ReplaceAll(route.body, "{n}", fmt.Sprint(n))
+			path = strings.NewReplacer("{trace-id}", fmt.Sprint("trace-", n), "{span-id}", "span-1").Replace(path)
 			switch {
 			case strings.Contains(body, "{other-team}"):
 				res := e.do(t, "POST", "/api/teams", tokens["target"], strings.NewReader(fmt.Sprintf(`{"name":"Receiving %d"}`, n)))
@@ -198,6 +205,11 @@ var accountRoutes = []struct {
 	{"DELETE", "/api/tokens/{own-token}", "", false, 204},
 	{"GET", "/api/events", "", true, 200},
 	{"POST", "/api/subdomain-bases/base-{n}/transfer", `{"teamId":"{other-team}"}`, true, 204},
+	// A trace is seen through the projects of its spans; without
+	// ClickHouse every caller gets 503. Team scoping is checked against
+	// ClickHouse in observability_test.go.
+	{"GET", "/api/traces/{trace-id}", "", false, 503},
+	{"GET", "/api/traces/{trace-id}/spans/{span-id}", "", false, 503},
 }
 
 // TestRBACMatrixCoversEveryRoute: a new route must get a row in one of
@@ -207,7 +219,7 @@ func TestRBACMatrixCoversEveryRoute(t *testing.T) {
 	e := start(t)
 	toTemplate := strings.NewReplacer("{team}", "{teamId}", "{target}", "{userId}", "{invite}", "{inviteId}",
 		"{project}", "{projectId}", "{deployment}", "{deploymentId}", "{build}", "{buildId}", "{own-token}", "{tokenId}",
-		"{invite-token}", "{inviteToken}", "base-{n}", "{base}", "NEW_VAR", "{key}", "FIXTURE_VAR", "{key}")
+		"{invite-token}", "{inviteToken}", "base-{n}", "{base}", "{trace-id}", "{traceId}", "{span-id}", "{spanId}", "NEW_VAR", "{key}", "FIXTURE_VAR", "{key}")
 	covered := map[string]bool{}
 	add := func(method, path string) {
 		path, _, _ = strings.Cut(path, "?")

@@ -79,6 +79,7 @@ func startObservability(ctx context.Context, cfg config.Config, log *logrus.Entr
 		return nil, func() {}, err
 	}
 	closeAll := func() { _ = store.Close() }
+	c.Admin.SetObservability(store) // traces, logs and metrics are queried even while nothing is ingested here
 	lic, err := loadLicense(cfg, log)
 	if err != nil {
 		closeAll()
