@@ -17,7 +17,7 @@ type IngestConfig struct {
 	Store  ObservabilityStore
 	Clock  Clock // default SystemClock
 	// Interval is the pause between two passes over file storage
-	// (default 2 s).
+	// (default 1 s).
 	Interval time.Duration
 	// Backoff is the first pause after a failed pass; it doubles up to
 	// MaxBackoff while passes keep failing (defaults 1 s and 1 min).
@@ -49,7 +49,7 @@ func (c *IngestConfig) setDefaults() {
 		c.Clock = SystemClock{}
 	}
 	if c.Interval == 0 {
-		c.Interval = 2 * time.Second
+		c.Interval = time.Second
 	}
 	if c.Backoff == 0 {
 		c.Backoff = time.Second

@@ -31,7 +31,7 @@ type Config struct {
 	// (0: 8 MiB). A server's OBS_MAX_FILE_BYTES overrides it.
 	MaxFileBytes int64
 	// MaxFileAge closes a file this old, written to or not, so that it
-	// ships (0: 1 minute). OBS_MAX_FILE_AGE_MS overrides it.
+	// ships (0: 2 s). OBS_MAX_FILE_AGE_MS overrides it.
 	MaxFileAge time.Duration
 	// LogLevel is the least level written to the logs files: debug, info,
 	// warn or error (empty: info). OBS_LOG_LEVEL overrides it.
@@ -46,7 +46,9 @@ func (c *Config) setDefaults() {
 		c.MaxFileBytes = 8 << 20
 	}
 	if c.MaxFileAge == 0 {
-		c.MaxFileAge = time.Minute
+		// Closed files are what gets shipped: their age bounds how soon a
+		// span is queryable (the freshness goal is 5 s at p95).
+		c.MaxFileAge = 2 * time.Second
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"

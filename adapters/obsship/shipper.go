@@ -36,7 +36,7 @@ type Config struct {
 	ServersDir string
 	Files      commands.FileStorage
 	Places     commands.ServerPlaces
-	// Interval is the time between passes (0: 2 s).
+	// Interval is the time between passes (0: 1 s).
 	Interval time.Duration
 	// CloseIdle is how long an open file of an ended server stays
 	// untouched before the Shipper closes it (0: 1 min).
@@ -46,7 +46,7 @@ type Config struct {
 
 func (c *Config) setDefaults() {
 	if c.Interval == 0 {
-		c.Interval = 2 * time.Second
+		c.Interval = time.Second
 	}
 	if c.CloseIdle == 0 {
 		c.CloseIdle = time.Minute

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mastra-admin/mastra-admin/adapters/runner/local"
+	"github.com/mastra-admin/mastra-admin/internal/chtest"
 	source "github.com/mastra-admin/mastra-admin/adapters/source/local"
 )
 
@@ -49,6 +50,8 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 	require.NotEqual(t, string(src), withServer, "the fixture's config changed: update this test")
 	require.NoError(t, os.WriteFile(index, []byte(withServer), 0o644))
 	asNobody := buildAsNobody(t, env)
+	store := chtest.New(t, "") // a fresh ClickHouse database; skips without ClickHouse
+	env["CLICKHOUSE_URL"] = "clickhouse://" + chtest.Config(t).Addr + "/" + store.Database()
 
 	_, _, stderr := serveProcess(t, env)
 	api := newAPIClient(t, env)
@@ -107,18 +110,90 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 	}
 	trace := run("", "/mastra-math/api/workflows/mathWorkflow/start-async")
 	run("mastra-math.localhost", "/api/workflows/mathWorkflow/start-async")
+	for range 18 {
+		run("", "/mastra-math/api/workflows/mathWorkflow/start-async")
+	}
+	bad := 0
+	for range 3 { // input the workflow's schema refuses
+		req, err := http.NewRequest("POST", "http://"+proxy+"/mastra-math/api/workflows/mathWorkflow/start-async",
+			strings.NewReader(`{"inputData":{"value":"not a number"}}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := proxyClient.Do(req)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		assert.NotContains(t, string(body), "result is 42")
+		bad++
+	}
+
+	// Within seconds, the API shows the 20 runs as traces, with their
+	// steps as children, the failed ones (if the bad input started a run)
+	// as errors, the step's log lines linked to their trace, and the
+	// deploy marker.
+	projectID := proj["id"].(string)
+	var traces []any
+	require.Eventually(t, func() bool {
+		code, page, _ := api.call("GET", "/api/projects/"+projectID+"/traces?limit=100", "")
+		if code != http.StatusOK {
+			return false
+		}
+		traces, _ = page["traces"].([]any)
+		ok := 0
+		for _, tr := range traces {
+			if tr.(map[string]any)["status"] == "ok" {
+				ok++
+			}
+		}
+		return ok >= 20
+	}, 30*time.Second, 250*time.Millisecond, "20 good runs are traces in the API\n%s", stderr)
+	errorTraces := 0
+	for _, tr := range traces {
+		tm := tr.(map[string]any)
+		assert.Equal(t, depID, tm["deploymentId"])
+		assert.Equal(t, b["id"], tm["buildId"], "traces name the build")
+		if tm["status"] == "error" {
+			errorTraces++
+		}
+	}
+	t.Logf("%d traces, %d of them errors, after %d runs with bad input", len(traces), errorTraces, bad)
+	tree := api.must(http.StatusOK, "GET", "/api/traces/"+trace, "")
+	roots := tree["roots"].([]any)
+	require.Len(t, roots, 1)
+	root := roots[0].(map[string]any)
+	assert.Equal(t, "workflow run: 'math-workflow'", root["name"])
+	var children []string
+	for _, c := range root["children"].([]any) {
+		children = append(children, c.(map[string]any)["name"].(string))
+	}
+	assert.Subset(t, children, []string{"workflow step: 'double'", "workflow step: 'describe'"}, "the steps are the run's children")
+	logs := api.must(http.StatusOK, "GET", "/api/projects/"+projectID+"/logs?traceId="+trace, "")
+	assert.NotEmpty(t, logs["logs"], "the step's log lines are linked to its trace: %v", logs)
+	metrics := api.must(http.StatusOK, "GET", "/api/projects/"+projectID+"/metrics?bucket=1m", "")
+	var kinds []string
+	for _, m := range metrics["markers"].([]any) {
+		kinds = append(kinds, m.(map[string]any)["kind"].(string))
+	}
+	assert.Contains(t, kinds, "deploy", "the deploy marker")
 
 	api.must(http.StatusOK, "POST", "/api/deployments/"+depID+"/stop", "")
 	require.Eventually(t, func() bool { return api.server(depID)["status"] == "stopped" }, time.Minute, 100*time.Millisecond)
 	// serve ships the server's closed files to file storage and deletes
-	// them from its OBS_DIR.
+	// them from its OBS_DIR; the ingester moves them to processed/ once
+	// their rows are in ClickHouse.
 	obs := filepath.Join(env["MASTRA_ADMIN_DATA_DIR"], "servers", depID, "obs", srv["id"].(string))
 	require.Eventually(t, func() bool {
 		return len(jsonlIn(t, filepath.Join(obs, "spans")))+len(jsonlIn(t, filepath.Join(obs, "logs"))) == 0
 	},
 		time.Minute, 100*time.Millisecond, "the files are shipped")
 	shipped := func(kind string) string {
-		return filepath.Join(env["MASTRA_ADMIN_DATA_DIR"], "storage", "observability", kind, proj["id"].(string), depID)
+		dir := filepath.Join(env["MASTRA_ADMIN_DATA_DIR"], "storage", "observability", kind, proj["id"].(string), depID)
+		processed := filepath.Join(env["MASTRA_ADMIN_DATA_DIR"], "storage", "processed", "observability", kind, proj["id"].(string), depID)
+		require.Eventually(t, func() bool {
+			entries, err := os.ReadDir(dir)
+			return (err == nil || os.IsNotExist(err)) && len(entries) == 0
+		}, 30*time.Second, 100*time.Millisecond, "the files are ingested and moved to processed/")
+		return processed
 	}
 	spans := readJSONL(t, shipped("spans"))
 	ended := map[string]string{} // name → type, for the run's ended spans
