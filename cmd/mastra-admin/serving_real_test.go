@@ -128,9 +128,8 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 	}
 
 	// Within seconds, the API shows the 20 runs as traces, with their
-	// steps as children, the failed ones (if the bad input started a run)
-	// as errors, the step's log lines linked to their trace, and the
-	// deploy marker.
+	// steps as children, the runs with bad input as errors, the step's log
+	// lines linked to their trace, and the deploy marker.
 	projectID := proj["id"].(string)
 	var traces []any
 	require.Eventually(t, func() bool {
@@ -156,7 +155,7 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 			errorTraces++
 		}
 	}
-	t.Logf("%d traces, %d of them errors, after %d runs with bad input", len(traces), errorTraces, bad)
+	assert.Equal(t, bad, errorTraces, "the runs with bad input are traces with errors")
 	tree := api.must(http.StatusOK, "GET", "/api/traces/"+trace, "")
 	roots := tree["roots"].([]any)
 	require.Len(t, roots, 1)
