@@ -166,8 +166,11 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 		children = append(children, c.(map[string]any)["name"].(string))
 	}
 	assert.Subset(t, children, []string{"workflow step: 'double'", "workflow step: 'describe'"}, "the steps are the run's children")
-	logs := api.must(http.StatusOK, "GET", "/api/projects/"+projectID+"/logs?traceId="+trace, "")
-	assert.NotEmpty(t, logs["logs"], "the step's log lines are linked to its trace: %v", logs)
+	assert.Eventually(t, func() bool { // log files close, ship and load on their own
+		logs := api.must(http.StatusOK, "GET", "/api/projects/"+projectID+"/logs?traceId="+trace, "")
+		l, _ := logs["logs"].([]any)
+		return len(l) > 0
+	}, 30*time.Second, 250*time.Millisecond, "the step's log lines are linked to its trace")
 	metrics := api.must(http.StatusOK, "GET", "/api/projects/"+projectID+"/metrics?bucket=1m", "")
 	var kinds []string
 	for _, m := range metrics["markers"].([]any) {
