@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs MastraAdmin (mastra-admin serve) from source with zero configuration:
-# brings up the local PostgreSQL if DATABASE_URL is unset or local, then
-# serves on the defaults of API.md. Extra arguments go to serve.
+# brings up the local PostgreSQL if DATABASE_URL is unset or local, and the
+# local ClickHouse (installing Debian's package when missing) if
+# CLICKHOUSE_URL is unset or local, fetches Node 22, then serves on the
+# defaults of API.md. Extra arguments go to serve.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib.sh
@@ -10,6 +12,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ensure_go
 case "${DATABASE_URL:-localhost}" in
 *localhost* | *127.0.0.1*) ensure_postgres ;;
+esac
+case "${CLICKHOUSE_URL-localhost}" in
+*localhost* | *127.0.0.1*) ensure_clickhouse ;; # observability; serve runs without it too
 esac
 ensure_node # builds need Node 22.13+ (MASTRA_ADMIN_NODE)
 # Build, then exec the binary rather than go run: signals reach serve
