@@ -119,12 +119,19 @@ func (s *Store) TraceSpans(ctx context.Context, traceID string, withIO bool) ([]
 	if withIO {
 		io = "input, output"
 	}
-	return s.spans(ctx, fmt.Sprintf(`SELECT `+spanSelect+` FROM spans WHERE trace_id = ? ORDER BY start_us LIMIT ?`, io), traceID, maxTraceSpans)
+	return s.spans(ctx, fmt.Sprintf(`SELECT `+spanSelect+` FROM spans WHERE trace_id = ? AND `+traceRows+` ORDER BY start_us LIMIT ?`, io),
+		traceID, traceID, maxTraceSpans)
 }
+
+// traceRows narrows a read of one trace (its ID bound after the trace_id
+// condition) to the (project, start) pairs trace_index holds for it, which
+// the ordering key of spans finds without reading the whole table.
+const traceRows = `(project_id, start_us) IN (SELECT project_id, start_us FROM trace_index WHERE trace_id = ?)`
 
 // Span implements commands.ObservabilityReads.
 func (s *Store) Span(ctx context.Context, traceID, spanID string) ([]commands.SpanRecord, error) {
-	return s.spans(ctx, fmt.Sprintf(`SELECT `+spanSelect+` FROM spans WHERE trace_id = ? AND span_id = ? LIMIT 100`, "input, output"), traceID, spanID)
+	return s.spans(ctx, fmt.Sprintf(`SELECT `+spanSelect+` FROM spans WHERE trace_id = ? AND span_id = ? AND `+traceRows+` LIMIT 100`, "input, output"),
+		traceID, spanID, traceID)
 }
 
 func (s *Store) spans(ctx context.Context, q string, args ...any) ([]commands.SpanRecord, error) {

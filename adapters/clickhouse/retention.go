@@ -38,7 +38,7 @@ func (s *Store) DropBefore(ctx context.Context, cutoff time.Time) ([]string, err
 	// The newest droppable month is the one before cutoff's month.
 	last := uint32(c.Year())*100 + uint32(c.Month())
 	rows, err := s.conn.Query(ctx, `SELECT DISTINCT table, partition FROM system.parts
-		WHERE database = ? AND active AND table IN ('spans', 'logs', 'markers', 'ingested_files')
+		WHERE database = ? AND active AND table IN ('spans', 'trace_index', 'logs', 'markers', 'ingested_files')
 		ORDER BY table, partition`, s.cfg.Database)
 	if err != nil {
 		return nil, classify(fmt.Errorf("clickhouse: list partitions: %w", err))

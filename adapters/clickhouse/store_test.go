@@ -15,6 +15,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/adapters/clickhouse"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/internal/chtest"
+	"github.com/mastra-admin/mastra-admin/migrations"
 )
 
 var inserts = []string{clickhouse.InsertExternal, clickhouse.InsertHTTP}
@@ -184,8 +185,54 @@ func TestDropBefore(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, dropped, "spans/202601")
 	assert.Contains(t, dropped, "markers/202601")
+	assert.Contains(t, dropped, "trace_index/202601")
 	assert.Equal(t, uint64(4), count(t, s, "SELECT count() FROM spans"))
+	assert.Equal(t, uint64(4), count(t, s, "SELECT count() FROM trace_index"))
 	assert.Equal(t, uint64(0), count(t, s, "SELECT count() FROM markers"))
+}
+
+// TestTraceReadsUseTheTraceIndex checks that inserts feed trace_index, that
+// a trace's spans are found through it (across projects and months), and
+// that migration 0002 indexes the spans stored before it.
+func TestTraceReadsUseTheTraceIndex(t *testing.T) {
+	t.Parallel()
+	s := chtest.New(t, "")
+	ctx := context.Background()
+	p1, p2, d := uuid.New(), uuid.New(), uuid.New()
+	jan := uint64(time.Date(2026, 1, 31, 23, 59, 59, 0, time.UTC).UnixMicro())
+	a, b := spanFile(p1, d, "a", 3, jan), spanFile(p2, d, "b", 6, jan+2_000_000) // t0 in both projects; b reaches February
+	require.NoError(t, s.InsertSpans(ctx, []commands.SpanFile{a, b}))
+	assert.Equal(t, uint64(9), count(t, s, "SELECT count() FROM trace_index"))
+
+	rows, err := s.TraceSpans(ctx, "t0", false)
+	require.NoError(t, err)
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.ProjectID.String()+"/"+r.SpanID)
+	}
+	assert.Equal(t, []string{p1.String() + "/s0", p1.String() + "/s1", p1.String() + "/s2", p2.String() + "/s0", p2.String() + "/s1", p2.String() + "/s2"}, got)
+	one, err := s.Span(ctx, "t1", "s4")
+	require.NoError(t, err)
+	require.Len(t, one, 1)
+	assert.Equal(t, p2, one[0].ProjectID)
+
+	// Reads of one trace see only what trace_index holds.
+	require.NoError(t, s.Conn().Exec(ctx, "TRUNCATE TABLE trace_index"))
+	rows, err = s.TraceSpans(ctx, "t0", false)
+	require.NoError(t, err)
+	assert.Empty(t, rows, "a trace read does not scan spans by trace ID")
+
+	// Migration 0002 run again (as on a database whose spans predate it) indexes them.
+	list, err := migrations.ClickHouse()
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(list), 2)
+	require.Equal(t, "0002_trace_index.sql", list[1].Name)
+	for _, stmt := range migrations.Statements(list[1].SQL) {
+		require.NoError(t, s.Conn().Exec(ctx, stmt))
+	}
+	rows, err = s.TraceSpans(ctx, "t0", false)
+	require.NoError(t, err)
+	assert.Len(t, rows, 6)
 }
 
 func TestDownServerIsUnavailable(t *testing.T) {
