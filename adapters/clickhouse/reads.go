@@ -73,6 +73,19 @@ func (s *Store) ListTraces(ctx context.Context, projectID uuid.UUID, f commands.
 	if f.Name != "" {
 		h.add("positionCaseInsensitiveUTF8(n, ?) > 0", f.Name)
 	}
+	if f.Status == "" && f.Name == "" {
+		// Without filters on the whole trace, the page's traces are those
+		// of the newest root spans: only their spans are grouped, not
+		// every span of the range.
+		r := &where{}
+		r.conds, r.args = append(r.conds, w.conds...), append(r.args, w.args...)
+		r.add("parent_span_id = ''")
+		if f.After != nil {
+			r.add("(start_us < ? OR (start_us = ? AND trace_id < ?))", f.After.StartUS, f.After.StartUS, f.After.TraceID)
+		}
+		w.add("trace_id IN (SELECT trace_id FROM spans WHERE "+r.sql()+" ORDER BY start_us DESC, trace_id DESC LIMIT ?)",
+			append(r.args, 2*f.Limit)...)
+	}
 	q := `SELECT trace_id, argMin(name, start_us) AS n, argMin(type, start_us), argMin(entity, start_us),
 		argMin(deployment_id, start_us), argMin(build_id, start_us), min(start_us) AS s, max(greatest(end_us, start_us)),
 		count(), countIf(status = 'error') AS errs, countIf(status = 'running') AS running, sum(input_tokens), sum(output_tokens)
