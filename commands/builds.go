@@ -22,20 +22,11 @@ func (a *Admin) Deploy(ctx context.Context, p Principal, deploymentID uuid.UUID)
 	}
 	var view build.View
 	_, err := a.execute(ctx, p, func() (write, error) {
-		d, dversion, err := load(ctx, a.cfg.Store, deployment.StreamID(deploymentID), deployment.Evolve)
+		sc, err := a.liveDeployment(ctx, p, deploymentID, domain.ActionBuildWrite)
 		if err != nil {
 			return write{}, err
 		}
-		if !d.Live() {
-			return write{}, errNotFound("deployment", deploymentID)
-		}
-		pr, pversion, guard, err := a.projectFor(ctx, p, d.ProjectID, domain.ActionBuildWrite)
-		if errors.Is(err, domain.ErrNotFound) {
-			return write{}, errNotFound("deployment", deploymentID)
-		}
-		if err != nil {
-			return write{}, err
-		}
+		d, dversion, pr, pversion, guard := sc.d, sc.version, sc.project, sc.projectVersion, sc.guard
 		// The env the build's servers will run with, read after the
 		// versions the guards hold: a change meanwhile fails a guard.
 		env, err := a.runEnv(ctx, pr.ID, d.ID)

@@ -271,20 +271,11 @@ func (a *Admin) changeDeployment(ctx context.Context, p Principal, id uuid.UUID,
 func (a *Admin) changeDeploymentOf(ctx context.Context, p Principal, id uuid.UUID, guardProject bool,
 	decide func(deployment.Deployment, project.Project) ([]domain.Event, []Claim, error)) error {
 	_, err := a.execute(ctx, p, func() (write, error) {
-		d, version, err := load(ctx, a.cfg.Store, deployment.StreamID(id), deployment.Evolve)
+		sc, err := a.liveDeployment(ctx, p, id, domain.ActionDeploymentWrite)
 		if err != nil {
 			return write{}, err
 		}
-		if !d.Live() {
-			return write{}, errNotFound("deployment", id)
-		}
-		pr, pversion, guard, err := a.projectFor(ctx, p, d.ProjectID, domain.ActionDeploymentWrite)
-		if errors.Is(err, domain.ErrNotFound) {
-			return write{}, errNotFound("deployment", id)
-		}
-		if err != nil {
-			return write{}, err
-		}
+		d, version, pr, pversion, guard := sc.d, sc.version, sc.project, sc.projectVersion, sc.guard
 		evs, claims, err := decide(d, pr)
 		if err != nil || len(evs) == 0 {
 			return write{}, err
@@ -306,4 +297,35 @@ func (a *Admin) deploymentView(v deployment.View) deployment.View {
 		v.PublicURL = u.String()
 	}
 	return v
+}
+
+// deploymentScope is a live deployment and its project, loaded for a
+// command that acts on the deployment.
+type deploymentScope struct {
+	d              deployment.Deployment
+	version        int64 // the deployment stream's
+	project        project.Project
+	projectVersion int64
+	guard          Guard // the caller's access, checked again at append
+}
+
+// liveDeployment loads deployment id and authorizes action on its
+// project; a deployment that is deleted, or that the caller may not see,
+// is not found.
+func (a *Admin) liveDeployment(ctx context.Context, p Principal, id uuid.UUID, action domain.Action) (deploymentScope, error) {
+	d, version, err := load(ctx, a.cfg.Store, deployment.StreamID(id), deployment.Evolve)
+	if err != nil {
+		return deploymentScope{}, err
+	}
+	if !d.Live() {
+		return deploymentScope{}, errNotFound("deployment", id)
+	}
+	pr, pversion, guard, err := a.projectFor(ctx, p, d.ProjectID, action)
+	if errors.Is(err, domain.ErrNotFound) {
+		return deploymentScope{}, errNotFound("deployment", id)
+	}
+	if err != nil {
+		return deploymentScope{}, err
+	}
+	return deploymentScope{d: d, version: version, project: pr, projectVersion: pversion, guard: guard}, nil
 }

@@ -38,20 +38,11 @@ func (a *Admin) Rollback(ctx context.Context, p Principal, deploymentID uuid.UUI
 	var view build.View
 	logged := false
 	_, err := a.execute(ctx, p, func() (write, error) {
-		d, dversion, err := load(ctx, a.cfg.Store, deployment.StreamID(deploymentID), deployment.Evolve)
+		sc, err := a.liveDeployment(ctx, p, deploymentID, domain.ActionBuildWrite)
 		if err != nil {
 			return write{}, err
 		}
-		if !d.Live() {
-			return write{}, errNotFound("deployment", deploymentID)
-		}
-		pr, pversion, guard, err := a.projectFor(ctx, p, d.ProjectID, domain.ActionBuildWrite)
-		if errors.Is(err, domain.ErrNotFound) {
-			return write{}, errNotFound("deployment", deploymentID)
-		}
-		if err != nil {
-			return write{}, err
-		}
+		d, dversion, pr, pversion, guard := sc.d, sc.version, sc.project, sc.projectVersion, sc.guard
 		to, toVersion, err := load(ctx, a.cfg.Store, build.StreamID(in.BuildID), build.Evolve)
 		if err != nil {
 			return write{}, err

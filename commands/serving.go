@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -55,20 +54,11 @@ func (a *Admin) RestartDeployment(ctx context.Context, p Principal, id uuid.UUID
 func (a *Admin) serve(ctx context.Context, p Principal, id uuid.UUID,
 	decide func(deployment.Deployment, time.Time) ([]domain.Event, error)) (deployment.View, error) {
 	_, err := a.execute(ctx, p, func() (write, error) {
-		d, version, err := load(ctx, a.cfg.Store, deployment.StreamID(id), deployment.Evolve)
+		sc, err := a.liveDeployment(ctx, p, id, domain.ActionBuildWrite)
 		if err != nil {
 			return write{}, err
 		}
-		if !d.Live() {
-			return write{}, errNotFound("deployment", id)
-		}
-		pr, pversion, guard, err := a.projectFor(ctx, p, d.ProjectID, domain.ActionBuildWrite)
-		if errors.Is(err, domain.ErrNotFound) {
-			return write{}, errNotFound("deployment", id)
-		}
-		if err != nil {
-			return write{}, err
-		}
+		d, version, pr, pversion, guard := sc.d, sc.version, sc.project, sc.projectVersion, sc.guard
 		evs, err := decide(d, a.cfg.Clock.Now())
 		if err != nil {
 			return write{}, err

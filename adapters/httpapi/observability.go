@@ -48,6 +48,19 @@ func rangeParams(q url.Values) (commands.TimeRange, error) {
 	return commands.TimeRange{From: from, To: to}, err
 }
 
+// pageParams reads the filters a page of traces or logs shares: from,
+// to, deploymentId and limit.
+func pageParams(q url.Values) (tr commands.TimeRange, deployment uuid.UUID, limit int, err error) {
+	if tr, err = rangeParams(q); err != nil {
+		return tr, uuid.Nil, 0, err
+	}
+	if deployment, err = uuidParam(q, "deploymentId"); err != nil {
+		return tr, uuid.Nil, 0, err
+	}
+	n, err := intParam(q, "limit")
+	return tr, deployment, int(n), err
+}
+
 func (s *Server) listTraces(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "projectId")
 	if err != nil {
@@ -56,14 +69,7 @@ func (s *Server) listTraces(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	in := commands.TraceQuery{Status: q.Get("status"), Name: q.Get("name"), Cursor: q.Get("cursor")}
-	if in.TimeRange, err = rangeParams(q); err == nil {
-		if in.DeploymentID, err = uuidParam(q, "deploymentId"); err == nil {
-			var limit int64
-			limit, err = intParam(q, "limit")
-			in.Limit = int(limit)
-		}
-	}
-	if err != nil {
+	if in.TimeRange, in.DeploymentID, in.Limit, err = pageParams(q); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -107,14 +113,7 @@ func (s *Server) searchLogs(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	in := commands.LogQuery{Q: q.Get("q"), Level: q.Get("level"), TraceID: q.Get("traceId"), Cursor: q.Get("cursor")}
-	if in.TimeRange, err = rangeParams(q); err == nil {
-		if in.DeploymentID, err = uuidParam(q, "deploymentId"); err == nil {
-			var limit int64
-			limit, err = intParam(q, "limit")
-			in.Limit = int(limit)
-		}
-	}
-	if err != nil {
+	if in.TimeRange, in.DeploymentID, in.Limit, err = pageParams(q); err != nil {
 		writeError(w, r, err)
 		return
 	}

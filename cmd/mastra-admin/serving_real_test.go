@@ -20,8 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mastra-admin/mastra-admin/adapters/runner/local"
-	"github.com/mastra-admin/mastra-admin/internal/chtest"
 	source "github.com/mastra-admin/mastra-admin/adapters/source/local"
+	"github.com/mastra-admin/mastra-admin/internal/chtest"
 )
 
 // TestServeDeploysARealMastraProject is the one test that deploys the
