@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/mastra-admin/mastra-admin/commands"
 )
 
 // lineReader yields the lines of r without their line ends ("\n" or
@@ -55,5 +57,32 @@ func (l *lineReader) next() (line []byte, tooLong bool, err error) {
 			return line[:l.max], true, nil
 		}
 		return line, false, nil
+	}
+}
+
+// eachLine reads r line by line and gives each non-blank line, with its
+// number, to parse, which reports the line malformed (with why) or not. A
+// line longer than MaxLineBytes is malformed without being parsed. It
+// returns the malformed lines in file order, or the read error.
+func (p *Parser) eachLine(r io.Reader, parse func(n uint32, line []byte) (commands.Malformed, bool)) ([]commands.Malformed, error) {
+	lr := newLineReader(r, p.cfg.MaxLineBytes)
+	var bad []commands.Malformed
+	for {
+		b, tooLong, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			return bad, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case tooLong:
+			bad = append(bad, malformed(lr.n, b, "the line is longer than %d bytes", p.cfg.MaxLineBytes))
+		case isBlank(b):
+		default:
+			if m, isBad := parse(lr.n, b); isBad {
+				bad = append(bad, m)
+			}
+		}
 	}
 }

@@ -3,7 +3,6 @@ package obsjsonl
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"strings"
 
@@ -29,44 +28,23 @@ type logLine struct {
 // line's fields besides time, level, msg, traceId, spanId and service
 // (data, error, args), "" when there are none.
 func (p *Parser) ParseLogs(r io.Reader, meta commands.ParseMeta) ([]commands.LogRow, []commands.Malformed, error) {
-	lr := newLineReader(r, p.cfg.MaxLineBytes)
 	limit := p.payloadLimit(meta)
 	var rows []commands.LogRow
-	var bad []commands.Malformed
-	for {
-		b, tooLong, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		n := lr.n
-		if tooLong {
-			bad = append(bad, malformed(n, b, "the line is longer than %d bytes", p.cfg.MaxLineBytes))
-			continue
-		}
-		if isBlank(b) {
-			continue
-		}
+	bad, err := p.eachLine(r, func(n uint32, b []byte) (commands.Malformed, bool) {
 		var l logLine
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(b, &l); err != nil {
-			bad = append(bad, malformed(n, b, "not a JSON object of a log record: %v", err))
-			continue
+			return malformed(n, b, "not a JSON object of a log record: %v", err), true
 		}
 		if err := json.Unmarshal(b, &fields); err != nil || fields == nil {
-			bad = append(bad, malformed(n, b, "not a JSON object of a log record"))
-			continue
+			return malformed(n, b, "not a JSON object of a log record"), true
 		}
 		if !present(l.Time) {
-			bad = append(bad, malformed(n, b, "the log record has no time"))
-			continue
+			return malformed(n, b, "the log record has no time"), true
 		}
 		t, err := micros(l.Time)
 		if err != nil {
-			bad = append(bad, malformed(n, b, "time: %v", err))
-			continue
+			return malformed(n, b, "time: %v", err), true
 		}
 		for k := range logColumns {
 			delete(fields, k)
@@ -77,8 +55,7 @@ func (p *Parser) ParseLogs(r io.Reader, meta commands.ParseMeta) ([]commands.Log
 			enc := json.NewEncoder(&d)
 			enc.SetEscapeHTML(false)
 			if err := enc.Encode(fields); err != nil { // values Unmarshal accepted encode
-				bad = append(bad, malformed(n, b, "data: %v", err))
-				continue
+				return malformed(n, b, "data: %v", err), true
 			}
 			data = Truncate(strings.TrimSuffix(d.String(), "\n"), limit)
 		}
@@ -87,6 +64,10 @@ func (p *Parser) ParseLogs(r io.Reader, meta commands.ParseMeta) ([]commands.Log
 			Level: l.Level, Message: Truncate(l.Msg, limit), TraceID: l.TraceID, SpanID: l.SpanID,
 			Data: data, File: meta.File, Line: n,
 		})
+		return commands.Malformed{}, false
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return rows, bad, nil
 }

@@ -2,7 +2,6 @@ package obsjsonl
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
@@ -91,49 +90,27 @@ type spanKey struct{ trace, span string }
 // ParseSpans implements commands.ObservabilityParser: one row per span of
 // the file (by trace and span ID), in the order of their first events.
 func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.SpanRow, []commands.Malformed, error) {
-	lr := newLineReader(r, p.cfg.MaxLineBytes)
 	spans := map[spanKey]*span{}
 	var order []*span
-	var bad []commands.Malformed
-	for {
-		b, tooLong, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		n := lr.n
-		if tooLong {
-			bad = append(bad, malformed(n, b, "the line is longer than %d bytes", p.cfg.MaxLineBytes))
-			continue
-		}
-		if isBlank(b) {
-			continue
-		}
+	bad, err := p.eachLine(r, func(n uint32, b []byte) (commands.Malformed, bool) {
 		var l spanLine
 		if err := json.Unmarshal(b, &l); err != nil {
-			bad = append(bad, malformed(n, b, "not a JSON object of a span event: %v", err))
-			continue
+			return malformed(n, b, "not a JSON object of a span event: %v", err), true
 		}
 		r, ok := rank[l.Event]
 		switch {
 		case !ok:
-			bad = append(bad, malformed(n, b, "event %q is not span_started, span_updated or span_ended", cut(l.Event, 64)))
-			continue
+			return malformed(n, b, "event %q is not span_started, span_updated or span_ended", cut(l.Event, 64)), true
 		case l.TraceID == "" || l.SpanID == "":
-			bad = append(bad, malformed(n, b, "the span event has no traceId or spanId"))
-			continue
+			return malformed(n, b, "the span event has no traceId or spanId"), true
 		}
 		start, err := micros(l.StartTime)
 		if err != nil {
-			bad = append(bad, malformed(n, b, "startTime: %v", err))
-			continue
+			return malformed(n, b, "startTime: %v", err), true
 		}
 		end, err := micros(l.EndTime)
 		if err != nil {
-			bad = append(bad, malformed(n, b, "endTime: %v", err))
-			continue
+			return malformed(n, b, "endTime: %v", err), true
 		}
 		k := spanKey{l.TraceID, l.SpanID}
 		s := spans[k]
@@ -143,6 +120,10 @@ func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.Sp
 			order = append(order, s)
 		}
 		s.merge(l, start, end, r)
+		return commands.Malformed{}, false
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	limit := p.payloadLimit(meta)
 	rows := make([]commands.SpanRow, 0, len(order))
