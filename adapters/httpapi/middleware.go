@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/sirupsen/logrus"
 
+	"github.com/mastra-admin/mastra-admin/adapters/websession"
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain"
 )
@@ -183,14 +184,26 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
-		token, ok := cutBearer(h)
-		if !ok {
+		var p commands.Principal
+		if token, ok := cutBearer(h); ok {
+			var err error
+			if p, err = s.cfg.Admin.Authenticate(r.Context(), token); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		} else if id := websession.ID(r); id != "" && h == "" && s.cfg.Sessions != nil {
+			sess, err := s.cfg.Sessions.Resolve(r.Context(), id)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			if !websession.Safe(r.Method) && !sess.CSRFMatches(r.Header.Get(websession.CSRFHeader)) {
+				fail(w, r, domain.KindPermissionDenied, "missing or wrong CSRF token: a request signed in by the dashboard's session cookie must send its token in "+websession.CSRFHeader)
+				return
+			}
+			p = sess.Principal
+		} else {
 			fail(w, r, domain.KindUnauthenticated, "missing bearer token: send Authorization: Bearer <token>")
-			return
-		}
-		p, err := s.cfg.Admin.Authenticate(r.Context(), token)
-		if err != nil {
-			writeError(w, r, err)
 			return
 		}
 		if rec := recorderFrom(r.Context()); rec != nil {

@@ -38,6 +38,10 @@ type Config struct {
 	// may open WebSockets; a request without an Origin header always may.
 	// None means browsers may not.
 	DashboardOrigins []string
+	// Sessions, when set, lets the dashboard's session cookie stand in
+	// for a bearer token (with the CSRF header on every request that
+	// changes something).
+	Sessions *commands.Sessions
 }
 
 func (c *Config) setDefaults() {

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mastra-admin/mastra-admin/adapters/auditexport"
+	"github.com/mastra-admin/mastra-admin/adapters/dashboard"
 	"github.com/mastra-admin/mastra-admin/adapters/httpapi"
 	core "github.com/mastra-admin/mastra-admin/internal/app"
 )
@@ -61,7 +62,12 @@ keep running.`,
 				return err
 			}
 			api, err := httpapi.New(httpapi.Config{Admin: c.Admin, Readiness: c, Logger: log, Registry: reg, AuditKey: auditKey,
-				DashboardOrigins: cfg.DashboardOrigins()})
+				DashboardOrigins: cfg.DashboardOrigins(), Sessions: c.Sessions})
+			if err != nil {
+				return err
+			}
+			dash, err := dashboard.New(dashboard.Config{Admin: c.Admin, Sessions: c.Sessions, Logger: log.WithField("component", "dashboard"),
+				SignIn: dashboard.SignInConfig{SupabaseURL: cfg.SupabaseURL}})
 			if err != nil {
 				return err
 			}
@@ -78,7 +84,7 @@ keep running.`,
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 			}
-			srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+			srv := &http.Server{Handler: dashboard.FrontDoor(api, dash), ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
 
 			consumers := make(chan error, 1)
 			runCtx, stopConsumers := context.WithCancel(context.WithoutCancel(ctx))

@@ -76,13 +76,15 @@ func (c Config) Validate() error {
 
 // App is the wired core.
 type App struct {
-	Store       *eventstore.Store
-	Notifier    *eventstore.Notifier
-	Parker      *eventstore.Parker
-	Router      *message.Router
-	Queries     *projections.Queries
-	Waiter      *projections.Waiter
-	Admin       *commands.Admin
+	Store    *eventstore.Store
+	Notifier *eventstore.Notifier
+	Parker   *eventstore.Parker
+	Router   *message.Router
+	Queries  *projections.Queries
+	Waiter   *projections.Waiter
+	Admin    *commands.Admin
+	// Sessions signs dashboard users in (nil without Commands.Cipher).
+	Sessions    *commands.Sessions
 	Projections []projections.Projection
 	log         *logrus.Entry
 	expiry      time.Duration // see Config.ExpiryInterval
@@ -166,6 +168,13 @@ func New(cfg Config) (*App, error) {
 	}
 	if a.Admin, err = commands.New(cc); err != nil {
 		return nil, err
+	}
+	if cc.Cipher != nil {
+		a.Sessions, err = commands.NewSessions(commands.SessionsConfig{Admin: a.Admin, Store: pgstore.Sessions{DB: cfg.Pool},
+			Cipher: cc.Cipher, Clock: cc.Clock})
+		if err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Serving.Runner.Servers != nil {
 		if err := a.serve(cfg, sub); err != nil {
