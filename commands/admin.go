@@ -45,6 +45,9 @@ type Config struct {
 	// the env list shows no restart needed and the exposure route is
 	// unavailable).
 	Exposure ExposureReads
+	// Overview reads many projects' deployments with their health at once
+	// (nil: the team and platform overviews are unavailable).
+	Overview OverviewReads
 	// PublicURL is the base of links in emails (invite acceptance).
 	PublicURL string
 	// ProxyURL is the edge router's base URL (default

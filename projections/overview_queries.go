@@ -1,0 +1,77 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mastra-admin/mastra-admin/domain/deployment"
+	"github.com/mastra-admin/mastra-admin/domain/project"
+	"github.com/mastra-admin/mastra-admin/domain/server"
+)
+
+// AllProjects returns the live projects of live teams, by team and slug,
+// in one query (the platform overview).
+func (q *Queries) AllProjects(ctx context.Context) ([]project.View, error) {
+	rows, err := q.db.Query(ctx, `SELECT `+prefixed("p.", projectColumns)+` FROM projects p
+		JOIN teams t ON t.id = p.team_id AND t.deleted_at IS NULL
+		WHERE p.deleted_at IS NULL ORDER BY p.team_id, p.slug`)
+	if err != nil {
+		return nil, fmt.Errorf("list projects: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (project.View, error) { return scanProject(r) })
+}
+
+// healthColumns follow deploymentColumns: the route's state and health
+// and the status of the server serving the deployment.
+const healthColumns = `, r.state, r.healthy, r.health_reason, s.status`
+
+const healthFrom = ` FROM deployments d
+	JOIN projects p ON p.id = d.project_id AND p.deleted_at IS NULL
+	JOIN teams t ON t.id = p.team_id AND t.deleted_at IS NULL
+	LEFT JOIN routes r ON r.deployment_id = d.id
+	LEFT JOIN servers s ON s.id = d.current_server_id
+	WHERE d.deleted_at IS NULL`
+
+// DeploymentsHealth returns the live deployments of live projects with
+// their routes' health and their servers' status, by project and slug,
+// in one query: a team's (teamID set) or every live team's (nil).
+func (q *Queries) DeploymentsHealth(ctx context.Context, teamID *uuid.UUID) ([]deployment.HealthView, error) {
+	sql, args := `SELECT `+deploymentColumns+healthColumns+healthFrom+` ORDER BY d.project_id, d.slug`, []any(nil)
+	if teamID != nil {
+		// Through the projects of the team (indexed by team), not a
+		// scan of every deployment.
+		sql, args = `SELECT `+deploymentColumns+healthColumns+healthFrom+` AND p.team_id = $1 ORDER BY d.project_id, d.slug`, []any{*teamID}
+	}
+	rows, err := q.db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list deployments' health: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (deployment.HealthView, error) {
+		var (
+			state, reason, status *string
+			healthy               *bool
+		)
+		v, err := scanDeployment(row, &state, &healthy, &reason, &status)
+		h := deployment.HealthView{View: v, RouteHealthy: true}
+		if state != nil {
+			h.RouteState, h.RouteHealthy, h.HealthReason = *state, *healthy, *reason
+		}
+		if status != nil {
+			h.ServerStatus = server.Status(*status)
+		}
+		return h, err
+	})
+}
+
+// prefixed qualifies each column of a comma-separated list with prefix.
+func prefixed(prefix, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
