@@ -15,6 +15,9 @@ import (
 type AuditQuery struct {
 	TeamID *uuid.UUID // nil: every team the caller may audit
 	After  int64
+	// Before, when set, selects the entries before this position, newest
+	// first (paging back in time).
+	Before int64
 	Since  time.Time
 	Limit  int
 }
@@ -31,7 +34,7 @@ func (a *Admin) Audit(ctx context.Context, p Principal, q AuditQuery) ([]audit.E
 	if q.Limit <= 0 || q.Limit > MaxPage {
 		q.Limit = min(max(q.Limit, 100), MaxPage)
 	}
-	f := audit.Filter{After: q.After, Since: q.Since, Limit: q.Limit}
+	f := audit.Filter{After: q.After, Before: q.Before, Since: q.Since, Limit: q.Limit}
 	switch {
 	case q.TeamID != nil:
 		if _, err := a.teamRole(ctx, p, *q.TeamID, domain.ActionAuditRead); err != nil {

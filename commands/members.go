@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -80,7 +79,7 @@ func (a *Admin) sendInvite(ctx context.Context, p Principal, t team.View, inv te
 		return "not sent: no mailer configured"
 	}
 	err := a.cfg.Mailer.SendInvite(ctx, InviteMail{To: inv.Email, TeamName: t.Name, Role: inv.Role, InvitedBy: p.Email,
-		AcceptURL: strings.TrimRight(a.cfg.PublicURL, "/") + "/api/invites/" + token + "/accept", ExpiresAt: inv.ExpiresAt})
+		AcceptURL: strings.TrimRight(a.cfg.PublicURL, "/") + "/invites/" + token, ExpiresAt: inv.ExpiresAt})
 	if err != nil {
 		return "failed: " + err.Error()
 	}
@@ -97,23 +96,9 @@ func (a *Admin) roleIn(t team.Team, p Principal) domain.Role {
 
 // AcceptInvite makes the caller a member with the invite's role.
 func (a *Admin) AcceptInvite(ctx context.Context, p Principal, token string) (team.View, error) {
-	notFound := domain.Errorf(domain.KindNotFound, "invite not found")
-	if !strings.HasPrefix(token, InvitePrefix) || p.UserID == uuid.Nil {
-		return team.View{}, notFound
-	}
-	hash := user.HashSecret(token)
-	inv, found, err := a.cfg.Reads.InviteByTokenHash(ctx, hash)
-	if err == nil && !found && a.cfg.Consistency != nil {
-		// Made moments ago by another user: wait for the read models once.
-		if err = a.cfg.Consistency.WaitForHead(ctx); err == nil {
-			inv, found, err = a.cfg.Reads.InviteByTokenHash(ctx, hash)
-		}
-	}
+	inv, err := a.inviteByToken(ctx, p, token)
 	if err != nil {
-		return team.View{}, fmt.Errorf("look up invite: %w", err)
-	}
-	if !found {
-		return team.View{}, notFound
+		return team.View{}, err
 	}
 	_, err = a.execute(ctx, p, func() (write, error) {
 		t, version, err := load(ctx, a.cfg.Store, team.StreamID(inv.TeamID), team.Evolve)

@@ -114,21 +114,26 @@ func (q *Queries) Members(ctx context.Context, teamID uuid.UUID) ([]team.MemberV
 	})
 }
 
-// Audit returns audit entries in position order.
+// Audit returns audit entries in position order (newest first when
+// f.Before is set).
 func (q *Queries) Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
 	sql := `SELECT position, event_id, event_type, stream_id, team_id, actor, request_id, recorded_at, summary, payload
 		FROM audit_log WHERE position > $1 AND ($2::timestamptz IS NULL OR recorded_at >= $2)`
-	args := []any{f.After, nullTime(f.Since)}
+	args := []any{f.After, nullTime(f.Since), f.Limit}
 	if f.TeamIDs != nil {
-		sql += ` AND team_id = ANY($4)`
-		args = append(args, f.Limit, f.TeamIDs)
-	} else {
-		args = append(args, f.Limit)
+		args = append(args, f.TeamIDs)
+		sql += fmt.Sprintf(` AND team_id = ANY($%d)`, len(args))
 	}
-	sql += ` ORDER BY position LIMIT $3`
+	order := ` ORDER BY position LIMIT $3`
+	if f.Before > 0 {
+		args = append(args, f.Before)
+		sql += fmt.Sprintf(` AND position < $%d`, len(args))
+		order = ` ORDER BY position DESC LIMIT $3`
+	}
+	sql += order
 	rows, err := q.db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)

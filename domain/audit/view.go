@@ -25,6 +25,9 @@ type Entry struct {
 type Filter struct {
 	TeamIDs []uuid.UUID // nil: every entry, team-less ones included
 	After   int64       // positions greater than this
-	Since   time.Time   // recorded at or after, or no bound
-	Limit   int         // 0 means 100
+	// Before, when set, selects positions less than this, the newest
+	// first (a page further back in time); otherwise the oldest come first.
+	Before int64
+	Since  time.Time // recorded at or after, or no bound
+	Limit  int       // 0 means 100
 }
