@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"net/url"
 
 	"github.com/google/uuid"
 
@@ -93,9 +94,10 @@ func (a *Admin) overviewReads() (OverviewReads, error) {
 // their teams, keeping each list's order; a project or deployment whose
 // team is not listed (made between two reads) is left out.
 func (a *Admin) overview(teams []team.View, projects []project.View, deps []deployment.HealthView) []TeamOverview {
+	publicURL := a.publicURLs()
 	byProject := make(map[uuid.UUID][]deployment.HealthView, len(projects))
 	for _, d := range deps {
-		d.View = a.deploymentView(d.View)
+		d.PublicURL = publicURL(d.Subdomain)
 		byProject[d.ProjectID] = append(byProject[d.ProjectID], d)
 	}
 	byTeam := make(map[uuid.UUID][]ProjectOverview, len(teams))
@@ -107,6 +109,20 @@ func (a *Admin) overview(teams []team.View, projects []project.View, deps []depl
 		out[i] = TeamOverview{View: t, Projects: nonNilSlice(byTeam[t.ID])}
 	}
 	return out
+}
+
+// publicURLs returns what deploymentView sets as a deployment's public
+// URL, from its subdomain, parsing the proxy's URL once for many.
+func (a *Admin) publicURLs() func(subdomain string) string {
+	u, err := url.Parse(a.cfg.ProxyURL)
+	if err != nil || u.Host == "" {
+		return func(string) string { return "" }
+	}
+	host := u.Host
+	return func(subdomain string) string {
+		u.Host = subdomain + "." + host
+		return u.String()
+	}
 }
 
 func nonNilSlice[T any](s []T) []T {

@@ -155,7 +155,9 @@ func New(cfg Config) (*App, error) {
 	cc.Reads = a.Queries
 	cc.Serving = a.Queries
 	cc.Exposure = a.Queries
-	cc.Overview = a.Queries
+	if cc.Overview == nil {
+		cc.Overview = a.Queries
+	}
 	cc.Events = pgstore.EventLog{Store: store}
 	cc.Consistency = pgstore.Waiter{W: waiter, Log: cfg.Logger}
 	if cc.Mailer == nil {
