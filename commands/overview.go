@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -92,13 +93,25 @@ func (a *Admin) overviewReads() (OverviewReads, error) {
 
 // overview nests deployments under their projects and projects under
 // their teams, keeping each list's order; a project or deployment whose
-// team is not listed (made between two reads) is left out.
+// team is not listed (made between two reads) is left out. deps come by
+// project (as DeploymentsHealth returns them): each project's are a
+// sub-slice of deps, not a copy.
 func (a *Admin) overview(teams []team.View, projects []project.View, deps []deployment.HealthView) []TeamOverview {
 	publicURL := a.publicURLs()
 	byProject := make(map[uuid.UUID][]deployment.HealthView, len(projects))
-	for _, d := range deps {
-		d.PublicURL = publicURL(d.Subdomain)
-		byProject[d.ProjectID] = append(byProject[d.ProjectID], d)
+	for start := 0; start < len(deps); {
+		end := start
+		for end < len(deps) && deps[end].ProjectID == deps[start].ProjectID {
+			deps[end].PublicURL = publicURL(deps[end].Subdomain)
+			end++
+		}
+		pid := deps[start].ProjectID
+		if prev, ok := byProject[pid]; ok { // not contiguous after all
+			byProject[pid] = append(prev, deps[start:end]...)
+		} else {
+			byProject[pid] = deps[start:end:end]
+		}
+		start = end
 	}
 	byTeam := make(map[uuid.UUID][]ProjectOverview, len(teams))
 	for _, pr := range projects {
@@ -118,11 +131,12 @@ func (a *Admin) publicURLs() func(subdomain string) string {
 	if err != nil || u.Host == "" {
 		return func(string) string { return "" }
 	}
-	host := u.Host
-	return func(subdomain string) string {
-		u.Host = subdomain + "." + host
-		return u.String()
-	}
+	const mark = "subdomain-mark"
+	u.Host = mark + "." + u.Host
+	s := u.String()
+	i := strings.Index(s, mark)
+	prefix, suffix := s[:i], s[i+len(mark):]
+	return func(subdomain string) string { return prefix + subdomain + suffix }
 }
 
 func nonNilSlice[T any](s []T) []T {

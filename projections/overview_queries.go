@@ -55,7 +55,7 @@ func (q *Queries) DeploymentsHealth(ctx context.Context, teamID *uuid.UUID) ([]d
 	// Scanned by hand, IDs as raw bytes: the overview reads thousands of
 	// rows, and uuid.UUID's sql.Scanner parses text (several times slower).
 	var (
-		out                   []deployment.HealthView
+		out                   = make([]deployment.HealthView, 0, 64)
 		typ, status           string
 		current               pgtype.UUID
 		state, reason, srv    *string

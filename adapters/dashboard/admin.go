@@ -53,14 +53,19 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data := adminData{Teams: make([]adminTeam, len(teams)), Totals: adminTotals{Teams: len(teams), ByHealth: map[string]int{}}}
 	var rows strings.Builder
+	w1 := func(parts ...string) {
+		for _, p := range parts {
+			rows.WriteString(p)
+		}
+	}
 	for i, t := range teams {
 		at := adminTeam{TeamOverview: t, Counts: map[string]int{}}
 		rows.Reset()
 		data.Totals.Projects += len(t.Projects)
 		for _, p := range t.Projects {
-			project := `<a href="/projects/` + p.ID.String() + `">` + template.HTMLEscapeString(p.Name) + `</a>`
+			pid, name := p.ID.String(), template.HTMLEscapeString(p.Name)
 			if len(p.Deployments) == 0 {
-				rows.WriteString(`<tr><td>` + project + `</td><td colspan="2" class="muted">no deployments</td></tr>` + "\n")
+				w1(`<tr><td><a href="/projects/`, pid, `">`, name, `</a></td><td colspan="2" class="muted">no deployments</td></tr>`, "\n")
 			}
 			data.Totals.Deployments += len(p.Deployments)
 			for j, d := range p.Deployments {
@@ -70,12 +75,12 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
 				if h == deployment.HealthUnhealthy {
 					data.Attention = append(data.Attention, attentionRow{Team: t.Name, Project: p.Name, Deployment: d})
 				}
-				rows.WriteString(`<tr><td>`)
+				w1(`<tr><td>`)
 				if j == 0 {
-					rows.WriteString(project)
+					w1(`<a href="/projects/`, pid, `">`, name, `</a>`)
 				}
-				rows.WriteString(`</td><td><a href="/deployments/` + d.ID.String() + `">` + template.HTMLEscapeString(d.Slug) +
-					`</a></td><td><span class="badge ` + healthClass(h) + `">` + h + "</span></td></tr>\n")
+				w1(`</td><td><a href="/deployments/`, d.ID.String(), `">`, template.HTMLEscapeString(d.Slug),
+					`</a></td><td><span class="badge `, healthClass(h), `">`, h, "</span></td></tr>\n")
 			}
 		}
 		at.Rows = template.HTML(rows.String()) //nolint:gosec // built above from escaped text
