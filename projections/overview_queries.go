@@ -55,7 +55,7 @@ func (q *Queries) DeploymentsHealth(ctx context.Context, teamID *uuid.UUID) ([]d
 	// Scanned by hand, IDs as raw bytes: the overview reads thousands of
 	// rows, and uuid.UUID's sql.Scanner parses text (several times slower).
 	var (
-		out                   = make([]deployment.HealthView, 0, 64)
+		out                   = make([]deployment.HealthView, 0, 256)
 		typ, status           string
 		current               pgtype.UUID
 		state, reason, srv    *string
@@ -63,7 +63,8 @@ func (q *Queries) DeploymentsHealth(ctx context.Context, teamID *uuid.UUID) ([]d
 		id, pid, tid, creator [16]byte
 	)
 	for rows.Next() {
-		var h deployment.HealthView
+		out = append(out, deployment.HealthView{})
+		h := &out[len(out)-1] // scanned in place: no copy of each row
 		v := &h.View
 		if err := rows.Scan(&id, &pid, &tid, &typ, &v.Branch, &v.Slug, &v.Subdomain, &status, &current, &v.ExpiresAt,
 			&creator, &v.CreatedAt, &v.UpdatedAt, &state, &healthy, &reason, &srv); err != nil {
@@ -82,7 +83,6 @@ func (q *Queries) DeploymentsHealth(ctx context.Context, teamID *uuid.UUID) ([]d
 		if srv != nil {
 			h.ServerStatus = server.Status(*srv)
 		}
-		out = append(out, h)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read deployments' health: %w", err)

@@ -57,7 +57,7 @@ func TestOverviewReadsEveryTeamsDeploymentsWithTheirHealth(t *testing.T) {
 			Branch: "main", Slug: slug, Subdomain: slug, By: by, At: at})
 		return id
 	}
-	serve := func(teamID, projectID, id uuid.UUID, healthy bool) {
+	serve := func(teamID, projectID, id uuid.UUID, healthy bool) uuid.UUID {
 		srv, bld := uuid.New(), uuid.New()
 		put(server.StreamID(srv), server.Scheduled{ServerID: srv, DeploymentID: id, ProjectID: projectID, TeamID: teamID, BuildID: bld,
 			ArtifactID: uuid.New(), Port: 4100, Purpose: server.PurposeDeploy, At: at})
@@ -69,12 +69,13 @@ func TestOverviewReadsEveryTeamsDeploymentsWithTheirHealth(t *testing.T) {
 			put(deployment.StreamID(id), deployment.RouteHealthChanged{DeploymentID: id, ProjectID: projectID, TeamID: teamID,
 				Subdomain: "x", ServerID: srv, Target: "127.0.0.1:4100", Healthy: false, Reason: "GET /health: status 500", Router: "r1", At: at})
 		}
+		return bld
 	}
 
 	acme, beta, gone := newTeam("acme"), newTeam("beta"), newTeam("gone")
 	agent, bot, old := newProject(acme, "agent"), newProject(acme, "bot"), newProject(acme, "old")
 	ok, sick, stopped := newDeployment(acme, agent, "a-ok"), newDeployment(acme, agent, "b-sick"), newDeployment(acme, agent, "c-stopped")
-	serve(acme, agent, ok, true)
+	okBuild := serve(acme, agent, ok, true)
 	serve(acme, agent, sick, false)
 	serve(acme, agent, stopped, true)
 	put(deployment.StreamID(stopped), deployment.Stopped{DeploymentID: stopped, ProjectID: agent, TeamID: acme, Subdomain: "x", By: by, At: at})
@@ -102,6 +103,10 @@ func TestOverviewReadsEveryTeamsDeploymentsWithTheirHealth(t *testing.T) {
 	assert.Equal(t, deployment.HealthHealthy, health[ok].Health())
 	assert.Equal(t, server.StatusHealthy, health[ok].ServerStatus)
 	assert.Equal(t, "active", health[ok].RouteState)
+	require.NotNil(t, health[ok].CurrentBuildID)
+	assert.Equal(t, okBuild, *health[ok].CurrentBuildID)
+	assert.Equal(t, acme, health[ok].TeamID)
+	assert.Equal(t, deployment.Staging, health[ok].Type)
 	assert.Equal(t, deployment.HealthUnhealthy, health[sick].Health())
 	assert.Equal(t, "GET /health: status 500", health[sick].HealthReason)
 	assert.Equal(t, deployment.HealthStopped, health[stopped].Health())
@@ -110,7 +115,16 @@ func TestOverviewReadsEveryTeamsDeploymentsWithTheirHealth(t *testing.T) {
 	assert.Equal(t, deployment.HealthPending, health[never].Health())
 	assert.Empty(t, health[never].RouteState)
 	assert.True(t, health[never].RouteHealthy, "no route: nothing seen failing")
-	assert.Equal(t, agent, got[0].ProjectID, "by project, then slug")
+	assert.Nil(t, health[never].CurrentBuildID)
+	var agentSlugs []string
+	for _, h := range got {
+		if h.ProjectID == agent {
+			agentSlugs = append(agentSlugs, h.Slug)
+		} else if len(agentSlugs) > 0 {
+			break
+		}
+	}
+	assert.Equal(t, []string{"a-ok", "b-sick", "c-stopped"}, agentSlugs, "a project's deployments together, by slug")
 
 	all, err := q.DeploymentsHealth(ctx, nil)
 	require.NoError(t, err)

@@ -61,6 +61,11 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
 	for i, t := range teams {
 		at := adminTeam{TeamOverview: t, Counts: map[string]int{}}
 		rows.Reset()
+		n := 0
+		for _, p := range t.Projects {
+			n += 1 + len(p.Deployments)
+		}
+		rows.Grow(n * 200) // a row is about 170 bytes
 		data.Totals.Projects += len(t.Projects)
 		for _, p := range t.Projects {
 			pid, name := p.ID.String(), template.HTMLEscapeString(p.Name)
