@@ -77,6 +77,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusUnauthorized
 	case domain.KindUnavailable:
 		status = http.StatusServiceUnavailable
+	case domain.KindConflict:
+		status = http.StatusConflict
 	}
 	if status == http.StatusInternalServerError {
 		s.log.WithError(err).WithField("path", r.URL.Path).Error("dashboard page failed")

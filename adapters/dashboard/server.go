@@ -31,6 +31,9 @@ type Config struct {
 	// SignIn lists the identity providers offered on the sign-in page
 	// besides pasting an API token.
 	SignIn SignInConfig
+	// Workflows reaches deployed servers for the "Try it" page (nil: the
+	// page says deployments cannot be reached from here).
+	Workflows Workflows
 }
 
 // Validate reports what is missing.

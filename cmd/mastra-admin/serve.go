@@ -67,7 +67,7 @@ keep running.`,
 				return err
 			}
 			dash, err := dashboard.New(dashboard.Config{Admin: c.Admin, Sessions: c.Sessions, Logger: log.WithField("component", "dashboard"),
-				SignIn: dashboard.SignInConfig{SupabaseURL: cfg.SupabaseURL}})
+				SignIn: dashboard.SignInConfig{SupabaseURL: cfg.SupabaseURL}, Workflows: dashboardWorkflows(cfg.ProxyAddr)})
 			if err != nil {
 				return err
 			}
