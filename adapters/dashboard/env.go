@@ -142,7 +142,7 @@ func (s *Server) removeEnv(_ http.ResponseWriter, r *http.Request, sess commands
 	if err != nil {
 		return "", "", err
 	}
-	key := r.PostFormValue("key")
+	key := strings.TrimSpace(r.PostFormValue("key"))
 	if err := s.cfg.Admin.RemoveEnvVar(r.Context(), sess.Principal, id, key); err != nil {
 		return "", "", err
 	}

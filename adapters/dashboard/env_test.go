@@ -130,6 +130,10 @@ func TestEnvPageNamesTheDeploymentsToRestart(t *testing.T) {
 	assert.Contains(t, p.body, "<code>API_KEY</code> runs version 1 of 2")
 	assert.Contains(t, p.body, "1 stale")
 	assert.Contains(t, p.body, "v2")
+	assert.Contains(t, p.body, "Restart staging</button>", "a developer may restart it from here")
+	assert.NotContains(t, e.browsers[domain.RoleViewer].get(page).body, "Restart staging</button>", "a viewer may not")
+	_, back := e.followed(t, domain.RoleViewer, "/deployments/"+d.ID.String()+"/restart", url.Values{}, page)
+	assert.Contains(t, back.body, `role="alert"`, "a viewer's forged restart is refused")
 
 	p = e.browsers[domain.RoleViewer].get(page + "?key=API_KEY")
 	assert.Contains(t, p.body, "v1 project")

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain"
 )
 
@@ -175,4 +176,32 @@ func TestProjectPagesOfOthersAreNotFound(t *testing.T) {
 		assert.NotContains(t, p.body, "Secret Plans", path)
 	}
 	assert.True(t, strings.Contains(e.browsers[domain.RoleViewer].get("/projects/"+id.String()).body, "Secret Plans"))
+
+	// A platform admin sees every team's projects and may act on them.
+	admin := e.browser(t)
+	admin.signIn(e.token(t, "root@example.com", true))
+	p := admin.get("/projects/" + id.String())
+	require.Equal(t, http.StatusOK, p.status)
+	assert.Contains(t, p.body, "New deployment")
+	assert.Contains(t, p.body, "Delete project")
+	p = admin.get("/teams/" + e.team.String() + "/projects/new")
+	assert.Contains(t, p.body, `name="source"`)
+}
+
+func TestSourcePickerFailsAloneWithoutASourceProvider(t *testing.T) {
+	t.Parallel()
+	e := start(t) // no source provider configured
+	tok := e.token(t, "ada@example.com", false)
+	p, err := e.Admin.Authenticate(context.Background(), tok)
+	require.NoError(t, err)
+	tm, err := e.Admin.CreateTeam(context.Background(), p, commands.CreateTeamInput{Name: "Solo"})
+	require.NoError(t, err)
+	b := e.browser(t)
+	b.signIn(tok)
+	page := b.get("/teams/" + tm.ID.String() + "/projects/new")
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	assert.Contains(t, page.body, "Could not load this part.")
+	assert.Contains(t, page.body, "no project source is configured")
+	assert.Contains(t, page.body, `<label for="project-name">Name</label>`, "the rest of the page renders")
+	assert.Contains(t, page.body, `Solo</a>`)
 }
