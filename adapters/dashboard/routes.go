@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	r.HandleFunc("/", s.signedIn(s.home)).Methods(http.MethodGet)
 	r.HandleFunc("/teams", s.act(s.createTeam)).Methods(http.MethodPost)
 	s.tryRoutes(r)
+	s.projectRoutes(r)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
