@@ -97,7 +97,7 @@ func (s *Server) act(f func(w http.ResponseWriter, r *http.Request, sess command
 			if domain.KindOf(err) == "" {
 				s.log.WithError(err).WithField("path", r.URL.Path).Error("dashboard action failed")
 			}
-			setFlash(w, flash{Kind: "error", Msg: message(err)})
+			setFlash(w, flash{Kind: "error", Msg: message(err), Form: keepForm(r.PostForm)})
 			http.Redirect(w, r, back(r), http.StatusSeeOther)
 			return
 		}
