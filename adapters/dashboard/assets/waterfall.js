@@ -41,6 +41,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 export function formatMS(v) {
+  if (v === 0) return "0 ms";
   if (v < 1) return `${v.toFixed(2)} ms`;
   if (v < 1000) return `${Number(v.toPrecision(3))} ms`;
   if (v < 60000) return `${Number((v / 1000).toPrecision(3))} s`;
