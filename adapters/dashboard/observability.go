@@ -24,6 +24,16 @@ import (
 // waterfall, logs, metrics and the comparison of two deployments. Their
 // data comes from the observability store (ClickHouse) through the same
 // Admin queries as the REST API; without a store each section says so.
+//
+// Time zones: the filters' From and To are <input type="datetime-local">
+// values, which name no zone. The choice: the server reads them in an IANA
+// zone sent with the form (the hidden tz field), so that daylight saving
+// time is right for the date typed, not for today, and the same zone draws
+// the charts' axes and fills the preset ranges' From and To. The zone is
+// the browser's (assets/obs.js remembers Intl's zone in a cookie and draws
+// the first page again once in it); without scripts it is UTC, and every
+// page says which zone it used. A shared link carries its tz and means the
+// same instants for every reader.
 func (s *Server) obsRoutes(r *mux.Router) {
 	r.HandleFunc("/projects/{id}/traces", s.signedIn(s.tracesPage)).Methods(http.MethodGet)
 	r.HandleFunc("/traces/{traceId}", s.signedIn(s.tracePage)).Methods(http.MethodGet)
