@@ -41,3 +41,13 @@ func TestFiltersReadTimesInTheViewersZone(t *testing.T) {
 	assert.Equal(t, from, jsString(t, ctx, `document.getElementById('f-from').value`), "the form keeps the time as typed")
 	assert.Contains(t, jsString(t, ctx, `location.search`), "tz=Asia%2FTokyo")
 }
+
+func TestWaterfallWithoutClickHouseSaysSo(t *testing.T) {
+	e := startObs(t, false)
+	ctx := newChrome(t)
+	signInAs(t, ctx, e.srv.URL, e.owner)
+	run(t, ctx, chromedp.Navigate(e.srv.URL+"/traces/trace-ok"), chromedp.WaitVisible(chromedp.CSS(`#waterfall [role=alert]`)))
+	assert.Contains(t, jsString(t, ctx, `document.getElementById('waterfall').textContent`), "ClickHouse) is not configured")
+	assert.Contains(t, jsString(t, ctx, `document.getElementById('span-detail').textContent`), "Select a span",
+		"the rest of the page is there")
+}
