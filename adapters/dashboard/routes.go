@@ -17,6 +17,7 @@ func (s *Server) routes() {
 	r.HandleFunc("/teams", s.act(s.createTeam)).Methods(http.MethodPost)
 	s.tryRoutes(r)
 	s.projectRoutes(r)
+	s.obsRoutes(r)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
