@@ -3,5 +3,6 @@
 // bound by, its email, and whether the provider says the email is
 // verified. Supabase access tokens (HS256 with the project's JWT secret, or
 // asymmetric keys from its JWKS) and generic OIDC (issuer discovery) are
-// supported.
+// supported. Discover reads an OIDC issuer's configuration document (the
+// dashboard's SSO sign-in uses its endpoints too).
 package auth

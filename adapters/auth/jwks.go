@@ -2,9 +2,7 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -170,31 +168,9 @@ func (j *JWKS) load(ctx context.Context) (keyfunc.Keyfunc, error) {
 
 // discover reads the issuer's OpenID configuration for its jwks_uri.
 func (j *JWKS) discover(ctx context.Context) (string, error) {
-	client := j.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.Issuer+"/.well-known/openid-configuration", nil)
+	doc, err := Discover(ctx, j.Client, j.Issuer)
 	if err != nil {
 		return "", err
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("discover %s: %w", j.Issuer, err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("discover %s: status %d", j.Issuer, res.StatusCode)
-	}
-	var doc struct {
-		Issuer  string `json:"issuer"`
-		JWKSURI string `json:"jwks_uri"`
-	}
-	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&doc); err != nil {
-		return "", fmt.Errorf("discover %s: %w", j.Issuer, err)
-	}
-	if strings.TrimRight(doc.Issuer, "/") != j.Issuer || doc.JWKSURI == "" {
-		return "", fmt.Errorf("discover %s: the document names issuer %q and jwks_uri %q", j.Issuer, doc.Issuer, doc.JWKSURI)
 	}
 	return doc.JWKSURI, nil
 }

@@ -104,6 +104,14 @@ type Config struct {
 	// (scheme://host[:port]) that may open the API's WebSockets; empty
 	// means those of Addr on localhost (see DashboardOrigins).
 	DashboardOrigin string
+	// PublicURL is the dashboard's address as browsers reach it
+	// (scheme://host[:port]): the base of the redirect URLs identity
+	// providers send people back to; https makes the session cookie
+	// Secure. Empty: each request's own host.
+	PublicURL string
+	// SupabaseProvider is the provider Supabase's hosted sign-in uses on
+	// the dashboard (github, google, …); empty means github.
+	SupabaseProvider string
 }
 
 // Environment variable names.
@@ -144,6 +152,8 @@ const (
 	EnvDashboardOrigin     = "MASTRA_ADMIN_DASHBOARD_ORIGIN"
 	EnvRetention           = "MASTRA_ADMIN_RETENTION"
 	EnvIngestDelete        = "MASTRA_ADMIN_INGEST_DELETE"
+	EnvPublicURL           = "MASTRA_ADMIN_PUBLIC_URL"
+	EnvSupabaseProvider    = "MASTRA_ADMIN_SUPABASE_PROVIDER"
 )
 
 // Log formats.
@@ -255,12 +265,16 @@ var variables = []variable{
 		value: func(c *Config) pflag.Value { return (*durationValue)(&c.RestartWindow) }},
 	{env: EnvRestartBackoff, usage: "the wait before the first crash restart, doubling for each next one (at most a minute)",
 		value: func(c *Config) pflag.Value { return (*durationValue)(&c.RestartBackoff) }},
-	{env: EnvDashboardOrigin, usage: "browser origins (scheme://host[:port], comma-separated) allowed to open WebSockets; unset means http://localhost:<port> and http://127.0.0.1:<port> of MASTRA_ADMIN_ADDR",
+	{env: EnvDashboardOrigin, usage: "browser origins (scheme://host[:port], comma-separated) allowed to open WebSockets; unset means MASTRA_ADMIN_PUBLIC_URL and http://localhost:<port> and http://127.0.0.1:<port> of MASTRA_ADMIN_ADDR",
 		value: func(c *Config) pflag.Value { return (*stringValue)(&c.DashboardOrigin) }},
 	{env: EnvRetention, usage: "drop spans, logs and deploy markers older than this (e.g. 30d or 720h), a month at a time; 0 keeps everything",
 		value: func(c *Config) pflag.Value { return (*daysValue)(&c.Retention) }},
 	{env: EnvIngestDelete, usage: "delete observability files once ingested into ClickHouse instead of moving them under processed/",
 		value: func(c *Config) pflag.Value { return (*boolValue)(&c.IngestDelete) }},
+	{env: EnvPublicURL, usage: "the dashboard's address as browsers reach it (scheme://host[:port]): base of sign-in redirect URLs, allowed WebSocket origin, https makes cookies Secure; unset means each request's own host",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.PublicURL) }},
+	{env: EnvSupabaseProvider, usage: "provider of the dashboard's \"Sign in with Supabase\" (github, google, …); unset means github",
+		value: func(c *Config) pflag.Value { return (*stringValue)(&c.SupabaseProvider) }},
 }
 
 // FlagName returns the flag that overrides the environment variable env:

@@ -244,7 +244,7 @@ func TestBindFlagsNamesEveryVariable(t *testing.T) {
 			assert.Contains(t, f.Usage, "(env "+v.env+")")
 		}
 	}
-	assert.Len(t, variables, 36, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build, serving and Redis settings, the dashboard origin, retention and ingest-delete")
+	assert.Len(t, variables, 38, "one entry per variable of API.md plus MASTRA_ADMIN_SHUTDOWN_TIMEOUT, the build, serving and Redis settings, the dashboard origin, retention, ingest-delete, the public URL and the Supabase provider")
 }
 
 func TestHelpShowsDefaultsNotEnvironment(t *testing.T) {
@@ -349,6 +349,11 @@ func TestValidate(t *testing.T) {
 			}},
 		{name: "dashboard origin list of nothing", mutate: func(c *Config) { c.DashboardOrigin = " , " },
 			wantErr: []string{`MASTRA_ADMIN_DASHBOARD_ORIGIN: " , " names no origin`}},
+		{name: "public url and supabase provider", mutate: func(c *Config) { c.PublicURL, c.SupabaseProvider = "https://admin.example.com", "linkedin_oidc" }},
+		{name: "public url with a path", mutate: func(c *Config) { c.PublicURL = "https://admin.example.com/dash" },
+			wantErr: []string{`MASTRA_ADMIN_PUBLIC_URL: origin "https://admin.example.com/dash": want only scheme://host[:port]`}},
+		{name: "supabase provider", mutate: func(c *Config) { c.SupabaseProvider = "GitHub&x=y" },
+			wantErr: []string{`MASTRA_ADMIN_SUPABASE_PROVIDER: "GitHub&x=y": want a Supabase provider name`}},
 		{name: "all problems at once", mutate: func(c *Config) { c.LogLevel, c.LogFormat, c.Addr = "x", "y", "z" },
 			wantErr: []string{"LOG_LEVEL: ", "LOG_FORMAT: ", "MASTRA_ADMIN_ADDR: "}},
 	}

@@ -10,10 +10,10 @@ import (
 
 // DashboardOrigins returns the browser origins that may open the API's
 // WebSockets: those of DashboardOrigin, normalized by ParseOrigin, or,
-// when it is empty, http://localhost:<port> and http://127.0.0.1:<port>
-// for the port of Addr (and http://<host>:<port> when Addr names another
-// host). It assumes Validate passed; an origin that does not parse is
-// left out.
+// when it is empty, the PublicURL's origin (when set) and
+// http://localhost:<port> and http://127.0.0.1:<port> for the port of Addr
+// (and http://<host>:<port> when Addr names another host). It assumes
+// Validate passed; an origin that does not parse is left out.
 func (c Config) DashboardOrigins() []string {
 	if strings.TrimSpace(c.DashboardOrigin) != "" {
 		var out []string
@@ -24,9 +24,13 @@ func (c Config) DashboardOrigins() []string {
 		}
 		return out
 	}
+	var out []string
+	if o, err := ParseOrigin(c.PublicURL); err == nil {
+		out = append(out, o)
+	}
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil {
-		return nil
+		return out
 	}
 	hosts := []string{"localhost", "127.0.0.1"}
 	switch h := strings.ToLower(host); h {
@@ -34,7 +38,6 @@ func (c Config) DashboardOrigins() []string {
 	default:
 		hosts = append(hosts, h)
 	}
-	out := make([]string, 0, len(hosts))
 	for _, h := range hosts {
 		if o, err := ParseOrigin("http://" + net.JoinHostPort(h, port)); err == nil {
 			out = append(out, o)

@@ -36,6 +36,9 @@ func TestDashboardOrigins(t *testing.T) {
 	assert.Equal(t, []string{"http://localhost:8080", "http://127.0.0.1:8080"}, c.DashboardOrigins())
 	c.Addr = "Admin.internal:80"
 	assert.Equal(t, []string{"http://localhost", "http://127.0.0.1", "http://admin.internal"}, c.DashboardOrigins())
+	c.PublicURL = "https://Admin.Example.com/"
+	assert.Equal(t, []string{"https://admin.example.com", "http://localhost", "http://127.0.0.1", "http://admin.internal"}, c.DashboardOrigins(),
+		"the public URL is the dashboard's origin too")
 	c.DashboardOrigin = "https://Admin.Example.com, http://localhost:5173"
 	assert.Equal(t, []string{"https://admin.example.com", "http://localhost:5173"}, c.DashboardOrigins(), "a setting replaces the default")
 }

@@ -99,6 +99,13 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		add(EnvShutdownTimeout, fmt.Errorf("must be positive, got %s", c.ShutdownTimeout))
 	}
+	if c.PublicURL != "" {
+		_, err := ParseOrigin(c.PublicURL)
+		add(EnvPublicURL, err)
+	}
+	if c.SupabaseProvider != "" && !validProvider(c.SupabaseProvider) {
+		add(EnvSupabaseProvider, fmt.Errorf("%q: want a Supabase provider name such as github, google or azure", c.SupabaseProvider))
+	}
 	if c.DashboardOrigin != "" {
 		for _, err := range originErrors(c.DashboardOrigin) {
 			add(EnvDashboardOrigin, err)
@@ -193,6 +200,18 @@ func checkHTTPURL(s string) error {
 		return fmt.Errorf("%q: want an absolute http:// or https:// URL", s)
 	}
 	return nil
+}
+
+// validProvider accepts a provider name: lower-case letters, digits,
+// dashes and underscores (Supabase's names: github, google, azure,
+// linkedin_oidc, …).
+func validProvider(s string) bool {
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' && r != '_' {
+			return false
+		}
+	}
+	return len(s) <= 64
 }
 
 // checkDomain accepts a DNS name of two labels or more (apps.example.com),

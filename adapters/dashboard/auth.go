@@ -77,6 +77,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusUnauthorized
 	case domain.KindUnavailable:
 		status = http.StatusServiceUnavailable
+	case domain.KindConflict:
+		status = http.StatusConflict
 	}
 	if status == http.StatusInternalServerError {
 		s.log.WithError(err).WithField("path", r.URL.Path).Error("dashboard page failed")
@@ -95,7 +97,7 @@ func (s *Server) act(f func(w http.ResponseWriter, r *http.Request, sess command
 			if domain.KindOf(err) == "" {
 				s.log.WithError(err).WithField("path", r.URL.Path).Error("dashboard action failed")
 			}
-			setFlash(w, flash{Kind: "error", Msg: message(err)})
+			setFlash(w, flash{Kind: "error", Msg: message(err), Form: keepForm(r.PostForm)})
 			http.Redirect(w, r, back(r), http.StatusSeeOther)
 			return
 		}

@@ -2,6 +2,8 @@ package dashboard_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -17,8 +19,21 @@ import (
 	"github.com/mastra-admin/mastra-admin/adapters/dashboard"
 	"github.com/mastra-admin/mastra-admin/adapters/httpapi"
 	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/internal/apptest"
 )
+
+// unreachable is the Workflows of a dashboard whose tests run no server:
+// every call fails, as a deployment that cannot be reached does.
+type unreachable struct{}
+
+func (unreachable) List(context.Context, string) ([]dashboard.Workflow, error) {
+	return nil, errors.New("no deployment is reachable in this test")
+}
+
+func (unreachable) Start(context.Context, string, string, json.RawMessage) (dashboard.WorkflowRun, error) {
+	return dashboard.WorkflowRun{}, errors.New("no deployment is reachable in this test")
+}
 
 // dashEnv is an App serving the API and the dashboard as serve does.
 type dashEnv struct {
@@ -26,13 +41,13 @@ type dashEnv struct {
 	srv *httptest.Server
 }
 
-func start(t *testing.T) *dashEnv {
+func start(t *testing.T, tune ...func(*app.Config)) *dashEnv {
 	t.Helper()
-	env := apptest.Start(t)
+	env := apptest.Start(t, tune...)
 	log := logrus.NewEntry(env.Log)
 	api, err := httpapi.New(httpapi.Config{Admin: env.Admin, Readiness: env.App, Logger: log, Sessions: env.Sessions})
 	require.NoError(t, err)
-	dash, err := dashboard.New(dashboard.Config{Admin: env.Admin, Sessions: env.Sessions, Logger: log})
+	dash, err := dashboard.New(dashboard.Config{Admin: env.Admin, Sessions: env.Sessions, Logger: log, Workflows: unreachable{}})
 	require.NoError(t, err)
 	srv := httptest.NewServer(dashboard.FrontDoor(api, dash))
 	t.Cleanup(srv.Close)

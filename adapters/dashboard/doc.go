@@ -11,6 +11,12 @@
 // ES modules under assets/ that talk to the REST API with the session
 // cookie and the CSRF header.
 //
+// People sign in with a pasted API token, or through the configured
+// identity providers (signin.go, sso.go): OIDC's authorization code flow
+// with PKCE, state and nonce (oidc.go), and Supabase's hosted sign-in
+// (supabase.go). Either way the provider's token becomes the session's
+// credential, authenticated again on every request.
+//
 // Each part of a page that loads data is a section: a section that fails
 // shows its own message and the rest of the page renders.
 package dashboard

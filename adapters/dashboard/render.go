@@ -63,7 +63,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	if v.Flash == (flash{}) {
+	if v.Flash.Kind == "" {
 		v.Flash = takeFlash(w, r)
 	}
 	var buf bytes.Buffer
@@ -126,6 +126,8 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 	},
+	// field is what a refused form held in field name (see flash.Form).
+	"field": func(v view, name string) string { return v.Flash.Form[name] },
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -11,9 +11,13 @@ func (s *Server) routes() {
 	r.HandleFunc("/sign-in", s.signInPage).Methods(http.MethodGet)
 	r.HandleFunc("/sign-in", s.signIn).Methods(http.MethodPost)
 	r.HandleFunc("/sign-out", s.signedIn(s.signOut)).Methods(http.MethodPost)
+	s.ssoRoutes(r)
 
 	r.HandleFunc("/", s.signedIn(s.home)).Methods(http.MethodGet)
 	r.HandleFunc("/teams", s.act(s.createTeam)).Methods(http.MethodPost)
+	s.tryRoutes(r)
+	s.projectRoutes(r)
+	s.obsRoutes(r)
 	s.teamRoutes(r)
 }
 

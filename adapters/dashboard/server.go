@@ -31,6 +31,9 @@ type Config struct {
 	// SignIn lists the identity providers offered on the sign-in page
 	// besides pasting an API token.
 	SignIn SignInConfig
+	// Workflows reaches deployed servers for the "Try it" page (nil: the
+	// page says deployments cannot be reached from here).
+	Workflows Workflows
 }
 
 // Validate reports what is missing.
@@ -45,6 +48,7 @@ func (c Config) Validate() error {
 	if c.Logger == nil {
 		errs = append(errs, errors.New("dashboard: logger is nil"))
 	}
+	errs = append(errs, c.SignIn.Validate())
 	return errors.Join(errs...)
 }
 
@@ -55,10 +59,12 @@ type Server struct {
 	pages  *pages
 	router *mux.Router
 	assets http.Handler
+	oidc   *oidcProvider // nil: no SSO configured
 }
 
 // New returns a Server with every page registered.
 func New(cfg Config) (*Server, error) {
+	cfg.SignIn.setDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -71,6 +77,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("dashboard assets: %w", err)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, pages: p, router: mux.NewRouter(), assets: assetHandler(sub)}
+	if cfg.SignIn.OIDC.IssuerURL != "" {
+		s.oidc = &oidcProvider{cfg: cfg.SignIn.OIDC, client: cfg.SignIn.HTTPClient}
+	}
 	s.routes()
 	return s, nil
 }

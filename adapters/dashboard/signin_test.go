@@ -71,6 +71,7 @@ func TestFormsAndAPINeedTheCSRFToken(t *testing.T) {
 	home := b.get("/")
 	assert.Contains(t, home.body, `role="alert"`)
 	assert.Contains(t, home.body, "slug")
+	assert.Contains(t, home.body, `value="Not_A_Slug"`, "what was typed comes back to be fixed")
 
 	// The API takes the session cookie: reads freely, writes with the header.
 	api := func(method, path, body, csrfHeader string) int {

@@ -130,8 +130,8 @@ func (e *teamsEnv) switchRoute(t *testing.T, d deployment.View, build uuid.UUID,
 	e.CaughtUp(t)
 }
 
-// follow requires a redirect and gets the page it leads to.
-func (b *browser) follow(p page) page {
+// after requires a redirect and gets the page it leads to.
+func (b *browser) after(p page) page {
 	b.t.Helper()
 	require.Equal(b.t, http.StatusSeeOther, p.status, p.body)
 	return b.get(p.header.Get("Location"))
@@ -203,10 +203,10 @@ func TestTeamRenameAndDeleteWithBadInputAndForgedPosts(t *testing.T) {
 	assert.NotContains(t, p.body, "New project")
 	assert.Contains(t, p.body, "A developer, admin or owner of the team can create one")
 	// ... and forging them changes nothing.
-	p = vb.follow(vb.post(home+"/rename", url.Values{"name": {"Hijacked"}, websession.CSRFField: {vcsrf}}, home))
+	p = vb.after(vb.post(home+"/rename", url.Values{"name": {"Hijacked"}, websession.CSRFField: {vcsrf}}, home))
 	assert.Contains(t, p.body, `role="alert"`)
 	assert.Contains(t, p.body, "may not team.update")
-	p = vb.follow(vb.post(home+"/delete", url.Values{websession.CSRFField: {vcsrf}}, home))
+	p = vb.after(vb.post(home+"/delete", url.Values{websession.CSRFField: {vcsrf}}, home))
 	assert.Contains(t, p.body, "may not team.delete")
 	got, err := e.Admin.GetTeam(ctx, owner, tm.ID)
 	require.NoError(t, err)
@@ -224,7 +224,7 @@ func TestTeamRenameAndDeleteWithBadInputAndForgedPosts(t *testing.T) {
 	assert.Contains(t, p.body, "a team needs a name")
 	assert.Contains(t, p.body, "<h1>Job Agents</h1>")
 
-	p = ob.follow(ob.post(home+"/rename", url.Values{"name": {"Job Agents EU"}, websession.CSRFField: {csrf}}, home))
+	p = ob.after(ob.post(home+"/rename", url.Values{"name": {"Job Agents EU"}, websession.CSRFField: {csrf}}, home))
 	assert.Contains(t, p.body, "Team renamed to Job Agents EU.")
 	assert.Contains(t, p.body, "<h1>Job Agents EU</h1>")
 
@@ -272,24 +272,24 @@ func TestMembersPageManagesRolesAndInvites(t *testing.T) {
 	assert.Contains(t, p.body, "accepted", "the accepted invites are listed")
 
 	// Change a role.
-	p = b.follow(b.post(members+"/"+dev.UserID.String()+"/role", url.Values{"role": {"admin"}, websession.CSRFField: {csrf}}, members))
+	p = b.after(b.post(members+"/"+dev.UserID.String()+"/role", url.Values{"role": {"admin"}, websession.CSRFField: {csrf}}, members))
 	assert.Contains(t, p.body, "dev@example.com is now admin.")
 	assert.Equal(t, domain.RoleAdmin, roleOf(dev.UserID))
 	// An unknown role: a clear message, the role unchanged.
-	p = b.follow(b.post(members+"/"+dev.UserID.String()+"/role", url.Values{"role": {"boss"}, websession.CSRFField: {csrf}}, members))
+	p = b.after(b.post(members+"/"+dev.UserID.String()+"/role", url.Values{"role": {"boss"}, websession.CSRFField: {csrf}}, members))
 	assert.Contains(t, p.body, `role &#34;boss&#34;: must be viewer, developer, admin or owner`)
 	assert.Equal(t, domain.RoleAdmin, roleOf(dev.UserID))
 
 	// Invite: a bad email and an unknown role are refused with the reason and record nothing.
-	p = b.follow(b.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {"carol@"}, "role": {"developer"}, websession.CSRFField: {csrf}}, members))
+	p = b.after(b.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {"carol@"}, "role": {"developer"}, websession.CSRFField: {csrf}}, members))
 	assert.Contains(t, p.body, `email &#34;carol@&#34; is not a valid address`)
-	p = b.follow(b.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {"carol@example.com"}, "role": {"king"}, websession.CSRFField: {csrf}}, members))
+	p = b.after(b.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {"carol@example.com"}, "role": {"king"}, websession.CSRFField: {csrf}}, members))
 	assert.Contains(t, p.body, `role &#34;king&#34;`)
-	p = b.follow(b.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {""}, "role": {"viewer"}, websession.CSRFField: {csrf}}, members))
+	p = b.after(b.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {""}, "role": {"viewer"}, websession.CSRFField: {csrf}}, members))
 	assert.Contains(t, p.body, "type the email address to invite")
 	assert.NotContains(t, p.body, "carol@example.com", "no invite was recorded")
 
-	p = b.follow(b.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {"carol@example.com"}, "role": {"developer"}, websession.CSRFField: {csrf}}, members))
+	p = b.after(b.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {"carol@example.com"}, "role": {"developer"}, websession.CSRFField: {csrf}}, members))
 	assert.Contains(t, p.body, "Invite for carol@example.com as developer sent by email.")
 	assert.NotContains(t, p.body, "inv_", "the invite link is for the invitee only")
 	invites, err := e.Admin.ListInvites(ctx, owner, tm.ID)
@@ -309,22 +309,22 @@ func TestMembersPageManagesRolesAndInvites(t *testing.T) {
 	assert.NotContains(t, p.body, "Revoke")
 	assert.NotContains(t, p.body, "carol@example.com", "viewers do not see invites")
 	assert.Contains(t, p.body, "Leave team")
-	p = vb.follow(vb.post(members+"/"+dev.UserID.String()+"/role", url.Values{"role": {"viewer"}, websession.CSRFField: {vcsrf}}, members))
+	p = vb.after(vb.post(members+"/"+dev.UserID.String()+"/role", url.Values{"role": {"viewer"}, websession.CSRFField: {vcsrf}}, members))
 	assert.Contains(t, p.body, `role="alert"`)
 	assert.Equal(t, domain.RoleAdmin, roleOf(dev.UserID))
-	p = vb.follow(vb.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {"eve@example.com"}, "role": {"owner"}, websession.CSRFField: {vcsrf}}, members))
+	p = vb.after(vb.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {"eve@example.com"}, "role": {"owner"}, websession.CSRFField: {vcsrf}}, members))
 	assert.Contains(t, p.body, "may not members.manage")
-	p = vb.follow(vb.post(revoke, url.Values{websession.CSRFField: {vcsrf}}, members))
+	p = vb.after(vb.post(revoke, url.Values{websession.CSRFField: {vcsrf}}, members))
 	assert.Contains(t, p.body, "may not members.manage")
-	p = vb.follow(vb.post(members+"/"+dev.UserID.String()+"/remove", url.Values{websession.CSRFField: {vcsrf}}, members))
+	p = vb.after(vb.post(members+"/"+dev.UserID.String()+"/remove", url.Values{websession.CSRFField: {vcsrf}}, members))
 	assert.Contains(t, p.body, "may not remove")
 	assert.Equal(t, domain.RoleAdmin, roleOf(dev.UserID))
 
 	// The owner revokes the invite and removes a member; the viewer leaves.
-	p = b.follow(b.post(revoke, url.Values{websession.CSRFField: {csrf}}, members))
+	p = b.after(b.post(revoke, url.Values{websession.CSRFField: {csrf}}, members))
 	assert.Contains(t, p.body, "Invite revoked.")
 	assert.Contains(t, p.body, "revoked")
-	p = b.follow(b.post(members+"/"+dev.UserID.String()+"/remove", url.Values{websession.CSRFField: {csrf}}, members))
+	p = b.after(b.post(members+"/"+dev.UserID.String()+"/remove", url.Values{websession.CSRFField: {csrf}}, members))
 	assert.Contains(t, p.body, "Member removed.")
 	assert.Empty(t, roleOf(dev.UserID))
 	res := vb.post(members+"/"+viewer.UserID.String()+"/remove", url.Values{websession.CSRFField: {vcsrf}}, members)
@@ -368,7 +368,7 @@ func TestInviteAcceptFlowForASecondUser(t *testing.T) {
 	ob := e.browser(t)
 	csrf := ob.signIn(ownerTok)
 	members := "/teams/" + tm.ID.String() + "/members"
-	ob.follow(ob.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {"bob@example.com"}, "role": {"developer"}, websession.CSRFField: {csrf}}, members))
+	ob.after(ob.post("/teams/"+tm.ID.String()+"/invites", url.Values{"email": {"bob@example.com"}, "role": {"developer"}, websession.CSRFField: {csrf}}, members))
 	link := e.mail.linkFor(t, "bob@example.com")
 	require.True(t, strings.HasPrefix(link, "/invites/inv_"), link)
 
@@ -396,7 +396,7 @@ func TestInviteAcceptFlowForASecondUser(t *testing.T) {
 	assert.Contains(t, p.body, "sent to another email address")
 	assert.NotContains(t, p.body, "Accept invite")
 	assert.NotContains(t, p.body, "bob@example.com", "the addressee is not shown to others")
-	p = mb.follow(mb.post(link+"/accept", url.Values{websession.CSRFField: {mcsrf}}, link))
+	p = mb.after(mb.post(link+"/accept", url.Values{websession.CSRFField: {mcsrf}}, link))
 	assert.Contains(t, p.body, "this invite is for another email address")
 
 	// Bob accepts: to the team's home, as a developer.
@@ -412,7 +412,7 @@ func TestInviteAcceptFlowForASecondUser(t *testing.T) {
 	p = bb.get(link)
 	assert.Contains(t, p.body, "You are already a member of this team.")
 	assert.NotContains(t, p.body, "Accept invite")
-	p = bb.follow(bb.post(link+"/accept", url.Values{websession.CSRFField: {csrfOf(t, p.body)}}, link))
+	p = bb.after(bb.post(link+"/accept", url.Values{websession.CSRFField: {csrfOf(t, p.body)}}, link))
 	assert.Contains(t, p.body, "already")
 
 	assert.Contains(t, ob.get(members).body, "bob@example.com")

@@ -63,7 +63,13 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, r roles
 		pool.Close()
 		return nil, nil, fmt.Errorf("build logs: %w", err)
 	}
-	cc := commands.Config{PublicURL: "http://" + cfg.Addr, ProxyURL: proxyURL(cfg.ProxyAddr, cfg.BaseDomain), Sources: sources, License: lic,
+	// Invite emails link to the dashboard's accept page: at the address
+	// browsers reach it by, when it is configured.
+	publicURL := "http://" + cfg.Addr
+	if cfg.PublicURL != "" {
+		publicURL = strings.TrimRight(cfg.PublicURL, "/")
+	}
+	cc := commands.Config{PublicURL: publicURL, ProxyURL: proxyURL(cfg.ProxyAddr, cfg.BaseDomain), Sources: sources, License: lic,
 		Cipher: crypto.NewEnvelope(pool, master), Files: files, LogCache: logCache}
 	var worker commands.WorkerConfig
 	var as *runnerlocal.Account

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -67,7 +68,10 @@ keep running.`,
 				return err
 			}
 			dash, err := dashboard.New(dashboard.Config{Admin: c.Admin, Sessions: c.Sessions, Logger: log.WithField("component", "dashboard"),
-				SignIn: dashboard.SignInConfig{SupabaseURL: cfg.SupabaseURL}})
+				Secure: strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https:"),
+				SignIn: dashboard.SignInConfig{PublicURL: cfg.PublicURL, SupabaseURL: cfg.SupabaseURL, SupabaseProvider: cfg.SupabaseProvider,
+					OIDC: dashboard.OIDCConfig{IssuerURL: cfg.OIDCIssuerURL, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret.Reveal()}},
+				Workflows: dashboardWorkflows(cfg.ProxyAddr)})
 			if err != nil {
 				return err
 			}

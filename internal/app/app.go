@@ -267,6 +267,11 @@ func (a *App) housekeep(ctx context.Context, interval time.Duration) {
 		if n > 0 {
 			a.log.WithField("deleted", n).Info("expired or orphaned deployments deleted")
 		}
+		if a.Sessions != nil {
+			if _, err := a.Sessions.Prune(ctx); err != nil && ctx.Err() == nil {
+				a.log.WithError(err).Warn("dashboard session sweep failed; trying again at the next one")
+			}
+		}
 	}
 }
 
