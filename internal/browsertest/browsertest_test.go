@@ -161,6 +161,15 @@ func TestScreenshots(t *testing.T) { // not parallel: it sets the environment
 	assert.NotEqual(t, light, dark, "the dark scheme renders differently")
 }
 
+func TestScreenshotDirDefaultsToTheRepository(t *testing.T) { // not parallel: it sets the environment
+	t.Setenv(EnvScreenshots, "")
+	dir, err := screenshotDir()
+	require.NoError(t, err)
+	root, err := filepath.Abs("../..") // the package is internal/browsertest
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(root, ".screenshots"), dir)
+}
+
 func TestLongestTask(t *testing.T) {
 	t.Parallel()
 	base := pages(t)
