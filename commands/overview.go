@@ -17,10 +17,14 @@ import (
 // OverviewReads reads many projects' deployments at once, with their
 // health, for the overviews (a team's home, the platform's).
 type OverviewReads interface {
-	// AllProjects lists the live projects of live teams by team and slug.
-	AllProjects(ctx context.Context) ([]project.View, error)
 	// DeploymentsHealth lists the live deployments of live projects, of one team (nil: of every live team), by project and slug, with their routes' health and servers' status.
 	DeploymentsHealth(ctx context.Context, teamID *uuid.UUID) ([]deployment.HealthView, error)
+	// HealthGroups counts live deployments by team and health facts.
+	HealthGroups(ctx context.Context) ([]deployment.HealthGroup, error)
+	// ProjectCounts counts each live team's live projects.
+	ProjectCounts(ctx context.Context) (map[uuid.UUID]int, error)
+	// MaybeUnhealthy lists up to limit deployments that may be unhealthy, newest change first.
+	MaybeUnhealthy(ctx context.Context, limit int) ([]deployment.HealthView, error)
 }
 
 // ProjectOverview is a project with its deployments and their health.
@@ -57,31 +61,6 @@ func (a *Admin) TeamOverview(ctx context.Context, p Principal, teamID uuid.UUID)
 	}
 	out := a.overview([]team.View{t}, projects, deps)
 	return out[0], nil
-}
-
-// PlatformOverview returns every live team with its projects, their
-// deployments and their health (platform admins), in three reads.
-func (a *Admin) PlatformOverview(ctx context.Context, p Principal) ([]TeamOverview, error) {
-	if !p.PlatformAdmin {
-		return nil, domain.Errorf(domain.KindPermissionDenied, "the platform overview is for platform admins")
-	}
-	reads, err := a.overviewReads()
-	if err != nil {
-		return nil, err
-	}
-	teams, err := a.ListTeams(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	projects, err := reads.AllProjects(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list projects: %w", err)
-	}
-	deps, err := reads.DeploymentsHealth(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("list deployments: %w", err)
-	}
-	return a.overview(teams, projects, deps), nil
 }
 
 func (a *Admin) overviewReads() (OverviewReads, error) {
@@ -144,4 +123,117 @@ func nonNilSlice[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// TeamSummary is a team of the platform overview: how many projects and
+// deployments it has, and its deployments by health.
+type TeamSummary struct {
+	team.View
+	Projects    int            `json:"projects"`
+	Deployments int            `json:"deployments"`
+	ByHealth    map[string]int `json:"byHealth"`
+}
+
+// Attention is an unhealthy deployment with its team and project.
+type Attention struct {
+	deployment.HealthView
+	TeamName    string `json:"teamName"`
+	ProjectName string `json:"projectName"`
+}
+
+// PlatformSummary is the platform overview: every team with its counts,
+// the totals, and the unhealthy deployments (the newest changes first,
+// at most the limit asked for; AttentionMore says whether there are more).
+type PlatformSummary struct {
+	Teams         []TeamSummary  `json:"teams"`
+	Projects      int            `json:"projects"`
+	Deployments   int            `json:"deployments"`
+	ByHealth      map[string]int `json:"byHealth"`
+	Attention     []Attention    `json:"attention"`
+	AttentionMore bool           `json:"attentionMore"`
+}
+
+// PlatformSummary returns every live team's project and deployment counts
+// and health, and up to limit unhealthy deployments (platform admins), in
+// a fixed number of small reads however many deployments there are.
+func (a *Admin) PlatformSummary(ctx context.Context, p Principal, limit int) (PlatformSummary, error) {
+	if !p.PlatformAdmin {
+		return PlatformSummary{}, domain.Errorf(domain.KindPermissionDenied, "the platform overview is for platform admins")
+	}
+	reads, err := a.overviewReads()
+	if err != nil {
+		return PlatformSummary{}, err
+	}
+	teams, err := a.ListTeams(ctx, p)
+	if err != nil {
+		return PlatformSummary{}, err
+	}
+	projects, err := reads.ProjectCounts(ctx)
+	if err != nil {
+		return PlatformSummary{}, fmt.Errorf("count projects: %w", err)
+	}
+	groups, err := reads.HealthGroups(ctx)
+	if err != nil {
+		return PlatformSummary{}, fmt.Errorf("count deployments: %w", err)
+	}
+	out := PlatformSummary{Teams: make([]TeamSummary, len(teams)), ByHealth: map[string]int{}}
+	index := make(map[uuid.UUID]int, len(teams))
+	for i, t := range teams {
+		index[t.ID] = i
+		out.Teams[i] = TeamSummary{View: t, Projects: projects[t.ID], ByHealth: map[string]int{}}
+		out.Projects += projects[t.ID]
+	}
+	for _, g := range groups {
+		i, ok := index[g.TeamID]
+		if !ok {
+			continue // made between two reads
+		}
+		h := g.Health()
+		out.Teams[i].ByHealth[h] += g.Count
+		out.Teams[i].Deployments += g.Count
+		out.ByHealth[h] += g.Count
+		out.Deployments += g.Count
+	}
+	maybe, err := reads.MaybeUnhealthy(ctx, limit+1)
+	if err != nil {
+		return PlatformSummary{}, fmt.Errorf("list unhealthy deployments: %w", err)
+	}
+	if len(maybe) > limit {
+		maybe, out.AttentionMore = maybe[:limit], true
+	}
+	names, err := a.projectNames(ctx, maybe)
+	if err != nil {
+		return PlatformSummary{}, err
+	}
+	publicURL := a.publicURLs()
+	for _, d := range maybe {
+		if d.Health() != deployment.HealthUnhealthy {
+			continue
+		}
+		i, ok := index[d.TeamID]
+		if !ok {
+			continue
+		}
+		d.PublicURL = publicURL(d.Subdomain)
+		out.Attention = append(out.Attention, Attention{HealthView: d, TeamName: out.Teams[i].Name, ProjectName: names[d.ProjectID]})
+	}
+	return out, nil
+}
+
+// projectNames returns the names of the projects of deps.
+func (a *Admin) projectNames(ctx context.Context, deps []deployment.HealthView) (map[uuid.UUID]string, error) {
+	names := map[uuid.UUID]string{}
+	for _, d := range deps {
+		if _, ok := names[d.ProjectID]; ok {
+			continue
+		}
+		pr, ok, err := a.cfg.Reads.Project(ctx, d.ProjectID)
+		if err != nil {
+			return nil, fmt.Errorf("read project: %w", err)
+		}
+		if ok {
+			names[d.ProjectID] = pr.Name
+		}
+	}
+	return names, nil
 }

@@ -49,17 +49,21 @@ func TestOverviewsNestDeploymentsUnderProjectsUnderTeams(t *testing.T) {
 
 	_, err = env.Admin.TeamOverview(ctx, stranger, tm.ID)
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "not a member: not found")
-	_, err = env.Admin.PlatformOverview(ctx, owner)
+	_, err = env.Admin.PlatformSummary(ctx, owner, 10)
 	assert.Equal(t, domain.KindPermissionDenied, domain.KindOf(err))
 
-	all, err := env.Admin.PlatformOverview(ctx, root)
+	all, err := env.Admin.PlatformSummary(ctx, root, 10)
 	require.NoError(t, err)
-	require.Len(t, all, 2)
-	byID := map[string]commands.TeamOverview{}
-	for _, o := range all {
+	require.Len(t, all.Teams, 2)
+	byID := map[string]commands.TeamSummary{}
+	for _, o := range all.Teams {
 		byID[o.ID.String()] = o
 	}
-	assert.Len(t, byID[tm.ID.String()].Projects, 2)
-	assert.Len(t, byID[tm.ID.String()].Projects[0].Deployments, 1)
-	assert.Empty(t, byID[empty.ID.String()].Projects)
+	assert.Equal(t, 2, byID[tm.ID.String()].Projects)
+	assert.Equal(t, 1, byID[tm.ID.String()].Deployments)
+	assert.Equal(t, 1, byID[tm.ID.String()].ByHealth[deployment.HealthPending])
+	assert.Zero(t, byID[empty.ID.String()].Projects)
+	assert.Equal(t, 2, all.Projects)
+	assert.Equal(t, 1, all.Deployments)
+	assert.Empty(t, all.Attention)
 }

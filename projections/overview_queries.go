@@ -6,25 +6,11 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
-	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/domain/server"
 )
-
-// AllProjects returns the live projects of live teams, by team and slug,
-// in one query (the platform overview).
-func (q *Queries) AllProjects(ctx context.Context) ([]project.View, error) {
-	rows, err := q.db.Query(ctx, `SELECT `+prefixed("p.", projectColumns)+` FROM projects p
-		JOIN teams t ON t.id = p.team_id AND t.deleted_at IS NULL
-		WHERE p.deleted_at IS NULL ORDER BY p.team_id, p.slug`)
-	if err != nil {
-		return nil, fmt.Errorf("list projects: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (project.View, error) { return scanProject(r) })
-}
 
 // healthColumns follow deploymentColumns: the route's state and health
 // and the status of the server serving the deployment.
@@ -47,6 +33,11 @@ func (q *Queries) DeploymentsHealth(ctx context.Context, teamID *uuid.UUID) ([]d
 		// scan of every deployment.
 		sql, args = `SELECT `+deploymentColumns+healthColumns+healthFrom+` AND p.team_id = $1 ORDER BY d.project_id, d.slug`, []any{*teamID}
 	}
+	return q.deploymentsHealth(ctx, sql, args...)
+}
+
+// deploymentsHealth runs a query of deploymentColumns+healthColumns.
+func (q *Queries) deploymentsHealth(ctx context.Context, sql string, args ...any) ([]deployment.HealthView, error) {
 	rows, err := q.db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list deployments' health: %w", err)

@@ -135,11 +135,36 @@ func TestOverviewReadsEveryTeamsDeploymentsWithTheirHealth(t *testing.T) {
 	assert.Len(t, all, 5, "every live team's, not the deleted team's")
 	assert.True(t, ids[betaDeployment])
 
-	projects, err := q.AllProjects(ctx)
+	// The summary's reads: counts, and the health the Go rule gives to
+	// each group of facts equals the health of its deployments one by one.
+	counts, err := q.ProjectCounts(ctx)
 	require.NoError(t, err)
-	var names []string
-	for _, p := range projects {
-		names = append(names, p.TeamID.String()+"/"+p.Slug)
+	assert.Equal(t, map[uuid.UUID]int{acme: 2, beta: 1}, counts, "live projects of live teams")
+	groups, err := q.HealthGroups(ctx)
+	require.NoError(t, err)
+	byTeam := map[uuid.UUID]map[string]int{}
+	for _, g := range groups {
+		if byTeam[g.TeamID] == nil {
+			byTeam[g.TeamID] = map[string]int{}
+		}
+		byTeam[g.TeamID][g.Health()] += g.Count
 	}
-	assert.ElementsMatch(t, []string{acme.String() + "/agent", acme.String() + "/bot", beta.String() + "/agent"}, names)
+	one := map[uuid.UUID]map[string]int{}
+	for _, h := range all {
+		if one[h.TeamID] == nil {
+			one[h.TeamID] = map[string]int{}
+		}
+		one[h.TeamID][h.Health()]++
+	}
+	assert.Equal(t, one, byTeam)
+	assert.Equal(t, map[string]int{deployment.HealthHealthy: 1, deployment.HealthUnhealthy: 1, deployment.HealthStopped: 1,
+		deployment.HealthPending: 1}, byTeam[acme])
+	maybe, err := q.MaybeUnhealthy(ctx, 10)
+	require.NoError(t, err)
+	require.Len(t, maybe, 1)
+	assert.Equal(t, sick, maybe[0].ID)
+	assert.Equal(t, "GET /health: status 500", maybe[0].HealthReason)
+	none, err := q.MaybeUnhealthy(ctx, 0)
+	require.NoError(t, err)
+	assert.Empty(t, none)
 }

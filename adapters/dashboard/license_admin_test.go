@@ -15,7 +15,6 @@ import (
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/license"
-	"github.com/mastra-admin/mastra-admin/domain/project"
 	"github.com/mastra-admin/mastra-admin/internal/app"
 )
 
@@ -115,13 +114,12 @@ func TestPlatformOverviewIsForPlatformAdminsOnly(t *testing.T) {
 	assert.Contains(t, attention, `href="/deployments/`+staging.ID.String()+`"`)
 	assert.Contains(t, attention, "GET /health: status 500")
 	assert.NotContains(t, attention, prod.ID.String())
-	assert.Contains(t, p.body, `href="/teams/`+agents.ID.String()+`">Job Agents</a>`)
-	assert.Contains(t, p.body, "Lonely")
-	assert.Contains(t, p.body, "No projects.")
-	assert.Contains(t, p.body, `href="/deployments/`+prod.ID.String()+`">production</a>`)
-	assert.Contains(t, p.body, `<span class="badge warn">pending</span>`)
-	assert.Contains(t, p.body, `<span class="badge error">unhealthy</span>`)
-	assert.Contains(t, p.body, "no deployments", "the idle project is listed too")
+	assert.Contains(t, attention, `href="/teams/`+agents.ID.String()+`">Job Agents</a>`)
+	assert.Contains(t, attention, ">Math Agent</a>")
+	teams := p.body[strings.Index(p.body, `id="teams-heading"`):]
+	assert.Contains(t, teams, `href="/teams/`+agents.ID.String()+`">Job Agents</a> <span class="muted">job-agents</span></td><td>2</td><td>2</td>`)
+	assert.Contains(t, teams, `<span class="badge error">1 unhealthy</span>`)
+	assert.Contains(t, teams, "Lonely")
 
 	// A platform admin who is not a member sees a team's home as such.
 	p = rb.get("/teams/" + agents.ID.String())
@@ -132,7 +130,15 @@ func TestPlatformOverviewIsForPlatformAdminsOnly(t *testing.T) {
 // brokenOverview is a read model that fails.
 type brokenOverview struct{}
 
-func (brokenOverview) AllProjects(context.Context) ([]project.View, error) {
+func (brokenOverview) HealthGroups(context.Context) ([]deployment.HealthGroup, error) {
+	return nil, errors.New("read model down")
+}
+
+func (brokenOverview) ProjectCounts(context.Context) (map[uuid.UUID]int, error) {
+	return nil, errors.New("read model down")
+}
+
+func (brokenOverview) MaybeUnhealthy(context.Context, int) ([]deployment.HealthView, error) {
 	return nil, errors.New("read model down")
 }
 

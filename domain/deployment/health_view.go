@@ -1,6 +1,10 @@
 package deployment
 
-import "github.com/mastra-admin/mastra-admin/domain/server"
+import (
+	"github.com/google/uuid"
+
+	"github.com/mastra-admin/mastra-admin/domain/server"
+)
 
 // HealthView is a deployment as an overview of many shows it: the
 // deployment, its route's state and health as the edge routers see it,
@@ -38,4 +42,12 @@ func (h HealthView) Health() string {
 		return HealthHealthy
 	}
 	return HealthStarting
+}
+
+// HealthGroup counts a team's deployments that share the facts their
+// health is decided from (Health decides it on the group's HealthView).
+type HealthGroup struct {
+	TeamID uuid.UUID
+	HealthView
+	Count int
 }

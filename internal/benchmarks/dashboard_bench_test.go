@@ -100,7 +100,11 @@ func BenchmarkDashboardRender(b *testing.B) {
 
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.PostForm(srv.URL+"/sign-in", url.Values{"token": {tok.Token}, "next": {"/"}})
+	signIn, err := http.NewRequest(http.MethodPost, srv.URL+"/sign-in", strings.NewReader(url.Values{"token": {tok.Token}, "next": {"/"}}.Encode()))
+	require.NoError(b, err)
+	signIn.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	signIn.Header.Set("Origin", srv.URL)
+	res, err := client.Do(signIn)
 	require.NoError(b, err)
 	res.Body.Close()
 	require.Equal(b, http.StatusSeeOther, res.StatusCode)
