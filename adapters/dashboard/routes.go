@@ -14,6 +14,7 @@ func (s *Server) routes() {
 
 	r.HandleFunc("/", s.signedIn(s.home)).Methods(http.MethodGet)
 	r.HandleFunc("/teams", s.act(s.createTeam)).Methods(http.MethodPost)
+	s.buildRoutes(r)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
