@@ -10,9 +10,12 @@
 // is never shown twice or skipped.
 //
 // - Rendering is batched: lines received are kept (the newest maxLines
-//   of them) and put into the page once per animation frame, in one
-//   DocumentFragment; a burst of more than maxLines lines renders only
-//   the newest ones.
+//   of them) and put into the page once per animation frame, in
+//   DocumentFragments, for at most a few milliseconds per frame; a burst
+//   of more than maxLines lines renders only the newest ones. Lines sit
+//   in blocks the browser does not lay out while they are out of view
+//   (content-visibility), so a page of 5,000 lines costs what its
+//   visible ones do.
 // - While the reader is at the bottom it follows the log; scrolled up, it
 //   stays where it is (new lines are added below until the page holds
 //   maxLines, then counted) and "Jump to latest" brings it back.
@@ -43,6 +46,21 @@ function shown(line) {
   return t;
 }
 
+// newChunk is a block of lines.
+function newChunk() {
+  const c = document.createElement("div");
+  c.className = "chunk";
+  return c;
+}
+
+// removeChildren removes the children from to to-1 of el.
+function removeChildren(el, from, to) {
+  const r = document.createRange();
+  r.setStartBefore(el.children[from]);
+  r.setEndAfter(el.children[to - 1]);
+  r.deleteContents();
+}
+
 export class LogViewer {
   constructor(root, opts = {}) {
     this.root = root;
@@ -50,6 +68,8 @@ export class LogViewer {
     this.maxLines = opts.maxLines ?? 5000; // lines kept in the page
     this.pageLines = opts.pageLines ?? 1000; // lines one "load earlier" adds
     this.longLine = opts.longLine ?? 4000; // characters of a line shown before "show all"
+    this.chunkLines = opts.chunkLines ?? 200; // lines per block the browser may skip laying out
+    this.frameBudget = opts.frameBudget ?? 5; // ms of rendering per frame
     this.pingAfter = opts.pingAfter ?? 20000; // ms of quiet before a ping
     this.pongWait = opts.pongWait ?? 10000; // ms a ping waits for its answer
     this.maxDelay = opts.maxDelay ?? 30000; // the longest wait before a reconnect
@@ -181,7 +201,7 @@ export class LogViewer {
   lineEl(n, raw) {
     const div = document.createElement("div");
     div.className = "ln";
-    div.dataset.line = String(n + 1);
+    div.setAttribute("data-line", n + 1);
     const text = shown(raw);
     if (text.length > this.longLine) {
       div.append(text.slice(0, this.longLine));
@@ -197,57 +217,76 @@ export class LogViewer {
     return div;
   }
 
-  // fragment makes the elements of lines from to to-1 (all in tail).
-  fragment(from, to) {
-    const f = document.createDocumentFragment();
-    for (let n = from; n < to; n++) f.append(this.lineEl(n, this.tail[n - this.tailStart]));
-    return f;
-  }
-
-  // render puts what was received into the page: once per frame.
+  // render puts what was received into the page, once per frame and for
+  // at most frameBudget ms of it: a backlog (the first load, a burst, a
+  // jump) takes the frames it needs, so the page keeps answering.
   render() {
     this.frame = 0;
+    const t0 = performance.now();
     const box = this.el.lines;
+    let more = false;
     if (this.pinned) {
       const start = Math.max(this.hi, this.next - this.maxLines, this.tailStart);
-      if (start > this.hi || this.hi - this.lo === 0) {
+      if (start > this.hi || this.hi === this.lo) {
         box.replaceChildren();
         this.lo = this.hi = start;
       }
-      if (this.next > this.hi) box.append(this.fragment(this.hi, this.next));
-      this.hi = this.next;
+      more = this.append(this.next, t0);
       this.trimTop(this.hi - this.lo - this.maxLines);
       if (this.held === null) box.scrollTop = box.scrollHeight;
     } else if (this.hi >= this.tailStart) {
-      const end = Math.min(this.next, this.lo + this.maxLines);
-      if (end > this.hi) {
-        box.append(this.fragment(this.hi, end));
-        this.hi = end;
-      }
+      more = this.append(Math.min(this.next, this.lo + this.maxLines), t0);
     }
     this.marks();
+    if (more) this.schedule();
+  }
+
+  // append adds lines hi to end-1 (all in tail) at the bottom, in chunks
+  // of chunkLines lines (the browser lays out and paints only the chunks
+  // in view), until the frame's budget is spent; it reports whether lines
+  // are left.
+  append(end, t0) {
+    const box = this.el.lines;
+    let chunk = box.lastElementChild;
+    while (this.hi < end) {
+      if (!chunk || chunk.childElementCount >= this.chunkLines) {
+        chunk = newChunk();
+        box.append(chunk);
+      }
+      const n = Math.min(end - this.hi, this.chunkLines - chunk.childElementCount, 50);
+      const f = document.createDocumentFragment();
+      for (let i = this.hi; i < this.hi + n; i++) f.append(this.lineEl(i, this.tail[i - this.tailStart]));
+      chunk.append(f);
+      this.hi += n;
+      if (performance.now() - t0 > this.frameBudget) return this.hi < end;
+    }
+    return false;
   }
 
   // trimTop removes the first n lines of the page.
   trimTop(n) {
-    if (n <= 0) return;
     const box = this.el.lines;
-    const r = document.createRange();
-    r.setStartBefore(box.firstChild);
-    r.setEndAfter(box.children[n - 1]);
-    r.deleteContents();
-    this.lo += n;
+    while (n > 0) {
+      const c = box.firstElementChild;
+      const k = Math.min(n, c.childElementCount);
+      if (k === c.childElementCount) c.remove();
+      else removeChildren(c, 0, k);
+      this.lo += k;
+      n -= k;
+    }
   }
 
   // trimBottom removes the last n lines of the page.
   trimBottom(n) {
-    if (n <= 0) return;
     const box = this.el.lines;
-    const r = document.createRange();
-    r.setStartBefore(box.children[box.children.length - n]);
-    r.setEndAfter(box.lastChild);
-    r.deleteContents();
-    this.hi -= n;
+    while (n > 0) {
+      const c = box.lastElementChild;
+      const k = Math.min(n, c.childElementCount);
+      if (k === c.childElementCount) c.remove();
+      else removeChildren(c, c.childElementCount - k, c.childElementCount);
+      this.hi -= k;
+      n -= k;
+    }
   }
 
   // marks says which lines are not in the page, and offers the way back
@@ -315,15 +354,25 @@ export class LogViewer {
       if (this.lo !== from + want) return; // the page moved on meanwhile
       const box = this.el.lines;
       const f = document.createDocumentFragment();
-      got.lines.forEach((line, i) => f.append(this.lineEl(from + i, line)));
+      for (let i = 0; i < got.lines.length; i += this.chunkLines) {
+        const c = newChunk();
+        const to = Math.min(got.lines.length, i + this.chunkLines);
+        for (let j = i; j < to; j++) c.append(this.lineEl(from + j, got.lines[j]));
+        f.append(c);
+      }
       this.pinned = false;
       this.browsing = true;
-      const before = box.scrollHeight;
-      const top = box.scrollTop;
+      const oldFirst = box.querySelector(".ln");
       box.prepend(f);
       this.lo = from;
-      box.scrollTop = top + (box.scrollHeight - before);
       this.trimBottom(this.hi - this.lo - this.maxLines);
+      // Show the lines just loaded, their last one at the bottom of the
+      // box, just above what was the first line.
+      if (oldFirst?.isConnected) {
+        box.scrollTop += oldFirst.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight;
+      } else {
+        box.scrollTop = box.scrollHeight;
+      }
     } catch (err) {
       this.setState(`Earlier lines could not be loaded: ${err.message}`, "error");
     } finally {
