@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -124,6 +126,7 @@ func (o *inviteBox) lastToken(t *testing.T) string {
 type liveEnv struct {
 	*dashEnv
 	conns      *conns
+	streams    *atomic.Int64 // requests for a log stream
 	feed       feeder
 	dev        commands.Principal
 	devToken   string
@@ -157,11 +160,18 @@ func startLive(t *testing.T) *liveEnv {
 	require.NoError(t, err)
 	dash, err := dashboard.New(dashboard.Config{Admin: env.Admin, Sessions: env.Sessions, Logger: log})
 	require.NoError(t, err)
-	srv.Config.Handler = dashboard.FrontDoor(api, dash)
+	var streams atomic.Int64
+	front := dashboard.FrontDoor(api, dash)
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/logs/stream") {
+			streams.Add(1)
+		}
+		front.ServeHTTP(w, r)
+	})
 	srv.Start()
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { cs.cut() })
-	e := &liveEnv{dashEnv: &dashEnv{Env: env, srv: srv}, conns: cs, feed: feed}
+	e := &liveEnv{dashEnv: &dashEnv{Env: env, srv: srv}, conns: cs, feed: feed, streams: &streams}
 
 	ctx := context.Background()
 	e.devToken = e.token(t, "dev@example.com", false)

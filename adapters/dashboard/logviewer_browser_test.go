@@ -159,6 +159,10 @@ func TestLogViewerReconnectsWithoutLosingOrRepeatingALine(t *testing.T) {
 	e.signInAndOpen(t, ctx, e.devToken, "/builds/"+id.String())
 	waitJS(t, ctx, lastLine+` === 501`, 20*time.Second, "the first lines")
 	waitJS(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("Live")`, 10*time.Second, "the stream")
+	// Through a quiet stretch the viewer pings (every 20 s of quiet; here
+	// at once) and the server answers.
+	js[bool](t, ctx, `(document.querySelector('[data-log-viewer]').logViewer.ping(), true)`)
+	waitJS(t, ctx, `document.querySelector('[data-log-viewer]').logViewer.pingSent === 0`, 10*time.Second, "the pong")
 	e.feedLines(500, 1000, 50, 10*time.Millisecond)
 
 	// Cut mid-stream: the lines written meanwhile come after the reconnect.
@@ -197,6 +201,9 @@ func TestLogViewerReconnectsWithoutLosingOrRepeatingALine(t *testing.T) {
 		}
 	}
 	assert.Contains(t, js[string](t, ctx, `document.querySelector('[data-log="state"]').textContent`), "3,002 lines")
+	assert.GreaterOrEqual(t, e.streams.Load(), int64(3), "the stream was opened again after each cut")
+	waitJS(t, ctx, `document.querySelector('#build-summary[data-status="cancelled"] .badge.error')`, 10*time.Second,
+		"the status and steps refreshed at the end")
 	assert.Empty(t, js[[]string](t, ctx, `window.__watch.errors`))
 }
 
@@ -265,4 +272,33 @@ func TestLogViewerFollowsUnlessScrolledUp(t *testing.T) {
 	assert.Equal(t, visible, js[int](t, ctx, firstVisible), "nor does it move when lines come")
 	assert.Empty(t, js[[]string](t, ctx, `window.__watch.errors`))
 	close(e.feed.more)
+}
+
+// An ended build's log is loaded once, with color codes dropped, a line
+// redrawn with carriage returns shown as its last drawing, and a very long
+// line cut with a mark and a button that shows it whole.
+func TestLogViewerShowsAnEndedBuildsLog(t *testing.T) {
+	e := startLive(t)
+	id := e.deploy(t)
+	ctx := logTab(t)
+	long := strings.Repeat("x", 10_000)
+	e.feed.more <- "\x1b[32mgreen\x1b[0m done\n"
+	e.feed.more <- "progress 10%\rprogress 50%\rprogress 100%\r\n"
+	e.feed.more <- long + "\n"
+	close(e.feed.more)
+	e.waitStatus(t, id, "deploying")
+	require.NoError(t, e.Admin.CancelBuild(context.Background(), e.dev, id))
+	e.waitStatus(t, id, "cancelled")
+	e.signInAndOpen(t, ctx, e.devToken, "/builds/"+id.String())
+	waitJS(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("The build cancelled")`, 20*time.Second, "the log")
+	texts := js[[]string](t, ctx, `[...document.querySelectorAll('.log .ln')].map((l) => l.textContent)`)
+	require.Len(t, texts, 5)
+	assert.Equal(t, "green done", texts[1])
+	assert.Equal(t, "progress 100%", texts[2])
+	assert.Equal(t, strings.Repeat("x", 4000)+"… line cut: 6,000 more characters. Show the whole line", texts[3])
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".log .ln-more"))))
+	assert.Equal(t, long, js[string](t, ctx, `document.querySelectorAll('.log .ln')[3].textContent`))
+	assert.Zero(t, e.streams.Load(), "no stream is opened for an ended build")
+	assert.True(t, js[bool](t, ctx, `document.querySelector('[data-log="earlier"]').hidden && document.querySelector('[data-log="jump"]').hidden`))
+	assert.Empty(t, js[[]string](t, ctx, `window.__watch.errors`))
 }
