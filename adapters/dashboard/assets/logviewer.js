@@ -113,6 +113,13 @@ export class LogViewer {
     lines.addEventListener("pointerdown", () => {
       this.held = lines.scrollTop;
     });
+    // A finger that starts panning the box cancels its pointer: the reader
+    // is scrolling.
+    window.addEventListener("pointercancel", () => {
+      if (this.held === null) return;
+      this.held = null;
+      this.unpin();
+    });
     window.addEventListener("pointerup", () => {
       if (this.held === null) return;
       const moved = lines.scrollTop !== this.held;
