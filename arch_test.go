@@ -61,6 +61,9 @@ var rules = []rule{
 	{layer: "internal/chtest", modules: []string{"adapters/clickhouse"}},
 	{layer: "internal/redistest", modules: []string{}},
 	{layer: "internal/objectstoretest", modules: []string{}},
+	// Browser tests of the dashboard: imports nothing of the project, so
+	// the pages' tests (adapters/…) can use it.
+	{layer: "internal/browsertest", modules: []string{}},
 	{layer: "internal/app", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/apptest", modules: []string{"*"}, never: []string{"cmd"}},
 	{layer: "internal/benchmarks", modules: []string{"*"}, never: []string{"cmd"}},

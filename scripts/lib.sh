@@ -161,3 +161,44 @@ ensure_weed() {
 	export MASTRA_ADMIN_WEED=$dir/weed
 	"$MASTRA_ADMIN_WEED" version >/dev/null 2>&1 || die "$MASTRA_ADMIN_WEED does not run"
 }
+
+# AXE_CORE_VERSION is the axe-core (npm) whose rules the browser tests'
+# accessibility checks run (internal/browsertest); pinned exactly.
+AXE_CORE_VERSION=4.14.1
+
+# ensure_axe exports MASTRA_ADMIN_AXE_JS, axe.min.js of axe-core
+# $AXE_CORE_VERSION: as set, or installed once with npm into the user's
+# cache (outside the work tree, so later runs on this machine reuse it).
+ensure_axe() {
+	if [ -n "${MASTRA_ADMIN_AXE_JS:-}" ]; then
+		return 0
+	fi
+	local dir=${XDG_CACHE_HOME:-$HOME/.cache}/mastra-admin/axe-core-$AXE_CORE_VERSION
+	local js=$dir/node_modules/axe-core/axe.min.js
+	if [ ! -s "$js" ]; then
+		command -v npm >/dev/null 2>&1 || die "npm is needed to install axe-core $AXE_CORE_VERSION (apt-get install -y npm)"
+		log "installing axe-core $AXE_CORE_VERSION from the npm registry"
+		local tmp
+		tmp=$(mktemp -d)
+		npm install --prefix "$tmp" --no-audit --no-fund --silent "axe-core@$AXE_CORE_VERSION" ||
+			die "npm install axe-core@$AXE_CORE_VERSION failed"
+		mkdir -p "$(dirname "$dir")"
+		rm -rf "$dir"
+		mv "$tmp" "$dir"
+	fi
+	[ -s "$js" ] || die "$js is missing after installing axe-core $AXE_CORE_VERSION"
+	export MASTRA_ADMIN_AXE_JS=$js
+}
+
+# ensure_chromium installs Debian's chromium, which the browser tests
+# (internal/browsertest) drive headless, unless MASTRA_ADMIN_CHROMIUM names
+# another one.
+ensure_chromium() {
+	if [ -n "${MASTRA_ADMIN_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ]; then
+		return 0
+	fi
+	log "installing chromium"
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+	[ -x /usr/bin/chromium ] || die "apt-get install -y chromium did not install /usr/bin/chromium"
+}

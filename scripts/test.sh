@@ -3,7 +3,9 @@
 # (Debian, Go, local PostgreSQL, Redis and ClickHouse): brings up
 # PostgreSQL, Redis and ClickHouse (installing Debian's clickhouse-server
 # when missing) if they are down, fetches Node and builds SeaweedFS (for
-# the S3 tests) if missing, then runs go vet and the race-enabled tests.
+# the S3 tests) if missing, installs Chromium and axe-core for the browser
+# tests (unless MASTRA_ADMIN_SKIP_BROWSER=1), then runs go vet and the
+# race-enabled tests.
 # Extra arguments go to go test,
 # e.g. bash scripts/test.sh -run TestMigrate -v
 set -euo pipefail
@@ -17,6 +19,10 @@ ensure_redis
 ensure_node
 ensure_clickhouse
 ensure_weed
+if [ "${MASTRA_ADMIN_SKIP_BROWSER:-}" != 1 ]; then
+	ensure_chromium
+	ensure_axe
+fi
 
 summary=()
 failed=0
