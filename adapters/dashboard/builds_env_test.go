@@ -96,20 +96,20 @@ func (c *conns) cut() int {
 	return n
 }
 
-// inviteBox keeps the invites the app sends.
-type inviteBox struct {
+// buildInviteBox keeps the invites the app sends.
+type buildInviteBox struct {
 	mu   sync.Mutex
 	urls []string
 }
 
-func (o *inviteBox) SendInvite(_ context.Context, m commands.InviteMail) error {
+func (o *buildInviteBox) SendInvite(_ context.Context, m commands.InviteMail) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.urls = append(o.urls, m.AcceptURL)
 	return nil
 }
 
-func (o *inviteBox) lastToken(t *testing.T) string {
+func (o *buildInviteBox) lastToken(t *testing.T) string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	require.NotEmpty(t, o.urls)
@@ -144,7 +144,7 @@ func startLive(t *testing.T) *liveEnv {
 	sources, err := local.New([]string{base})
 	require.NoError(t, err)
 	feed := feeder{more: make(chan string)}
-	mail := &inviteBox{}
+	mail := &buildInviteBox{}
 	env := apptest.Start(t, func(c *app.Config) {
 		c.Commands.Sources, c.Commands.Mailer = sources, mail
 		c.Commands.LogCache = buildlog.NewMemory()

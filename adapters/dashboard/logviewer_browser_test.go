@@ -8,106 +8,85 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/input"
-	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/internal/browsertest"
 )
 
 // The live log viewer in headless Chromium (Debian's package), driven
-// over the DevTools protocol: a real build's log, written through the
-// log writer a running build writes to, shown on the build page.
+// over the DevTools protocol through internal/browsertest: a real build's
+// log, written through the log writer a running build writes to, shown on
+// the build page.
 
-// logTab starts Chromium with a fresh profile and returns a tab of it
-// that watches for long tasks and script errors from the start of every
-// page.
+// logTab starts a browser of the test's own (a fresh profile) and returns
+// a tab of it; the harness watches its long tasks and fails the test on a
+// console error or an uncaught exception.
 func logTab(t *testing.T) context.Context {
 	t.Helper()
-	if os.Getenv("MASTRA_ADMIN_SKIP_BROWSER") == "1" {
-		t.Skip("MASTRA_ADMIN_SKIP_BROWSER=1")
-	}
-	path := os.Getenv("MASTRA_ADMIN_CHROMIUM")
-	if path == "" {
-		path = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("no Chromium at %s (install it with: apt-get install -y chromium): %v", path, err)
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
-	_, err := chromedp.Call(ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: watchPage})
-	require.NoError(t, err)
-	return ctx
+	return browsertest.Start(t).NewTab(t)
 }
 
-// watchPage keeps, in every document, the longest "longtask" entry of the
-// performance timeline (buffered: tasks before the observer count too)
-// and the script errors.
-const watchPage = `(() => {
-	const s = window.__watch = {longest: 0, tasks: 0, errors: []};
-	new PerformanceObserver((l) => {
-		for (const e of l.getEntries()) { s.tasks++; s.longest = Math.max(s.longest, e.duration); }
-	}).observe({type: "longtask", buffered: true});
-	addEventListener("error", (e) => s.errors.push(String(e.message || e)));
-	addEventListener("unhandledrejection", (e) => s.errors.push(String(e.reason)));
-})();`
-
-// js evaluates expr in the tab.
-func js[T any](t *testing.T, ctx context.Context, expr string) T {
+// logJS evaluates expr in the tab.
+func logJS[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	require.NoError(t, err, expr)
 	return v
 }
 
-// waitJS waits until expr is truthy in the tab.
-func waitJS(t *testing.T, ctx context.Context, expr string, timeout time.Duration, what string) {
+// logWait waits until expr is truthy in the tab, evaluating it every 50
+// ms (across navigations: an evaluation a navigation interrupts is tried
+// again).
+func logWait(t *testing.T, ctx context.Context, expr string, timeout time.Duration, what string) {
 	t.Helper()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(50*time.Millisecond)))
-	if err != nil {
-		t.Fatalf("waiting for %s: %v (log state: %q, lines %s)", what, err,
-			js[string](t, ctx, `document.querySelector('[data-log="state"]')?.textContent ?? ""`),
-			js[string](t, ctx, `(() => { const l = document.querySelectorAll('.log .ln'); return l.length + " up to " + (l[l.length-1]?.dataset.line ?? "none"); })()`))
+	deadline := time.Now().Add(timeout)
+	var err error
+	for time.Now().Before(deadline) {
+		var ok bool
+		ok, err = chromedp.Run(ctx, chromedp.Evaluate[bool]("Boolean("+expr+")"))
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
+	t.Fatalf("waiting for %s: %v (log state: %q, lines %s)", what, err,
+		logJS[string](t, ctx, `document.querySelector('[data-log="state"]')?.textContent ?? ""`),
+		logJS[string](t, ctx, `(() => { const l = document.querySelectorAll('.log .ln'); return l.length + " up to " + (l[l.length-1]?.dataset.line ?? "none"); })()`))
+}
+
+// logScreenshots writes the harness's screenshots of the page. A
+// full-page screenshot draws the page beyond the view, where the log's
+// blocks of lines are not drawn (content-visibility: auto) until they come
+// near it: for the screenshots only, the test draws them all (a
+// constructed style sheet, which the page's CSP does not govern).
+func logScreenshots(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	logJS[bool](t, ctx, `(() => { const s = new CSSStyleSheet(); s.replaceSync(".log .chunk { content-visibility: visible; }");
+		document.adoptedStyleSheets = [...document.adoptedStyleSheets, s]; window.__shot = s; return true; })()`)
+	browsertest.Screenshots(t, ctx, name)
+	logJS[bool](t, ctx, `(document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== window.__shot), true)`)
 }
 
 // signInAndOpen signs in on the sign-in page with token, as a person
 // would, and lands on path.
 func (e *liveEnv) signInAndOpen(t *testing.T, ctx context.Context, token, path string) {
 	t.Helper()
-	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/sign-in?next="+path),
-		chromedp.SendKeys(chromedp.CSS("#token"), token),
-	))
-	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/sign-in"] button[type="submit"]`)))
-	require.NoError(t, err)
-	require.Equal(t, path, js[string](t, ctx, `location.pathname`))
+	browsertest.Navigate(t, ctx, e.srv.URL+"/sign-in?next="+path)
+	browsertest.Type(t, ctx, "API token", token+"\n")
+	logWait(t, ctx, `location.pathname === "`+path+`" && document.readyState === "complete"`, 15*time.Second, "the page after signing in")
 }
 
-// firstVisible is the number (from 1) of the first line in view.
-const firstVisible = `(() => { const b = document.querySelector('.log'); const top = b.getBoundingClientRect().top;
+// logFirstVisible is the number (from 1) of the first line in view.
+const logFirstVisible = `(() => { const b = document.querySelector('.log'); const top = b.getBoundingClientRect().top;
 	return Number([...b.querySelectorAll('.ln')].find((l) => l.getBoundingClientRect().bottom > top + 1).dataset.line); })()`
 
-// lastLine is the number (from 1) of the last line in the page.
-const lastLine = `Number([...document.querySelectorAll('.log .ln')].at(-1)?.dataset.line ?? 0)`
+// logLastLine is the number (from 1) of the last line in the page.
+const logLastLine = `Number([...document.querySelectorAll('.log .ln')].at(-1)?.dataset.line ?? 0)`
 
-// atBottom tells whether the log box is scrolled to its end.
-const atBottom = `(() => { const b = document.querySelector('.log'); return b.scrollHeight - b.scrollTop - b.clientHeight < 4; })()`
+// logAtBottom tells whether the log box is scrolled to its end.
+const logAtBottom = `(() => { const b = document.querySelector('.log'); return b.scrollHeight - b.scrollTop - b.clientHeight < 4; })()`
 
 // feed writes lines from to to-1 ("line N") in chunks of chunk lines.
 func (e *liveEnv) feedLines(from, to, chunk int, pause time.Duration) {
@@ -131,45 +110,43 @@ func TestLogViewerStaysResponsiveWith100000Lines(t *testing.T) {
 	for attempt := 1; ; attempt++ {
 		longest := followHundredThousandLines(t)
 		load, _ := os.ReadFile("/proc/loadavg")
-		if longest < 100 || t.Failed() {
+		if longest < 100*time.Millisecond || t.Failed() {
 			return
 		}
 		if attempt == 2 {
-			t.Errorf("a task of %.0f ms, over 100 ms, in two runs (load average %s)", longest, strings.TrimSpace(string(load)))
+			t.Errorf("a task of %s, over 100 ms, in two runs (load average %s)", longest, strings.TrimSpace(string(load)))
 			return
 		}
-		t.Logf("run %d: a task of %.0f ms (load average %s): once more", attempt, longest, strings.TrimSpace(string(load)))
+		t.Logf("run %d: a task of %s (load average %s): once more", attempt, longest, strings.TrimSpace(string(load)))
 	}
 }
 
 // followHundredThousandLines opens a build page on a log of 50,000 lines,
 // follows 50,000 more, checks what the page shows, and returns its
 // longest task in ms.
-func followHundredThousandLines(t *testing.T) float64 {
+func followHundredThousandLines(t *testing.T) time.Duration {
 	e := startLive(t)
 	id := e.deploy(t)
 	defer close(e.feed.more)
 	ctx := logTab(t)
-	js[bool](t, ctx, `true`) // the browser runs
+	logJS[bool](t, ctx, `true`) // the browser runs
 	favorBrowser(t, ctx)
 	e.feedLines(0, 50_000, 5000, 0)
 	e.signInAndOpen(t, ctx, e.devToken, "/builds/"+id.String())
-	waitJS(t, ctx, lastLine+` === 50001`, 30*time.Second, "the first 50,000 lines")
+	logWait(t, ctx, logLastLine+` === 50001`, 30*time.Second, "the first 50,000 lines")
 	start := time.Now()
 	e.feedLines(50_000, 100_000, 500, 25*time.Millisecond)
-	waitJS(t, ctx, lastLine+` === 100001`, 60*time.Second, "all 100,000 lines")
+	logWait(t, ctx, logLastLine+` === 100001`, 60*time.Second, "all 100,000 lines")
 
-	assert.Equal(t, 5000, js[int](t, ctx, `document.querySelectorAll('.log .ln').length`), "at most 5,000 lines in the page")
-	assert.Equal(t, 95_002, js[int](t, ctx, `Number(document.querySelector('.log .ln').dataset.line)`))
-	assert.Equal(t, "line 99999 "+strings.Repeat("·", 49), js[string](t, ctx, `[...document.querySelectorAll('.log .ln')].at(-1).textContent`))
-	assert.Contains(t, js[string](t, ctx, `document.querySelector('[data-log="earlier"]:not([hidden])')?.textContent ?? ""`),
+	assert.Equal(t, 5000, logJS[int](t, ctx, `document.querySelectorAll('.log .ln').length`), "at most 5,000 lines in the page")
+	assert.Equal(t, 95_002, logJS[int](t, ctx, `Number(document.querySelector('.log .ln').dataset.line)`))
+	assert.Equal(t, "line 99999 "+strings.Repeat("·", 49), logJS[string](t, ctx, `[...document.querySelectorAll('.log .ln')].at(-1).textContent`))
+	assert.Contains(t, logJS[string](t, ctx, `document.querySelector('[data-log="earlier"]:not([hidden])')?.textContent ?? ""`),
 		"Lines 1–95,001 are not shown here", "the truncation is said")
-	assert.True(t, js[bool](t, ctx, atBottom), "following the log")
-	assert.Contains(t, js[string](t, ctx, `document.querySelector('[data-log="state"]').textContent`), "Live")
-	assert.Empty(t, js[[]string](t, ctx, `window.__watch.errors`))
-	longest := js[float64](t, ctx, `window.__watch.longest`)
-	t.Logf("followed 50,000 lines in %s; long tasks (over 50 ms): %d, the longest %.0f ms", time.Since(start).Round(time.Millisecond),
-		js[int](t, ctx, `window.__watch.tasks`), longest)
+	assert.True(t, logJS[bool](t, ctx, logAtBottom), "following the log")
+	assert.Contains(t, logJS[string](t, ctx, `document.querySelector('[data-log="state"]').textContent`), "Live")
+	longest := browsertest.LongestTask(t, ctx)
+	t.Logf("followed 50,000 lines in %s; the longest task %s", time.Since(start).Round(time.Millisecond), longest)
 	return longest
 }
 
@@ -181,12 +158,12 @@ func TestLogViewerReconnectsWithoutLosingOrRepeatingALine(t *testing.T) {
 	ctx := logTab(t)
 	e.feedLines(0, 500, 100, 0)
 	e.signInAndOpen(t, ctx, e.devToken, "/builds/"+id.String())
-	waitJS(t, ctx, lastLine+` === 501`, 20*time.Second, "the first lines")
-	waitJS(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("Live")`, 10*time.Second, "the stream")
+	logWait(t, ctx, logLastLine+` === 501`, 20*time.Second, "the first lines")
+	logWait(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("Live")`, 10*time.Second, "the stream")
 	// Through a quiet stretch the viewer pings (every 20 s of quiet; here
 	// at once) and the server answers.
-	js[bool](t, ctx, `(document.querySelector('[data-log-viewer]').logViewer.ping(), true)`)
-	waitJS(t, ctx, `document.querySelector('[data-log-viewer]').logViewer.pingSent === 0`, 10*time.Second, "the pong")
+	logJS[bool](t, ctx, `(document.querySelector('[data-log-viewer]').logViewer.ping(), true)`)
+	logWait(t, ctx, `document.querySelector('[data-log-viewer]').logViewer.pingSent === 0`, 10*time.Second, "the pong")
 	e.feedLines(500, 1000, 50, 10*time.Millisecond)
 
 	// Cut mid-stream: the lines written meanwhile come after the reconnect.
@@ -202,19 +179,20 @@ func TestLogViewerReconnectsWithoutLosingOrRepeatingALine(t *testing.T) {
 		<-done
 	}
 	cutWhileFeeding(1000, 2000)
-	waitJS(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("Live")`, 20*time.Second, "the first reconnect")
+	logWait(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("Live")`, 20*time.Second, "the first reconnect")
 	cutWhileFeeding(2000, 3000)
 	close(e.feed.more) // the pipeline ends: its last line, then deploying
 	e.waitStatus(t, id, "deploying")
 	require.NoError(t, e.Admin.CancelBuild(context.Background(), e.dev, id))
-	waitJS(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("The build cancelled")`, 30*time.Second, "the end of the log")
+	logWait(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("The build cancelled") && `+logLastLine+` === 3002`,
+		30*time.Second, "the end of the log")
 
 	var got struct {
 		Numbers []int
 		Texts   []string
 	}
-	got.Numbers = js[[]int](t, ctx, `[...document.querySelectorAll('.log .ln')].map((l) => Number(l.dataset.line))`)
-	got.Texts = js[[]string](t, ctx, `[...document.querySelectorAll('.log .ln')].map((l) => l.textContent)`)
+	got.Numbers = logJS[[]int](t, ctx, `[...document.querySelectorAll('.log .ln')].map((l) => Number(l.dataset.line))`)
+	got.Texts = logJS[[]string](t, ctx, `[...document.querySelectorAll('.log .ln')].map((l) => l.textContent)`)
 	want := []string{"build " + id.String()}
 	want = append(want, strings.Split(strings.TrimSuffix(numberedLines(0, 3000, 60), "\n"), "\n")...)
 	want = append(want, "artifact ")
@@ -224,11 +202,10 @@ func TestLogViewerReconnectsWithoutLosingOrRepeatingALine(t *testing.T) {
 			t.Fatalf("line %d: got number %d %q, want %q", i+1, got.Numbers[i], got.Texts[i], want[i])
 		}
 	}
-	assert.Contains(t, js[string](t, ctx, `document.querySelector('[data-log="state"]').textContent`), "3,002 lines")
+	assert.Contains(t, logJS[string](t, ctx, `document.querySelector('[data-log="state"]').textContent`), "3,002 lines")
 	assert.GreaterOrEqual(t, e.streams.Load(), int64(3), "the stream was opened again after each cut")
-	waitJS(t, ctx, `document.querySelector('#build-summary[data-status="cancelled"] .badge.error')`, 10*time.Second,
+	logWait(t, ctx, `document.querySelector('#build-summary[data-status="cancelled"] .badge.error')`, 10*time.Second,
 		"the status and steps refreshed at the end")
-	assert.Empty(t, js[[]string](t, ctx, `window.__watch.errors`))
 }
 
 // The viewer stays at the bottom while it follows; a reader who scrolls up
@@ -240,61 +217,63 @@ func TestLogViewerFollowsUnlessScrolledUp(t *testing.T) {
 	ctx := logTab(t)
 	e.feedLines(0, 300, 100, 0)
 	e.signInAndOpen(t, ctx, e.devToken, "/builds/"+id.String())
-	waitJS(t, ctx, lastLine+` === 301`, 20*time.Second, "the first lines")
-	waitJS(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("Live")`, 10*time.Second, "the stream")
-	assert.True(t, js[bool](t, ctx, atBottom), "at the bottom at first")
+	logWait(t, ctx, logLastLine+` === 301`, 20*time.Second, "the first lines")
+	logWait(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("Live")`, 10*time.Second, "the stream")
+	assert.True(t, logJS[bool](t, ctx, logAtBottom), "at the bottom at first")
 	e.feedLines(300, 600, 30, 20*time.Millisecond)
-	waitJS(t, ctx, lastLine+` === 601`, 20*time.Second, "more lines")
-	assert.True(t, js[bool](t, ctx, atBottom), "pinned to the bottom while following")
-	assert.True(t, js[bool](t, ctx, `document.querySelector('[data-log="jump"]').hidden`))
+	logWait(t, ctx, logLastLine+` === 601`, 20*time.Second, "more lines")
+	assert.True(t, logJS[bool](t, ctx, logAtBottom), "pinned to the bottom while following")
+	assert.True(t, logJS[bool](t, ctx, `document.querySelector('[data-log="jump"]').hidden`))
+	browsertest.CheckAccessibility(t, ctx, "the build page of a running build")
+	logScreenshots(t, ctx, "build-running")
+	logWait(t, ctx, logAtBottom, 5*time.Second, "the latest lines after the screenshots' window sizes")
 
 	// The reader scrolls up with the mouse wheel.
-	box := js[[]float64](t, ctx, `(() => { const b = document.querySelector('.log'); b.scrollIntoView({block: "nearest"});
+	box := logJS[[]float64](t, ctx, `(() => { const b = document.querySelector('.log'); b.scrollIntoView({block: "nearest"});
 		const r = b.getBoundingClientRect(); return [r.x + r.width/2, r.y + r.height/2]; })()`)
 	// (DeltaX 0 would be left out of the call, and the protocol wants both.)
 	_, err := chromedp.Call(ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseWheel,
 		X: box[0], Y: box[1], DeltaX: 0.001, DeltaY: -1500})
 	require.NoError(t, err)
-	waitJS(t, ctx, `!`+atBottom, 5*time.Second, "the scroll up")
+	logWait(t, ctx, `!`+logAtBottom, 5*time.Second, "the scroll up")
 	time.Sleep(100 * time.Millisecond) // the blocks that came into view are laid out
-	reading := js[int](t, ctx, firstVisible)
+	reading := logJS[int](t, ctx, logFirstVisible)
 	e.feedLines(600, 900, 30, 20*time.Millisecond)
-	waitJS(t, ctx, lastLine+` === 901`, 20*time.Second, "lines while scrolled up")
-	assert.False(t, js[bool](t, ctx, atBottom), "not pulled down")
-	assert.Equal(t, reading, js[int](t, ctx, firstVisible), "the reader stays where they are")
-	assert.False(t, js[bool](t, ctx, `document.querySelector('[data-log="jump"]').hidden`), "Jump to latest is offered")
+	logWait(t, ctx, logLastLine+` === 901`, 20*time.Second, "lines while scrolled up")
+	assert.False(t, logJS[bool](t, ctx, logAtBottom), "not pulled down")
+	assert.Equal(t, reading, logJS[int](t, ctx, logFirstVisible), "the reader stays where they are")
+	assert.False(t, logJS[bool](t, ctx, `document.querySelector('[data-log="jump"]').hidden`), "Jump to latest is offered")
 
 	// Past the 5,000 lines the page keeps, newer lines are counted, not
 	// added under the reader.
 	e.feedLines(900, 5500, 500, 10*time.Millisecond)
-	waitJS(t, ctx, `document.querySelector('[data-log="newer"]:not([hidden])')?.textContent.includes("501 newer lines are not shown")`,
+	logWait(t, ctx, `document.querySelector('[data-log="newer"]:not([hidden])')?.textContent.includes("501 newer lines are not shown")`,
 		20*time.Second, "the newer lines' count")
-	assert.Equal(t, 5000, js[int](t, ctx, lastLine))
+	assert.Equal(t, 5000, logJS[int](t, ctx, logLastLine))
 
 	// Jump to latest: the newest 5,000 lines, followed again.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-log="jump"]`))))
-	waitJS(t, ctx, lastLine+` === 5501 && `+atBottom, 10*time.Second, "the latest lines")
-	assert.True(t, js[bool](t, ctx, `document.querySelector('[data-log="jump"]').hidden`))
-	assert.Equal(t, "lines", js[string](t, ctx, `document.activeElement.dataset.log`), "focus stays in the log, not on a hidden button")
+	browsertest.Click(t, ctx, "Jump to latest")
+	logWait(t, ctx, logLastLine+` === 5501 && `+logAtBottom, 10*time.Second, "the latest lines")
+	assert.True(t, logJS[bool](t, ctx, `document.querySelector('[data-log="jump"]').hidden`))
+	assert.Equal(t, "lines", logJS[string](t, ctx, `document.activeElement.dataset.log`), "focus stays in the log, not on a hidden button")
 	e.feedLines(5500, 5600, 50, 20*time.Millisecond)
-	waitJS(t, ctx, lastLine+` === 5601 && `+atBottom, 10*time.Second, "following again")
-	assert.Contains(t, js[string](t, ctx, `document.querySelector('[data-log="earlier"]').textContent`), "Lines 1–601 are not shown here")
+	logWait(t, ctx, logLastLine+` === 5601 && `+logAtBottom, 10*time.Second, "following again")
+	assert.Contains(t, logJS[string](t, ctx, `document.querySelector('[data-log="earlier"]').textContent`), "Lines 1–601 are not shown here")
 
 	// Load earlier lines: 601 more on top, shown, the page still at 5,000
 	// lines (the newest ones dropped and counted).
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-log="load-earlier"]`))))
-	waitJS(t, ctx, `document.querySelector('.log .ln').dataset.line === "1"`, 10*time.Second, "the earlier lines")
-	assert.Equal(t, 5000, js[int](t, ctx, `document.querySelectorAll('.log .ln').length`))
-	assert.True(t, js[bool](t, ctx, `document.querySelector('[data-log="earlier"]').hidden`), "nothing earlier is missing")
-	assert.Contains(t, js[string](t, ctx, `document.querySelector('[data-log="newer"]').textContent`), "601 newer lines are not shown")
-	assert.Equal(t, 5000, js[int](t, ctx, lastLine))
-	visible := js[int](t, ctx, firstVisible)
+	browsertest.Click(t, ctx, "Load 601 earlier lines")
+	logWait(t, ctx, `document.querySelector('.log .ln').dataset.line === "1"`, 10*time.Second, "the earlier lines")
+	assert.Equal(t, 5000, logJS[int](t, ctx, `document.querySelectorAll('.log .ln').length`))
+	assert.True(t, logJS[bool](t, ctx, `document.querySelector('[data-log="earlier"]').hidden`), "nothing earlier is missing")
+	assert.Contains(t, logJS[string](t, ctx, `document.querySelector('[data-log="newer"]').textContent`), "601 newer lines are not shown")
+	assert.Equal(t, 5000, logJS[int](t, ctx, logLastLine))
+	visible := logJS[int](t, ctx, logFirstVisible)
 	assert.Greater(t, visible, 500, "the lines just loaded show, the last of them at the bottom")
 	assert.Less(t, visible, 602)
 	e.feedLines(5600, 5700, 50, 0)
 	time.Sleep(300 * time.Millisecond)
-	assert.Equal(t, visible, js[int](t, ctx, firstVisible), "nor does it move when lines come")
-	assert.Empty(t, js[[]string](t, ctx, `window.__watch.errors`))
+	assert.Equal(t, visible, logJS[int](t, ctx, logFirstVisible), "nor does it move when lines come")
 	close(e.feed.more)
 }
 
@@ -314,15 +293,19 @@ func TestLogViewerShowsAnEndedBuildsLog(t *testing.T) {
 	require.NoError(t, e.Admin.CancelBuild(context.Background(), e.dev, id))
 	e.waitStatus(t, id, "cancelled")
 	e.signInAndOpen(t, ctx, e.devToken, "/builds/"+id.String())
-	waitJS(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("The build cancelled")`, 20*time.Second, "the log")
-	texts := js[[]string](t, ctx, `[...document.querySelectorAll('.log .ln')].map((l) => l.textContent)`)
+	logWait(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("The build cancelled") && `+logLastLine+` === 5`,
+		20*time.Second, "the log")
+	texts := logJS[[]string](t, ctx, `[...document.querySelectorAll('.log .ln')].map((l) => l.textContent)`)
 	require.Len(t, texts, 5)
 	assert.Equal(t, "green done", texts[1])
 	assert.Equal(t, "progress 100%", texts[2])
 	assert.Equal(t, strings.Repeat("x", 4000)+"… line cut: 6,000 more characters. Show the whole line", texts[3])
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".log .ln-more"))))
-	assert.Equal(t, long, js[string](t, ctx, `document.querySelectorAll('.log .ln')[3].textContent`))
+	logJS[bool](t, ctx, `(document.querySelector('.log .ln-more').scrollIntoView({block: "center"}), true)`) // scrolled to, as a person would
+	browsertest.ClickSelector(t, ctx, ".log .ln-more")
+	assert.Equal(t, "4", logJS[string](t, ctx, `document.activeElement.dataset.line`), "focus goes to the whole line")
+	assert.Equal(t, long, logJS[string](t, ctx, `document.querySelectorAll('.log .ln')[3].textContent`))
 	assert.Zero(t, e.streams.Load(), "no stream is opened for an ended build")
-	assert.True(t, js[bool](t, ctx, `document.querySelector('[data-log="earlier"]').hidden && document.querySelector('[data-log="jump"]').hidden`))
-	assert.Empty(t, js[[]string](t, ctx, `window.__watch.errors`))
+	assert.True(t, logJS[bool](t, ctx, `document.querySelector('[data-log="earlier"]').hidden && document.querySelector('[data-log="jump"]').hidden`))
+	browsertest.CheckAccessibility(t, ctx, "the build page of an ended build")
+	logScreenshots(t, ctx, "build-ended")
 }

@@ -100,17 +100,32 @@ export class LogViewer {
     this.loading = false;
     this.browsing = false; // the reader loaded earlier lines
     this.held = null; // the box's scrollTop when a pointer went down on it (dragging its scroll bar)
+    this.touched = -Infinity; // when the reader last used the wheel, a key or a pointer on the box
+    this.resized = -Infinity; // when the box last changed size
     this.wire();
   }
 
   wire() {
     const { lines, loadEarlier, jump, reconnect } = this.el;
     lines.addEventListener("scroll", () => this.onScroll(), { passive: true });
+    // A box that changes size (a phone turned, a window resized) keeps
+    // showing the latest lines while following.
+    new ResizeObserver(() => {
+      this.resized = performance.now();
+      if (this.pinned && this.held === null) lines.scrollTop = lines.scrollHeight;
+    }).observe(lines);
     // A reader who scrolls up stops following at once, even while lines
     // come in every frame (each of which would scroll back down).
-    lines.addEventListener("wheel", (ev) => ev.deltaY < 0 && this.unpin(), { passive: true });
-    lines.addEventListener("keydown", (ev) => ["ArrowUp", "PageUp", "Home"].includes(ev.key) && this.unpin());
+    lines.addEventListener("wheel", (ev) => {
+      this.touched = performance.now();
+      if (ev.deltaY < 0) this.unpin();
+    }, { passive: true });
+    lines.addEventListener("keydown", (ev) => {
+      this.touched = performance.now();
+      if (["ArrowUp", "PageUp", "Home"].includes(ev.key)) this.unpin();
+    });
     lines.addEventListener("pointerdown", () => {
+      this.touched = performance.now();
       this.held = lines.scrollTop;
     });
     // A finger that starts panning the box cancels its pointer: the reader
@@ -129,7 +144,12 @@ export class LogViewer {
     });
     lines.addEventListener("click", (ev) => {
       const b = ev.target.closest?.("button.ln-more");
-      if (b && this.full.has(b)) b.parentElement.textContent = this.full.get(b);
+      if (!b || !this.full.has(b)) return;
+      // The button goes with the cut: focus moves to the whole line.
+      const line = b.parentElement;
+      line.textContent = this.full.get(b);
+      line.tabIndex = -1;
+      line.focus({ preventScroll: true });
     });
     loadEarlier.addEventListener("click", () => this.loadEarlier());
     jump.addEventListener("click", () => this.jumpToLatest());
@@ -319,6 +339,13 @@ export class LogViewer {
   onScroll() {
     const box = this.el.lines;
     const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 4;
+    // Lines laid out again at a new size move the scroll position without
+    // the reader: while following, the box goes back to the bottom.
+    const now = performance.now();
+    if (this.pinned && !atBottom && this.held === null && now - this.resized < 500 && now - this.touched > 500) {
+      box.scrollTop = box.scrollHeight;
+      return;
+    }
     // Following resumes at the bottom, unless the reader loaded earlier
     // lines and the page does not reach the latest: there they keep their
     // place ("Jump to latest" follows again).
