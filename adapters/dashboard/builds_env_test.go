@@ -67,21 +67,39 @@ func numberedLines(from, to, width int) string {
 }
 
 // conns tracks a listener's connections, so that a test can cut them all
-// (WebSockets included: httptest forgets hijacked connections).
+// (WebSockets included: httptest forgets hijacked connections) or silence
+// them.
 type conns struct {
 	net.Listener
 	mu  sync.Mutex
-	all map[net.Conn]bool
+	all map[*conn]bool
+}
+
+// conn is an accepted connection whose writes a test can silence: they
+// are then dropped, as on a connection whose peer or path died without a
+// word.
+type conn struct {
+	net.Conn
+	silent atomic.Bool
+}
+
+func (c *conn) Write(p []byte) (int, error) {
+	if c.silent.Load() {
+		return len(p), nil
+	}
+	return c.Conn.Write(p)
 }
 
 func (c *conns) Accept() (net.Conn, error) {
-	conn, err := c.Listener.Accept()
-	if err == nil {
-		c.mu.Lock()
-		c.all[conn] = true
-		c.mu.Unlock()
+	nc, err := c.Listener.Accept()
+	if err != nil {
+		return nil, err
 	}
-	return conn, err
+	tc := &conn{Conn: nc}
+	c.mu.Lock()
+	c.all[tc] = true
+	c.mu.Unlock()
+	return tc, nil
 }
 
 // cut closes every connection accepted so far and reports how many.
@@ -89,11 +107,22 @@ func (c *conns) cut() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := len(c.all)
-	for conn := range c.all {
-		_ = conn.Close()
+	for tc := range c.all {
+		_ = tc.Close()
 	}
-	c.all = map[net.Conn]bool{}
+	c.all = map[*conn]bool{}
 	return n
+}
+
+// silence drops, from now on, what the server writes to every connection
+// accepted so far (later ones are not touched) and reports how many.
+func (c *conns) silence() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for tc := range c.all {
+		tc.silent.Store(true)
+	}
+	return len(c.all)
 }
 
 // buildInviteBox keeps the invites the app sends.
@@ -151,7 +180,7 @@ func startLive(t *testing.T) *liveEnv {
 		c.Worker = commands.WorkerConfig{ID: "dash-" + uuid.NewString()[:8], Builder: feed, Poll: 20 * time.Millisecond}
 	})
 	srv := httptest.NewUnstartedServer(nil)
-	cs := &conns{Listener: srv.Listener, all: map[net.Conn]bool{}}
+	cs := &conns{Listener: srv.Listener, all: map[*conn]bool{}}
 	srv.Listener = cs
 	origin := "http://" + cs.Addr().String()
 	log := logrus.NewEntry(env.Log)

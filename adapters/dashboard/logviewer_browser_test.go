@@ -208,6 +208,38 @@ func TestLogViewerReconnectsWithoutLosingOrRepeatingALine(t *testing.T) {
 		"the status and steps refreshed at the end")
 }
 
+// A connection that goes silent without closing (a dead peer or path)
+// is found by the viewer's ping going unanswered: it drops it, connects
+// again, and has the lines written meanwhile, each once.
+func TestLogViewerDropsASilentConnection(t *testing.T) {
+	e := startLive(t)
+	id := e.deploy(t)
+	defer close(e.feed.more)
+	ctx := logTab(t)
+	e.feedLines(0, 100, 100, 0)
+	e.signInAndOpen(t, ctx, e.devToken, "/builds/"+id.String())
+	logWait(t, ctx, logLastLine+` === 101`, 20*time.Second, "the first lines")
+	logWait(t, ctx, `document.querySelector('[data-log="state"]').textContent.startsWith("Live")`, 10*time.Second, "the stream")
+	// Quiet stretches of a second, not 20 s, and an answer within a second.
+	logJS[bool](t, ctx, `(() => { const v = document.querySelector('[data-log-viewer]').logViewer; v.pingAfter = 1000; v.pongWait = 1000;
+		const el = document.querySelector('[data-log="state"]'); window.__states = [];
+		new MutationObserver(() => window.__states.push(el.textContent)).observe(el, {childList: true, characterData: true, subtree: true});
+		return true; })()`)
+	require.Positive(t, e.conns.silence())
+	streams := e.streams.Load()
+	e.feedLines(100, 300, 50, 20*time.Millisecond)
+	logWait(t, ctx, logLastLine+` === 301`, 20*time.Second, "the lines written while the connection was silent")
+	assert.Greater(t, e.streams.Load(), streams, "a new stream")
+	states := strings.Join(logJS[[]string](t, ctx, `window.__states`), "\n")
+	assert.Contains(t, states, "Disconnected (no answer from the server). Reconnecting in 1 s, attempt 1…", "the state said why")
+	assert.Contains(t, states, "Live: following the build.")
+	numbers := logJS[[]int](t, ctx, `[...document.querySelectorAll('.log .ln')].map((l) => Number(l.dataset.line))`)
+	require.Len(t, numbers, 301)
+	for i, n := range numbers {
+		require.Equal(t, i+1, n, "every line once, in order")
+	}
+}
+
 // The viewer stays at the bottom while it follows; a reader who scrolls up
 // stays where they are, can jump back to the latest, and can load earlier
 // lines than the page keeps.
