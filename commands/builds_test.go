@@ -190,7 +190,12 @@ func TestCommunityLicenseRunsOneBuildAtATime(t *testing.T) {
 	}, 300*time.Millisecond, 20*time.Millisecond)
 
 	b.gate.release(t, ids[0], nil)
-	assert.Equal(t, build.StatusDeploying, b.waitStatus(t, ids[0], build.StatusDeploying).Status, "its artifact is ready; no saga runs here")
+	ready := b.waitStatus(t, ids[0], build.StatusDeploying)
+	assert.Equal(t, build.StatusDeploying, ready.Status, "its artifact is ready; no saga runs here")
+	require.NotNil(t, ready.StartedAt)
+	require.NotNil(t, ready.ReadyAt, "the build step's end is recorded")
+	assert.False(t, ready.ReadyAt.Before(*ready.StartedAt))
+	assert.Nil(t, ready.FinishedAt)
 	b.waitStatus(t, ids[1], build.StatusBuilding) // oldest first
 	assert.Equal(t, build.StatusQueued, b.status(t, ids[2]).Status)
 	b.gate.release(t, ids[1], errors.New("npm install failed"))

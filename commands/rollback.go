@@ -68,7 +68,7 @@ func (a *Admin) Rollback(ctx context.Context, p Principal, deploymentID uuid.UUI
 		}
 		of := to.ID
 		view = build.View{ID: id, DeploymentID: d.ID, ProjectID: pr.ID, TeamID: pr.TeamID, Status: build.StatusDeploying,
-			Trigger: build.TriggerRollback, RollbackOf: &of, Branch: to.Branch, QueuedBy: p.UserID, QueuedAt: now}
+			Trigger: build.TriggerRollback, RollbackOf: &of, Branch: to.Branch, QueuedBy: p.UserID, QueuedAt: now, ReadyAt: &now}
 		return write{guards: []Guard{guard, {StreamID: project.StreamID(pr.ID), Version: pversion},
 			{StreamID: deployment.StreamID(d.ID), Version: dversion}, {StreamID: build.StreamID(to.ID), Version: toVersion}},
 			appends: []Append{{StreamID: build.StreamID(id), Expected: NoStream, Events: a.events(evs...)}}}, nil

@@ -13,13 +13,13 @@ import (
 )
 
 const buildColumns = `b.id, b.deployment_id, b.project_id, b.team_id, b.status, b.trigger, b.rollback_of, b.branch, b.error, b.worker,
-	b.queued_by, b.queued_at, b.started_at, b.finished_at`
+	b.queued_by, b.queued_at, b.started_at, b.ready_at, b.finished_at`
 
 func scanBuild(row pgx.Row, extra ...any) (build.View, error) {
 	var v build.View
 	var status, trigger string
 	err := row.Scan(append([]any{&v.ID, &v.DeploymentID, &v.ProjectID, &v.TeamID, &status, &trigger, &v.RollbackOf, &v.Branch, &v.Error, &v.Worker,
-		&v.QueuedBy, &v.QueuedAt, &v.StartedAt, &v.FinishedAt}, extra...)...)
+		&v.QueuedBy, &v.QueuedAt, &v.StartedAt, &v.ReadyAt, &v.FinishedAt}, extra...)...)
 	v.Status, v.Trigger = build.Status(status), build.Trigger(trigger)
 	return v, err
 }

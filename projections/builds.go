@@ -67,7 +67,7 @@ func (Builds) Queue(b *pgx.Batch, e eventstore.Event) error {
 		if err != nil {
 			return err
 		}
-		b.Queue(`UPDATE builds SET status = $2, artifact = $3 WHERE id = $1`, v.BuildID, string(build.StatusDeploying), v.ArtifactID.String())
+		b.Queue(`UPDATE builds SET status = $2, artifact = $3, ready_at = $4 WHERE id = $1`, v.BuildID, string(build.StatusDeploying), v.ArtifactID.String(), v.At)
 	case build.TypeSucceeded:
 		v, err := decode[build.Succeeded](e)
 		if err != nil {

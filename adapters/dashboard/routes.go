@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	s.projectRoutes(r)
 	s.obsRoutes(r)
 	s.teamRoutes(r)
+	s.buildRoutes(r)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -1,13 +1,12 @@
 package httpapi
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"strconv"
-	"time"
+	"strings"
 
-	"github.com/gorilla/websocket"
+	"github.com/google/uuid"
 
 	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/domain"
@@ -100,6 +99,11 @@ func (s *Server) buildLogs(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	q := r.URL.Query()
+	if q.Has("from") || q.Has("limit") || q.Has("tail") {
+		s.buildLogLines(w, r, id)
+		return
+	}
 	log, err := s.cfg.Admin.BuildLog(r.Context(), principal(r), id)
 	if err != nil {
 		writeError(w, r, err)
@@ -112,75 +116,55 @@ func (s *Server) buildLogs(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(w, log)
 }
 
-// pongWait is how long a log stream waits for a client's pong.
-const pongWait = 60 * time.Second
+// defaultLogLimit is how many lines ?from=N returns without a limit.
+const defaultLogLimit = 1000
 
-// streamBuildLogs sends a build's log over a WebSocket, a message per line
-// from line ?from=N (default 0), live until the build ends; then it closes
-// the socket normally. Errors before the upgrade are JSON as usual.
-func (s *Server) streamBuildLogs(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "buildId")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	from := 0
-	if v := r.URL.Query().Get("from"); v != "" {
-		if from, err = strconv.Atoi(v); err != nil || from < 0 {
-			writeError(w, r, domain.Errorf(domain.KindInvalid, "from must be a line number (0 or more), got %q", v))
+// buildLogLines answers part of a build's log: ?from=N&limit=M (lines N
+// to N+M-1, fewer at the log's end) or ?tail=M (its last M lines), as
+// text/plain, a line per line, with the number of the first line in the
+// X-Log-From header.
+func (s *Server) buildLogLines(w http.ResponseWriter, r *http.Request, id uuid.UUID) {
+	var lr commands.LogRange
+	q := r.URL.Query()
+	for _, f := range []struct {
+		name string
+		dst  *int
+		def  int
+	}{{"from", &lr.From, 0}, {"limit", &lr.Limit, defaultLogLimit}, {"tail", &lr.Tail, 0}} {
+		v := q.Get(f.name)
+		if v == "" {
+			*f.dst = f.def
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			writeError(w, r, domain.Errorf(domain.KindInvalid, "%s must be a whole number, got %q", f.name, v))
 			return
 		}
+		*f.dst = n
 	}
-	if _, err := s.cfg.Admin.GetBuild(r.Context(), principal(r), id); err != nil {
+	if q.Has("tail") && (q.Has("from") || q.Has("limit")) {
+		writeError(w, r, domain.Errorf(domain.KindInvalid, "ask for the last lines (tail=N) or for a range (from=N&limit=M), not both"))
+		return
+	}
+	if q.Has("tail") && lr.Tail == 0 {
+		writeError(w, r, domain.Errorf(domain.KindInvalid, "tail must be 1 to %d lines, got 0", commands.MaxLogRange))
+		return
+	}
+	lines, err := s.cfg.Admin.BuildLogLines(r.Context(), principal(r), id, lr)
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	if !websocket.IsWebSocketUpgrade(r) {
-		writeError(w, r, domain.Errorf(domain.KindInvalid, "this route is a WebSocket: connect with Upgrade: websocket, or GET /api/builds/%s/logs for the log so far", id))
-		return
+	var b strings.Builder
+	for _, l := range lines.Lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
 	}
-	conn, ok := s.upgrade(w, r)
-	if !ok {
-		return
-	}
-	defer conn.Close()
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	// A client that closes, stops answering pings, or sends a bad frame
-	// ends the stream.
-	_ = conn.SetReadDeadline(time.Now().Add(pongWait))
-	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
-	go func() {
-		defer cancel()
-		for {
-			if _, _, err := conn.ReadMessage(); err != nil {
-				return
-			}
-		}
-	}()
-	go func() {
-		t := time.NewTicker(pongWait / 2)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				_ = conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(10*time.Second))
-			}
-		}
-	}()
-	err = s.cfg.Admin.FollowBuildLog(ctx, principal(r), id, from, func(line string) error {
-		_ = conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
-		return conn.WriteMessage(websocket.TextMessage, []byte(line))
-	})
-	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "build ended")
-	if err != nil {
-		if ctx.Err() != nil {
-			return // the client went away
-		}
-		s.cfg.Logger.WithError(err).WithField("build", id).Warn("build log stream failed")
-		msg = websocket.FormatCloseMessage(websocket.CloseInternalServerErr, "log stream failed")
-	}
-	_ = conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Log-From", strconv.Itoa(lines.From))
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, b.String())
 }

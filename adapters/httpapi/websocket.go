@@ -52,13 +52,15 @@ func (s *Server) webSocket(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // upgrade turns r into a WebSocket, for every WebSocket route; the origin
-// is checked again here, so a handler cannot upgrade a foreign one. ok is
-// false when upgrade has answered the client.
-func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) (conn *websocket.Conn, ok bool) {
+// is checked again here, so a handler cannot upgrade a foreign one. The
+// subprotocols are those the route speaks besides its plain one, the first
+// the client offers chosen. ok is false when upgrade has answered the
+// client.
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, subprotocols ...string) (conn *websocket.Conn, ok bool) {
 	if s.refuseOrigin(w, r) {
 		return nil, false
 	}
-	u := websocket.Upgrader{CheckOrigin: s.originAllowed}
+	u := websocket.Upgrader{CheckOrigin: s.originAllowed, Subprotocols: subprotocols}
 	conn, err := u.Upgrade(w, r, nil)
 	if err != nil {
 		return nil, false // the upgrader answered the client

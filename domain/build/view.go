@@ -21,7 +21,10 @@ type View struct {
 	QueuedBy     uuid.UUID  `json:"queuedBy"`
 	QueuedAt     time.Time  `json:"queuedAt"`
 	StartedAt    *time.Time `json:"startedAt"`
-	FinishedAt   *time.Time `json:"finishedAt"`
+	// ReadyAt is when the artifact was ready: the build step's end and
+	// the deploy step's start (a rollback's is when it was queued).
+	ReadyAt    *time.Time `json:"readyAt"`
+	FinishedAt *time.Time `json:"finishedAt"`
 }
 
 // Job is what a worker needs to run a started build.
