@@ -48,6 +48,7 @@ func TestDashboardJourney(t *testing.T) {
 	page := func(name string) {
 		t.Helper()
 		browsertest.CheckAccessibility(t, ctx, name)
+		assert.Empty(t, browsertest.WideElements(t, ctx, 390), "%s scrolls sideways on a phone", name)
 		browsertest.Screenshots(t, ctx, "journey-"+name)
 	}
 
