@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"net/http"
-
 )
 
 // attentionLimit is how many unhealthy deployments the overview lists.
@@ -22,4 +21,3 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "admin", view{Title: "Platform overview", Session: sess, Data: sum})
 }
-

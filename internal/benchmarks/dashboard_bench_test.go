@@ -98,6 +98,10 @@ func BenchmarkDashboardRender(b *testing.B) {
 	fmt.Printf("seeded %d teams, %d projects, %d deployments in %v (%.0f teams/s)\n", len(teamIDs), len(projectIDs), len(deploymentIDs),
 		time.Since(start).Round(time.Second), rate)
 
+	queued, err := env.Admin.Deploy(ctx, p, deploymentIDs[0]) // no worker runs here: it stays queued
+	require.NoError(b, err)
+	require.NoError(b, env.Waiter.WaitForHead(ctx))
+
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	signIn, err := http.NewRequest(http.MethodPost, srv.URL+"/sign-in", strings.NewReader(url.Values{"token": {tok.Token}, "next": {"/"}}.Encode()))
@@ -119,6 +123,7 @@ func BenchmarkDashboardRender(b *testing.B) {
 		"new project":                           "/teams/" + teamIDs[0].String() + "/projects/new",
 		"deployment":                            "/deployments/" + deploymentIDs[0].String(),
 		"license":                               "/license",
+		"build (queued)":                        "/builds/" + queued.ID.String(),
 		"platform overview (5,000 deployments)": "/admin",
 	}
 	get := func(path string, bearer bool) (time.Duration, error) {
