@@ -84,7 +84,7 @@ func (s *Server) buildPage(w http.ResponseWriter, r *http.Request) {
 			crumb{Label: w.Project.Name, Href: "/projects/" + w.Project.ID.String()},
 			crumb{Label: buildDeploymentLabel(w.Deployment), Href: "/deployments/" + w.Deployment.ID.String()})
 	}
-	s.render(w, r, http.StatusOK, "build", view{Title: "Build " + b.ID.String()[:8], Session: sess, Crumbs: crumbs, Data: data})
+	s.render(w, r, http.StatusOK, "build", view{Title: "Build " + idTail(b.ID), Session: sess, Crumbs: crumbs, Data: data})
 }
 
 // DeploymentLabel names the deployment for a person.

@@ -24,7 +24,7 @@ func TestBuildPageShowsStatusStepsAndTheLogViewer(t *testing.T) {
 
 	p := dev.get(page)
 	require.Equal(t, http.StatusOK, p.status, p.body)
-	assert.Contains(t, p.body, "<h1>Build "+id.String()[:8]+"</h1>")
+	assert.Contains(t, p.body, "<h1>Build "+id.String()[28:]+"</h1>")
 	for _, crumb := range []string{`href="/teams/` + e.teamID.String() + `">Log Watchers`, `href="/projects/` + e.projectID.String() + `">Math`,
 		`href="/deployments/` + e.deployment.String() + `">staging`} {
 		assert.Contains(t, p.body, crumb)

@@ -256,7 +256,7 @@ func (g gridInfo) chart(id, title, desc string, format func(float64) string, mar
 func markerTitle(m markerRow, g gridInfo) string {
 	s := m.Kind
 	if m.BuildID != nil {
-		s += " of build " + m.BuildID.String()[:8]
+		s += " of build " + idTail(m.BuildID)
 	}
 	if m.Key != "" {
 		s += " (" + m.Key + ")"

@@ -108,7 +108,7 @@ func (s *Server) rollback(_ http.ResponseWriter, r *http.Request, sess commands.
 	if err != nil {
 		return "", "", err
 	}
-	return "/builds/" + b.ID.String(), "Rolling back to build " + to.String()[:8] + ".", nil
+	return "/builds/" + b.ID.String(), "Rolling back to build " + idTail(to) + ".", nil
 }
 
 // serving is a stop, start or restart form action.

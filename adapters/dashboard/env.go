@@ -45,7 +45,7 @@ func (d envData) DeploymentLabel(id uuid.UUID) string {
 	if v, ok := d.deployments[id]; ok {
 		return v.Slug
 	}
-	return id.String()[:8]
+	return idTail(id)
 }
 
 // envPage lists a project's env vars (secret values never), the

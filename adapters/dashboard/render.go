@@ -107,16 +107,7 @@ var funcs = template.FuncMap{
 		iso := tt.UTC().Format(time.RFC3339)
 		return template.HTML(`<time datetime="` + iso + `">` + tt.UTC().Format("2006-01-02 15:04:05") + ` UTC</time>`)
 	},
-	// short is the last 8 characters of an ID: the random part of a
-	// UUIDv7 (its first characters are its time, shared by IDs made
-	// together).
-	"short": func(s fmt.Stringer) string {
-		v := s.String()
-		if len(v) > 8 {
-			return v[len(v)-8:]
-		}
-		return v
-	},
+	"short": idTail, // the random end of an ID (see idTail)
 	"bytes": func(n int64) string {
 		const unit = 1024
 		if n < unit {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -120,7 +121,12 @@ func sessionListensOn(sid, port int) (listens, known bool) {
 		dir := filepath.Join("/proc", strconv.Itoa(pid), "fd")
 		fds, err := os.ReadDir(dir)
 		if err != nil {
-			known = false
+			// A member that exited meanwhile (a server failing with
+			// EADDRINUSE) listens on nothing; one we may not look into
+			// leaves the answer unknown.
+			if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ESRCH) {
+				known = false
+			}
 			continue
 		}
 		for _, fd := range fds {
