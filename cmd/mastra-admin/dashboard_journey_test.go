@@ -161,7 +161,7 @@ func TestDashboardJourney(t *testing.T) {
 	page("metrics")
 
 	// The other pages, for accessibility and screenshots.
-	for name, path := range map[string]string{"traces": "/traces", "logs": "/logs"} {
+	for name, path := range map[string]string{"traces": "/traces", "logs": "/logs", "compare": "/metrics/compare"} {
 		browsertest.Navigate(t, ctx, projectURL+path)
 		page(name)
 	}
@@ -181,6 +181,9 @@ func TestDashboardJourney(t *testing.T) {
 	browsertest.Navigate(t, vctx, accept)
 	browsertest.Type(t, vctx, "API token", strings.TrimSpace(viewerToken.stdout))
 	browsertest.Click(t, vctx, "Sign in")
+	browsertest.WaitText(t, vctx, "Accept invite")
+	browsertest.CheckAccessibility(t, vctx, "invite")
+	browsertest.Screenshots(t, vctx, "journey-invite")
 	browsertest.Click(t, vctx, "Accept invite")
 	waitFor(t, vctx, 15*time.Second, func(string) bool { return strings.Contains(browsertest.URL(t, vctx), "/teams/") }, "the team's home")
 	browsertest.WaitText(t, vctx, "You joined")
