@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // inZone makes the tab's browser think it is in zone (Intl, Date).
@@ -34,8 +36,10 @@ func TestFiltersReadTimesInTheViewersZone(t *testing.T) {
 	// From, typed as Tokyo's wall time of 90 s after the first trace,
 	// leaves only the staging trace (two minutes after it).
 	from := e.t0.Add(90 * time.Second).In(mustZone(t, "Asia/Tokyo")).Format("2006-01-02T15:04:05")
-	run(t, ctx, chromedp.SetValue(chromedp.ID("f-from"), from), chromedp.Click(`//button[text()="Apply filters"]`),
-		chromedp.WaitVisible(`//table[contains(@class,"traces")]`))
+	run(t, ctx, chromedp.SetValue(chromedp.ID("f-from"), from), chromedp.Click(`//button[text()="Apply filters"]`))
+	// The old page's table is visible until the filtered page replaces it.
+	require.Eventually(t, func() bool { return strings.Contains(jsString(t, ctx, `location.search`), "from=") }, 15*time.Second, 50*time.Millisecond)
+	run(t, ctx, chromedp.WaitVisible(`//table[contains(@class,"traces")]`))
 	names := jsString(t, ctx, `[...document.querySelectorAll('table.traces tbody tr td:first-child a')].map(a => a.textContent).join('|')`)
 	assert.Equal(t, "agent helper", names)
 	assert.Equal(t, from, jsString(t, ctx, `document.getElementById('f-from').value`), "the form keeps the time as typed")
