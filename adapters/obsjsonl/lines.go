@@ -26,13 +26,19 @@ func newLineReader(r io.Reader, max int) *lineReader {
 
 // next returns the next line and whether it was too long (then line
 // holds its first max bytes), and io.EOF after the last line. Any other
-// error is one of reading r.
+// error is one of reading r. The line is valid until the next call.
 func (l *lineReader) next() (line []byte, tooLong bool, err error) {
+	chunk, err := l.r.ReadSlice('\n')
+	if err == nil { // the whole line is in the reader's buffer: no copy
+		l.n++
+		return l.trim(chunk)
+	}
+	// A line longer than the reader's buffer, or the last line without
+	// a line end: gathered in l.buf.
 	l.buf = l.buf[:0]
 	total := 0
 	keep := l.max + 2 // room for the line end
 	for {
-		chunk, err := l.r.ReadSlice('\n')
 		total += len(chunk)
 		if room := keep - len(l.buf); room > 0 {
 			l.buf = append(l.buf, chunk[:min(room, len(chunk))]...)
@@ -40,6 +46,7 @@ func (l *lineReader) next() (line []byte, tooLong bool, err error) {
 		switch {
 		case err == nil:
 		case errors.Is(err, bufio.ErrBufferFull):
+			chunk, err = l.r.ReadSlice('\n')
 			continue
 		case errors.Is(err, io.EOF):
 			if total == 0 {
@@ -52,12 +59,21 @@ func (l *lineReader) next() (line []byte, tooLong bool, err error) {
 		if total > keep {
 			return l.buf[:l.max], true, nil
 		}
-		line = bytes.TrimSuffix(bytes.TrimSuffix(l.buf, []byte("\n")), []byte("\r"))
-		if len(line) > l.max {
-			return line[:l.max], true, nil
-		}
-		return line, false, nil
+		return l.trim(l.buf)
 	}
+}
+
+// trim returns the line b (with its line end) without the line end, or
+// its first max bytes when it is longer.
+func (l *lineReader) trim(b []byte) ([]byte, bool, error) {
+	if len(b) > l.max+2 {
+		return b[:l.max], true, nil
+	}
+	line := bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("\r"))
+	if len(line) > l.max {
+		return line[:l.max], true, nil
+	}
+	return line, false, nil
 }
 
 // eachLine reads r line by line and gives each non-blank line, with its

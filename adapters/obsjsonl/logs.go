@@ -39,10 +39,10 @@ func (p *Parser) ParseLogs(r io.Reader, meta commands.ParseMeta) ([]commands.Log
 		if err := json.Unmarshal(b, &fields); err != nil || fields == nil {
 			return malformed(n, b, "not a JSON object of a log record"), true
 		}
-		if !present(l.Time) {
+		if !present(string(l.Time)) {
 			return malformed(n, b, "the log record has no time"), true
 		}
-		t, err := micros(l.Time)
+		t, err := micros(string(l.Time))
 		if err != nil {
 			return malformed(n, b, "time: %v", err), true
 		}

@@ -1,8 +1,6 @@
 package obsjsonl
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -123,8 +121,8 @@ func cut(s string, limit int) string {
 }
 
 // present reports whether a raw JSON value is there and not null.
-func present(raw json.RawMessage) bool {
-	return len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
+func present(raw string) bool {
+	return raw != "" && raw != "null"
 }
 
 // errBadTime is the error of a timestamp that is neither an ISO 8601
@@ -137,13 +135,13 @@ const maxMillis = 253402300799999
 // micros reads a timestamp as microseconds since the Unix epoch: an
 // RFC 3339 string (as JSON writes a Date) or a number of milliseconds.
 // Absent and null are 0.
-func micros(raw json.RawMessage) (uint64, error) {
+func micros(raw string) (uint64, error) {
 	if !present(raw) {
 		return 0, nil
 	}
 	if raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		s, ok := jsonString(raw)
+		if !ok {
 			return 0, errBadTime
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
@@ -152,17 +150,27 @@ func micros(raw json.RawMessage) (uint64, error) {
 		}
 		return uint64(t.Unix())*1_000_000 + uint64(t.Nanosecond()/1000), nil
 	}
-	ms, err := strconv.ParseFloat(string(raw), 64)
+	ms, err := strconv.ParseFloat(raw, 64)
 	if err != nil || ms < 0 || math.IsInf(ms, 0) || math.IsNaN(ms) || ms > maxMillis {
-		return 0, fmt.Errorf("%s: %w", cut(string(raw), 40), errBadTime)
+		return 0, fmt.Errorf("%s: %w", cut(raw, 40), errBadTime)
 	}
 	return uint64(ms * 1000), nil
 }
 
+// jsonString decodes the JSON string raw as encoding/json does.
+func jsonString(raw string) (string, bool) {
+	s, ok := newScanner(raw)
+	if !ok || s.peek() != '"' {
+		return "", false
+	}
+	v, ok := s.stringValue()
+	return v, ok && s.i == len(raw)
+}
+
 // text returns a raw JSON value as stored: "" when absent or null.
-func text(raw json.RawMessage, limit int) string {
+func text(raw string, limit int) string {
 	if !present(raw) {
 		return ""
 	}
-	return Truncate(string(raw), limit)
+	return Truncate(raw, limit)
 }
