@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -89,8 +90,9 @@ func (p *Parser) payloadLimit(meta commands.ParseMeta) int {
 }
 
 // malformed returns the record of a line the parser could not take.
-func malformed(n uint32, line []byte, format string, args ...any) commands.Malformed {
-	return commands.Malformed{Line: n, Reason: fmt.Sprintf(format, args...), Text: cut(string(line), malformedTextBytes)}
+func malformed(n uint32, line string, format string, args ...any) commands.Malformed {
+	// A copy: line shares the memory of a whole chunk of the file.
+	return commands.Malformed{Line: n, Reason: fmt.Sprintf(format, args...), Text: strings.Clone(cut(line, malformedTextBytes))}
 }
 
 // Truncate returns s when it has at most limit bytes, else its first
@@ -157,14 +159,29 @@ func micros(raw string) (uint64, error) {
 	return uint64(ms * 1000), nil
 }
 
-// jsonString decodes the JSON string raw as encoding/json does.
+// jsonString decodes the JSON string raw (a whole string token) as
+// encoding/json does.
 func jsonString(raw string) (string, bool) {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && plainASCII(raw[1:len(raw)-1]) {
+		return raw[1 : len(raw)-1], true // nothing to decode
+	}
 	s, ok := newScanner(raw)
 	if !ok || s.peek() != '"' {
 		return "", false
 	}
 	v, ok := s.stringValue()
 	return v, ok && s.i == len(raw)
+}
+
+// plainASCII reports whether s is printable ASCII without '"' or '\\':
+// the same inside a JSON string as decoded.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // text returns a raw JSON value as stored: "" when absent or null.

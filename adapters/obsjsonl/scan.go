@@ -2,6 +2,8 @@ package obsjsonl
 
 import (
 	"encoding/json"
+	"math/bits"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,36 +18,14 @@ type scanner struct {
 	i int
 }
 
-// newScanner returns a scanner of s, or false when s has a control
-// character (a byte below 0x20): a tab, carriage return or line feed as
-// white space is JSON, any of them in a string is not, and the scanner
-// leaves both to encoding/json so that its strings need no check for them.
+// newScanner returns a scanner of s.
 func newScanner(s string) (scanner, bool) {
-	return scanner{s: s}, !hasControl(s)
+	return scanner{s: s}, true
 }
 
 // maxScanDepth bounds the nesting the scanner follows; deeper values are
 // left to encoding/json (whose own limit is 10,000).
-const maxScanDepth = 1000
-
-// hasControl reports whether s has a byte below 0x20, 8 bytes at a time.
-func hasControl(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		// A byte of x below 0x20 borrows in x - 0x20…20 and sets its own
-		// high bit, which ^x keeps for bytes below 0x80.
-		if x := load64(s, i); (x-0x20*ones)&^x&highs != 0 {
-			break
-		}
-	}
-	for ; i < len(s); i++ {
-		if s[i] < 0x20 {
-			return true
-		}
-	}
-	return false
-}
+const maxScanDepth = 64
 
 // load64 returns the 8 bytes of s from i as a little-endian number (one
 // load: the compiler merges the byte loads).
@@ -58,7 +38,7 @@ func load64(s string, i int) uint64 {
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func (s *scanner) ws() {
-	for s.i < len(s.s) && isSpace(s.s[s.i]) {
+	for s.i < len(s.s) && s.s[s.i] <= ' ' && isSpace(s.s[s.i]) {
 		s.i++
 	}
 }
@@ -72,34 +52,37 @@ func (s *scanner) peek() byte {
 }
 
 // str reads a string at s.i (which holds '"') and returns its content
-// between the quotes and whether it has escapes. (Control characters were
-// ruled out by newScanner.)
+// between the quotes and whether it has escapes. A control character in
+// it makes it invalid.
 func (s *scanner) str() (content string, escaped, ok bool) {
 	start := s.i + 1
-	i := start
-	// Short strings (keys, IDs) end before it pays to search.
-	for end := min(start+16, len(s.s)); i < end && s.s[i] != '\\'; i++ {
-		if s.s[i] == '"' {
-			s.i = i + 1
-			return s.s[start:i], false, true
+	// Most strings (keys, IDs, names) end within 8 bytes or hold nothing
+	// special before they do.
+	if start+8 <= len(s.s) {
+		if m := specialBytes(load64(s.s, start)); m != 0 {
+			if i := start + bits.TrailingZeros64(m)>>3; s.s[i] == '"' {
+				s.i = i + 1
+				return s.s[start:i], false, true
+			}
 		}
 	}
-	q := -1 // the next '"' at or after i
-	for {
-		if q < i {
-			j := strings.IndexByte(s.s[i:], '"')
-			if j < 0 {
-				return "", false, false
-			}
-			q = i + j
-		}
-		k := strings.IndexByte(s.s[i:q], '\\')
-		if k < 0 {
-			s.i = q + 1
-			return s.s[start:q], escaped, true
+	return s.strRest(start)
+}
+
+// strRest is str from start, the first byte of the content.
+func (s *scanner) strRest(start int) (content string, escaped, ok bool) {
+	for i := start; ; {
+		i = nextSpecial(s.s, i)
+		switch {
+		case i < 0:
+			return "", false, false
+		case s.s[i] == '"':
+			s.i = i + 1
+			return s.s[start:i], escaped, true
+		case s.s[i] != '\\': // a control character
+			return "", false, false
 		}
 		escaped = true
-		i += k
 		if i+1 >= len(s.s) {
 			return "", false, false
 		}
@@ -115,6 +98,35 @@ func (s *scanner) str() (content string, escaped, ok bool) {
 			return "", false, false
 		}
 	}
+}
+
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
+// specialBytes marks the bytes of x (8 bytes of a string, little-endian)
+// that end a plain run of a JSON string: '"', '\\' and control
+// characters. The lowest mark is exact (marks above it may be borrows),
+// so bits.TrailingZeros64(m)>>3 is the index of the first such byte.
+func specialBytes(x uint64) uint64 {
+	q, b := x^('"'*ones), x^('\\'*ones) // zero bytes where x has '"' or '\\'
+	// A byte below 0x20 borrows in x - 0x20…20 and sets its own high bit,
+	// which ^x keeps for bytes below 0x80.
+	return ((q-ones)&^q | (b-ones)&^b | (x-0x20*ones)&^x) & highs
+}
+
+// nextSpecial returns the index of the first '"', '\\' or control
+// character of s at or after i, or -1, looking at 8 bytes at a time.
+func nextSpecial(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := specialBytes(load64(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return -1
 }
 
 func isHex4(h string) bool {
@@ -199,119 +211,181 @@ func digits(s string, i int) int {
 	return i
 }
 
-// skip reads any JSON value at s.i (after white space) and checks it.
-func (s *scanner) skip(depth int) bool {
-	s.ws()
-	switch c := s.peek(); c {
-	case '"':
-		_, _, ok := s.str()
-		return ok
-	case '{', '[':
-		if depth >= maxScanDepth {
+// next skips white space and returns the next byte, or 0 at the end.
+func (s *scanner) next() byte {
+	for ; s.i < len(s.s); s.i++ {
+		if c := s.s[s.i]; c > ' ' || !isSpace(c) {
+			return c
+		}
+	}
+	return 0
+}
+
+// skip reads any JSON value at s.i (after white space) and checks it, in
+// one loop that keeps the open objects and arrays as bits: deeper than
+// maxScanDepth it says no.
+func (s *scanner) skip() bool {
+	var objects uint64 // bit d: the value open at depth d is an object
+	depth := 0
+	for {
+		// A value.
+		switch c := s.next(); c {
+		case '"':
+			if _, _, ok := s.str(); !ok {
+				return false
+			}
+		case '{', '[':
+			if depth == maxScanDepth {
+				return false
+			}
+			s.i++
+			end := byte(']')
+			if c == '{' {
+				end = '}'
+			}
+			if s.next() == end {
+				s.i++
+				break
+			}
+			objects &^= 1 << depth
+			if c == '{' {
+				objects |= 1 << depth
+				if !s.key() {
+					return false
+				}
+			}
+			depth++
+			continue
+		case 't':
+			if !s.literal("true") {
+				return false
+			}
+		case 'f':
+			if !s.literal("false") {
+				return false
+			}
+		case 'n':
+			if !s.literal("null") {
+				return false
+			}
+		default:
+			if !s.number() {
+				return false
+			}
+		}
+		// After a value: the end of the open objects and arrays it
+		// ends, then a comma and the next value (after its key in an
+		// object).
+		for {
+			if depth == 0 {
+				return true
+			}
+			inObject := objects&(1<<(depth-1)) != 0
+			c := s.next()
+			if c == ',' {
+				s.i++
+				if inObject && !s.key() {
+					return false
+				}
+				break
+			}
+			if inObject && c == '}' || !inObject && c == ']' {
+				s.i++
+				depth--
+				continue
+			}
 			return false
 		}
-		end := byte('}')
-		if c == '[' {
-			end = ']'
-		}
-		s.i++
-		s.ws()
-		if s.peek() == end {
-			s.i++
-			return true
-		}
-		for {
-			if c == '{' {
-				s.ws()
-				if s.peek() != '"' {
-					return false
-				}
-				if _, _, ok := s.str(); !ok {
-					return false
-				}
-				s.ws()
-				if s.peek() != ':' {
-					return false
-				}
-				s.i++
-			}
-			if !s.skip(depth + 1) {
-				return false
-			}
-			s.ws()
-			switch s.peek() {
-			case ',':
-				s.i++
-			case end:
-				s.i++
-				return true
-			default:
-				return false
-			}
-		}
-	case 't':
-		return s.literal("true")
-	case 'f':
-		return s.literal("false")
-	case 'n':
-		return s.literal("null")
-	default:
-		return s.number()
 	}
+}
+
+// key reads a key and its colon.
+func (s *scanner) key() bool {
+	if s.next() != '"' {
+		return false
+	}
+	if _, _, ok := s.str(); !ok || s.next() != ':' {
+		return false
+	}
+	s.i++
+	return true
 }
 
 // value reads any JSON value at s.i (after white space) and returns its
 // text, as encoding/json gives it to a json.RawMessage.
 func (s *scanner) value() (string, bool) {
-	s.ws()
+	s.next()
 	start := s.i
-	if !s.skip(0) {
+	if !s.skip() {
 		return "", false
 	}
 	return s.s[start:s.i], true
 }
 
+// keyOrder is the order in which a writer puts the keys of an object, for
+// the scanner to try the expected key first: a comparison instead of
+// reading the key. Keys in another order are read as usual.
+type keyOrder struct {
+	names  []string
+	quoted []string // "name":
+}
+
+func newKeyOrder(names ...string) *keyOrder {
+	o := &keyOrder{names: names}
+	for _, n := range names {
+		o.quoted = append(o.quoted, `"`+n+`":`)
+	}
+	return o
+}
+
 // object reads an object at s.i (after white space) and gives each key
 // (as written: without escapes, or it says no) to field, which reads the
-// value. It checks that nothing but white space follows when whole.
-func (s *scanner) object(whole bool, field func(key string) bool) bool {
-	s.ws()
-	if s.peek() != '{' {
+// value (s.i is at it, after white space). order, when not nil, is the
+// order the keys are expected in. It checks that nothing but white space
+// follows when whole.
+func (s *scanner) object(whole bool, order *keyOrder, field func(key string) bool) bool {
+	if s.next() != '{' {
 		return false
 	}
 	s.i++
-	s.ws()
-	if s.peek() == '}' {
+	if s.next() == '}' {
 		s.i++
 	} else {
+		k := 0 // the expected key's index in order
 		for {
-			s.ws()
-			if s.peek() != '"' {
+			if s.next() != '"' {
 				return false
 			}
-			key, escaped, ok := s.str()
-			if !ok || escaped {
-				return false
+			var key string
+			if order != nil && k < len(order.quoted) && strings.HasPrefix(s.s[s.i:], order.quoted[k]) {
+				key = order.names[k]
+				s.i += len(order.quoted[k])
+				k++
+			} else {
+				var escaped, ok bool
+				key, escaped, ok = s.str()
+				if !ok || escaped || s.next() != ':' {
+					return false
+				}
+				s.i++
+				if order != nil {
+					if j := slices.Index(order.names, key); j >= 0 {
+						k = j + 1
+					}
+				}
 			}
-			s.ws()
-			if s.peek() != ':' {
-				return false
-			}
-			s.i++
-			s.ws()
+			s.next()
 			if !field(key) {
 				return false
 			}
-			s.ws()
-			if s.peek() == ',' {
+			if c := s.next(); c != ',' {
+				if c != '}' {
+					return false
+				}
 				s.i++
-				continue
-			}
-			if s.peek() != '}' {
-				return false
+				break
 			}
 			s.i++
-			break
 		}
 	}
 	if whole {

@@ -27,6 +27,8 @@ var scanSeeds = []string{
 	`{"startTime":+1}`, `{"attributes":{"a":[true,false,null,0,-1.5e-7,"x",{}]}}`, `{"attributes":{"a":[1,]}}`, `{"attributes":{,}}`,
 	`{"attributes":{"a" : 1 , "b":[ ] }}` + " \t\r", `{"x":1}x`, `{"x":1}{}`, `[1]`, `null`, `"s"`, `1`, ``, ` `, `{`, `{"`,
 	`{"a\u0062":1}`, `{"metadata":` + strings.Repeat("[", 1200) + strings.Repeat("]", 1200) + `}`,
+	`{"metadata":` + strings.Repeat(`{"a":[`, 31) + `1` + strings.Repeat(`]}`, 31) + `}`, `{"metadata":` + strings.Repeat(`[{"a":`, 32) + `1` + strings.Repeat(`}]`, 32) + `}`,
+	`{"metadata":[{"a":1]}`, `{"metadata":{"a":[1}}`, `{"metadata":[1 2]}`, `{"metadata":{"a" 1}}`, `{"metadata":{"a":1 "b":2}}`, `{"metadata":[[],{},[{}],{"":[]}]}`,
 	`{"metadata":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
 	// usage objects and attributes
 	`{"model":"m","usage":{"inputTokens":1,"outputTokens":2}}`, `{"responseModel":"r","model":"m"}`, `{"responseModel":"","model":"m"}`,
@@ -136,7 +138,7 @@ func TestScannerLeavesWhatItDoesNotTake(t *testing.T) {
 		`{"spanId":7}`,           // a type error
 		`{"a\u0062":1}`,          // an escaped key
 		`{"x":1}x`,               // not JSON
-		`{"metadata":` + strings.Repeat("[", 1200) + strings.Repeat("]", 1200) + `}`, // deeper than maxScanDepth
+		`{"metadata":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`, // deeper than maxScanDepth
 	} {
 		_, ok := scanSpanLine(s)
 		assert.False(t, ok, s)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // generationTypes are the span types whose attributes carry a model
@@ -51,10 +52,22 @@ func usageOf(spanType string, attributes string) (model string, in, out uint64) 
 	if !present(attributes) || attributes[0] != '{' {
 		return "", 0, 0
 	}
+	if !mayHaveUsage(attributes) {
+		return "", 0, 0
+	}
 	if model, in, out, ok := scanUsage(spanType, attributes); ok {
 		return model, in, out
 	}
 	return usageOfJSON(spanType, attributes)
+}
+
+// mayHaveUsage reports whether attributes (a JSON object) may have a key
+// usageOf reads: no such key is written in it, and none can be escaped
+// (there is no backslash at all), else it is false. Then encoding/json
+// would find none of them either, and usageOf is "", 0, 0.
+func mayHaveUsage(attributes string) bool {
+	return strings.Contains(attributes, `odel"`) || strings.Contains(attributes, `sage"`) ||
+		strings.IndexByte(attributes, '\\') >= 0
 }
 
 // Keys of the attributes usageOf reads.
@@ -65,7 +78,7 @@ var usageKeys = [...]string{"responseModel", "model", "usage", "internalUsage"}
 func scanUsage(spanType string, attributes string) (model string, in, out uint64, ok bool) {
 	var vals [len(usageKeys)]string // the last value of each key, as a map keeps it
 	s, ok := newScanner(attributes)
-	ok = ok && s.object(true, func(key string) bool {
+	ok = ok && s.object(true, nil, func(key string) bool {
 		for i, k := range usageKeys {
 			if key == k {
 				v, ok := s.value()
@@ -73,7 +86,7 @@ func scanUsage(spanType string, attributes string) (model string, in, out uint64
 				return ok
 			}
 		}
-		return s.skip(0)
+		return s.skip()
 	})
 	if !ok {
 		return "", 0, 0, false
@@ -122,13 +135,13 @@ func scanUsageStats(v string) (*usageStats, bool) {
 	fields := [...]**float64{&u.InputTokens, &u.OutputTokens, &u.PromptTokens, &u.CompletionTokens}
 	typeErr := false
 	s, ok := newScanner(v)
-	ok = ok && s.object(true, func(key string) bool {
+	ok = ok && s.object(true, nil, func(key string) bool {
 		f := structKey(key, usageStatsNames)
 		switch {
 		case f == -2:
 			return false
 		case f == -1:
-			return s.skip(0)
+			return s.skip()
 		}
 		switch c := s.peek(); {
 		case c == 'n':
@@ -147,7 +160,7 @@ func scanUsageStats(v string) (*usageStats, bool) {
 			return true
 		}
 		typeErr = true // a string, bool, object or array
-		return s.skip(0)
+		return s.skip()
 	})
 	switch {
 	case !ok:
