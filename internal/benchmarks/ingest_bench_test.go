@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"testing"
 	"time"
@@ -21,6 +22,17 @@ import (
 
 // Size of a round of the ingestion benchmarks: 200 files of 1,000 spans.
 const ingestFiles, ingestSpans, ingestRounds = 200, 1000, 3
+
+// envInt is the integer in the environment variable name, or 0.
+func envInt(b *testing.B, name string) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return 0
+	}
+	v, err := strconv.Atoi(s)
+	require.NoError(b, err, name)
+	return v
+}
 
 // loadBaseline runs clickhouse-client --query "INSERT INTO spans FORMAT
 // JSONEachRow" < file into database and returns how long it took and the
@@ -85,10 +97,16 @@ func BenchmarkIngest(b *testing.B) {
 					baseline := filepath.Join(dir, "baseline.jsonl")
 					spanFiles(b, fs, baseline, ingestFiles, ingestSpans, shape)
 
-					in, err := commands.NewIngester(commands.IngestConfig{Files: fs, Parser: parser, Store: target})
+					// The ingester's defaults, as serve has them, unless
+					// BENCH_INGEST_BATCH_ROWS or BENCH_INGEST_INSERTS say.
+					in, err := commands.NewIngester(commands.IngestConfig{Files: fs, Parser: parser, Store: target,
+						BatchRows: envInt(b, "BENCH_INGEST_BATCH_ROWS"), Inserts: envInt(b, "BENCH_INGEST_INSERTS")})
 					require.NoError(b, err)
 					c0, t0 := clock.now(), time.Now()
-					require.NoError(b, in.RunOnce(context.Background()))
+					// Labelled, for go tool pprof -tagfocus part=ingester.
+					pprof.Do(context.Background(), pprof.Labels("part", "ingester"), func(ctx context.Context) {
+						require.NoError(b, in.RunOnce(ctx))
+					})
 					tTarget += time.Since(t0)
 					cTarget = cTarget.add(clock.now().sub(c0))
 					st := in.Status()
