@@ -6,99 +6,53 @@ import (
 	"github.com/mastra-admin/mastra-admin/commands"
 )
 
-// spanCols holds rows of spans column by column.
-type spanCols struct {
-	project, deployment, build                           []uuid.UUID
-	trace, span, parent, name, typ, entity, status, errs []string
-	attributes, input, output, model, file               []string
-	start, end, duration, inputTokens, outputTokens      []uint64
-	line                                                 []uint32
-}
-
-func newSpanCols(n int) *spanCols {
-	u := func() []uuid.UUID { return make([]uuid.UUID, 0, n) }
-	s := func() []string { return make([]string, 0, n) }
-	i := func() []uint64 { return make([]uint64, 0, n) }
-	return &spanCols{
-		project: u(), deployment: u(), build: u(),
-		trace: s(), span: s(), parent: s(), name: s(), typ: s(), entity: s(), status: s(), errs: s(),
-		attributes: s(), input: s(), output: s(), model: s(), file: s(),
-		start: i(), end: i(), duration: i(), inputTokens: i(), outputTokens: i(),
-		line: make([]uint32, 0, n),
-	}
-}
-
-func (c *spanCols) add(r *commands.SpanRow) {
-	c.project = append(c.project, r.ProjectID)
-	c.deployment = append(c.deployment, r.DeploymentID)
-	c.build = append(c.build, r.BuildID)
-	c.trace = append(c.trace, r.TraceID)
-	c.span = append(c.span, r.SpanID)
-	c.parent = append(c.parent, r.ParentSpanID)
-	c.name = append(c.name, r.Name)
-	c.typ = append(c.typ, r.Type)
-	c.entity = append(c.entity, r.Entity)
-	c.start = append(c.start, r.StartUS)
-	c.end = append(c.end, r.EndUS)
-	c.duration = append(c.duration, r.DurationUS)
-	c.status = append(c.status, r.Status)
-	c.errs = append(c.errs, r.Error)
-	c.attributes = append(c.attributes, r.Attributes)
-	c.input = append(c.input, r.Input)
-	c.output = append(c.output, r.Output)
-	c.model = append(c.model, r.Model)
-	c.inputTokens = append(c.inputTokens, r.InputTokens)
-	c.outputTokens = append(c.outputTokens, r.OutputTokens)
-	c.file = append(c.file, r.File)
-	c.line = append(c.line, r.Line)
-}
-
-func (c *spanCols) columns() []Column {
+// spanColumns are the columns of spans, read from rows.
+func spanColumns(rows []*commands.SpanRow) []Column {
+	type r = *commands.SpanRow
+	id := func(get func(r) uuid.UUID) any { return Field[r, uuid.UUID]{rows, get} }
+	str := func(get func(r) string) any { return Field[r, string]{rows, get} }
+	num := func(get func(r) uint64) any { return Field[r, uint64]{rows, get} }
 	return []Column{
-		{"project_id", "UUID", c.project}, {"deployment_id", "UUID", c.deployment}, {"build_id", "UUID", c.build},
-		{"trace_id", "String", c.trace}, {"span_id", "String", c.span}, {"parent_span_id", "String", c.parent},
-		{"name", "String", c.name}, {"type", "String", c.typ}, {"entity", "String", c.entity},
-		{"start_us", "UInt64", c.start}, {"end_us", "UInt64", c.end}, {"duration_us", "UInt64", c.duration},
-		{"status", "String", c.status}, {"error", "String", c.errs}, {"attributes", "String", c.attributes},
-		{"input", "String", c.input}, {"output", "String", c.output}, {"model", "String", c.model},
-		{"input_tokens", "UInt64", c.inputTokens}, {"output_tokens", "UInt64", c.outputTokens},
-		{"file", "String", c.file}, {"line", "UInt32", c.line},
+		{"project_id", "UUID", id(func(r r) uuid.UUID { return r.ProjectID })},
+		{"deployment_id", "UUID", id(func(r r) uuid.UUID { return r.DeploymentID })},
+		{"build_id", "UUID", id(func(r r) uuid.UUID { return r.BuildID })},
+		{"trace_id", "String", str(func(r r) string { return r.TraceID })},
+		{"span_id", "String", str(func(r r) string { return r.SpanID })},
+		{"parent_span_id", "String", str(func(r r) string { return r.ParentSpanID })},
+		{"name", "String", str(func(r r) string { return r.Name })},
+		{"type", "String", str(func(r r) string { return r.Type })},
+		{"entity", "String", str(func(r r) string { return r.Entity })},
+		{"start_us", "UInt64", num(func(r r) uint64 { return r.StartUS })},
+		{"end_us", "UInt64", num(func(r r) uint64 { return r.EndUS })},
+		{"duration_us", "UInt64", num(func(r r) uint64 { return r.DurationUS })},
+		{"status", "String", str(func(r r) string { return r.Status })},
+		{"error", "String", str(func(r r) string { return r.Error })},
+		{"attributes", "String", str(func(r r) string { return r.Attributes })},
+		{"input", "String", str(func(r r) string { return r.Input })},
+		{"output", "String", str(func(r r) string { return r.Output })},
+		{"model", "String", str(func(r r) string { return r.Model })},
+		{"input_tokens", "UInt64", num(func(r r) uint64 { return r.InputTokens })},
+		{"output_tokens", "UInt64", num(func(r r) uint64 { return r.OutputTokens })},
+		{"file", "String", str(func(r r) string { return r.File })},
+		{"line", "UInt32", Field[r, uint32]{rows, func(r r) uint32 { return r.Line }}},
 	}
 }
 
-// logCols holds rows of logs column by column.
-type logCols struct {
-	project, deployment                     []uuid.UUID
-	time                                    []uint64
-	level, message, trace, span, data, file []string
-	line                                    []uint32
-}
-
-func newLogCols(n int) *logCols {
-	s := func() []string { return make([]string, 0, n) }
-	return &logCols{
-		project: make([]uuid.UUID, 0, n), deployment: make([]uuid.UUID, 0, n), time: make([]uint64, 0, n),
-		level: s(), message: s(), trace: s(), span: s(), data: s(), file: s(), line: make([]uint32, 0, n),
-	}
-}
-
-func (c *logCols) add(r *commands.LogRow) {
-	c.project = append(c.project, r.ProjectID)
-	c.deployment = append(c.deployment, r.DeploymentID)
-	c.time = append(c.time, r.TimeUS)
-	c.level = append(c.level, r.Level)
-	c.message = append(c.message, r.Message)
-	c.trace = append(c.trace, r.TraceID)
-	c.span = append(c.span, r.SpanID)
-	c.data = append(c.data, r.Data)
-	c.file = append(c.file, r.File)
-	c.line = append(c.line, r.Line)
-}
-
-func (c *logCols) columns() []Column {
+// logColumns are the columns of logs, read from rows.
+func logColumns(rows []*commands.LogRow) []Column {
+	type r = *commands.LogRow
+	id := func(get func(r) uuid.UUID) any { return Field[r, uuid.UUID]{rows, get} }
+	str := func(get func(r) string) any { return Field[r, string]{rows, get} }
 	return []Column{
-		{"project_id", "UUID", c.project}, {"deployment_id", "UUID", c.deployment}, {"time_us", "UInt64", c.time},
-		{"level", "String", c.level}, {"message", "String", c.message}, {"trace_id", "String", c.trace},
-		{"span_id", "String", c.span}, {"data", "String", c.data}, {"file", "String", c.file}, {"line", "UInt32", c.line},
+		{"project_id", "UUID", id(func(r r) uuid.UUID { return r.ProjectID })},
+		{"deployment_id", "UUID", id(func(r r) uuid.UUID { return r.DeploymentID })},
+		{"time_us", "UInt64", Field[r, uint64]{rows, func(r r) uint64 { return r.TimeUS }}},
+		{"level", "String", str(func(r r) string { return r.Level })},
+		{"message", "String", str(func(r r) string { return r.Message })},
+		{"trace_id", "String", str(func(r r) string { return r.TraceID })},
+		{"span_id", "String", str(func(r r) string { return r.SpanID })},
+		{"data", "String", str(func(r r) string { return r.Data })},
+		{"file", "String", str(func(r r) string { return r.File })},
+		{"line", "UInt32", Field[r, uint32]{rows, func(r r) uint32 { return r.Line }}},
 	}
 }

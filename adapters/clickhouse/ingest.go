@@ -88,11 +88,11 @@ func (s *Store) InsertSpans(ctx context.Context, files []commands.SpanFile) erro
 	}
 	return s.ingest(ctx, commands.KindSpans, "spans", "start_us", in, func(keep [][]int) error {
 		return s.insertChunks(ctx, "spans", keep, func(refs []rowRef) []Column {
-			c := newSpanCols(len(refs))
-			for _, r := range refs {
-				c.add(&files[r.file].Rows[r.row])
+			rows := make([]*commands.SpanRow, len(refs))
+			for i, r := range refs {
+				rows[i] = &files[r.file].Rows[r.row]
 			}
-			return c.columns()
+			return spanColumns(rows)
 		})
 	})
 }
@@ -108,11 +108,11 @@ func (s *Store) InsertLogs(ctx context.Context, files []commands.LogFile) error 
 	}
 	return s.ingest(ctx, commands.KindLogs, "logs", "time_us", in, func(keep [][]int) error {
 		return s.insertChunks(ctx, "logs", keep, func(refs []rowRef) []Column {
-			c := newLogCols(len(refs))
-			for _, r := range refs {
-				c.add(&files[r.file].Rows[r.row])
+			rows := make([]*commands.LogRow, len(refs))
+			for i, r := range refs {
+				rows[i] = &files[r.file].Rows[r.row]
 			}
-			return c.columns()
+			return logColumns(rows)
 		})
 	})
 }

@@ -1,6 +1,7 @@
 package clickhouse
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"reflect"
@@ -12,14 +13,81 @@ import (
 )
 
 // Column is a column of an insert: its name, its ClickHouse type and its
-// values, a slice of the Go type of the ClickHouse type: []uuid.UUID for
+// values, a slice of the Go type of the ClickHouse type — []uuid.UUID for
 // UUID, []string for String, []uint64, []uint32 and []uint8 for UInt64,
-// UInt32 and UInt8. Both inserters write the values in ClickHouse's
-// Native layout straight from these slices.
+// UInt32 and UInt8 — or a Field of that type. Both inserters write the
+// values in ClickHouse's Native layout straight from there.
 type Column struct {
 	Name   string
 	Type   string
 	Values any
+}
+
+// fieldType is the Go types of Column values.
+type fieldType interface {
+	string | uuid.UUID | uint64 | uint32 | uint8
+}
+
+// Field is the values of a column read from rows, Get(Rows[i]) for row i:
+// a Column of a Field is encoded from the rows without its values being
+// gathered into a slice first.
+type Field[R any, T fieldType] struct {
+	Rows []R
+	Get  func(R) T
+}
+
+// rowField is what the inserters need of a Field.
+type rowField interface {
+	len() int
+	chType() string
+	encode(b *proto.Buffer, lo, hi int)
+}
+
+func (f Field[R, T]) len() int { return len(f.Rows) }
+
+func (f Field[R, T]) chType() string {
+	var zero T
+	switch any(zero).(type) {
+	case string:
+		return "String"
+	case uuid.UUID:
+		return "UUID"
+	case uint64:
+		return "UInt64"
+	case uint32:
+		return "UInt32"
+	}
+	return "UInt8"
+}
+
+func (f Field[R, T]) encode(b *proto.Buffer, lo, hi int) {
+	put := putFunc[T]()
+	for _, r := range f.Rows[lo:hi] {
+		put(b, f.Get(r))
+	}
+}
+
+// putFunc returns the function that appends one value of type T in the
+// Native layout (see encodeValues).
+func putFunc[T fieldType]() func(*proto.Buffer, T) {
+	var put any
+	var zero T
+	switch any(zero).(type) {
+	case string:
+		put = func(b *proto.Buffer, v string) { b.PutString(v) }
+	case uuid.UUID:
+		put = func(b *proto.Buffer, v uuid.UUID) {
+			b.Buf = binary.LittleEndian.AppendUint64(b.Buf, binary.BigEndian.Uint64(v[:8]))
+			b.Buf = binary.LittleEndian.AppendUint64(b.Buf, binary.BigEndian.Uint64(v[8:]))
+		}
+	case uint64:
+		put = func(b *proto.Buffer, v uint64) { b.Buf = binary.LittleEndian.AppendUint64(b.Buf, v) }
+	case uint32:
+		put = func(b *proto.Buffer, v uint32) { b.Buf = binary.LittleEndian.AppendUint32(b.Buf, v) }
+	case uint8:
+		put = func(b *proto.Buffer, v uint8) { b.Buf = append(b.Buf, v) }
+	}
+	return put.(func(*proto.Buffer, T))
 }
 
 // goTypes are the slice types of Column.Values, by ClickHouse type.
@@ -44,10 +112,18 @@ func checkColumns(cols []Column) (int, error) {
 		if !ok {
 			return 0, fmt.Errorf("column %s: unsupported type %s", c.Name, c.Type)
 		}
-		if got := reflect.TypeOf(c.Values); got != want {
-			return 0, fmt.Errorf("column %s: values of type %v where %v was expected", c.Name, got, want)
+		var n int
+		if f, ok := c.Values.(rowField); ok {
+			if f.chType() != c.Type {
+				return 0, fmt.Errorf("column %s: a field of %s where %s was expected", c.Name, f.chType(), c.Type)
+			}
+			n = f.len()
+		} else {
+			if got := reflect.TypeOf(c.Values); got != want {
+				return 0, fmt.Errorf("column %s: values of type %v where %v was expected", c.Name, got, want)
+			}
+			n = reflect.ValueOf(c.Values).Len()
 		}
-		n := reflect.ValueOf(c.Values).Len()
 		if rows >= 0 && n != rows {
 			return 0, fmt.Errorf("column %s has %d values, the columns before it %d", c.Name, n, rows)
 		}
@@ -62,6 +138,8 @@ func checkColumns(cols []Column) (int, error) {
 // little-endian.
 func encodeValues(b *proto.Buffer, values any, lo, hi int) {
 	switch v := values.(type) {
+	case rowField:
+		v.encode(b, lo, hi)
 	case []string:
 		v = v[lo:hi]
 		n := 0
