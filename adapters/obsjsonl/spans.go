@@ -74,11 +74,14 @@ const spanLineStrings = 10
 // decodeSpanLine decodes a line of a span file as encoding/json decodes it
 // into spanLine: with the scanner when it takes the line, else with
 // encoding/json, whose error is then the line's.
-func decodeSpanLine(line string) (spanEvent, error) {
-	if e, ok := scanSpanLine(line); ok {
-		return e, nil
+func decodeSpanLine(line string, e *spanEvent) error {
+	*e = spanEvent{}
+	if scanSpanLine(line, e) {
+		return nil
 	}
-	return decodeSpanLineJSON([]byte(line))
+	var err error
+	*e, err = decodeSpanLineJSON([]byte(line))
+	return err
 }
 
 // entryKeyOrder is the order of the keys of the entry's span lines
@@ -87,9 +90,9 @@ var entryKeyOrder = newKeyOrder("event", "service", "buildId", "traceId", "spanI
 	"name", "type", "entityType", "entityId", "entityName", "isRootSpan", "startTime", "endTime",
 	"attributes", "metadata", "input", "output", "errorInfo")
 
-// scanSpanLine is decodeSpanLine's fast path: false when it leaves the
-// line to encoding/json.
-func scanSpanLine(line string) (e spanEvent, ok bool) {
+// scanSpanLine is decodeSpanLine's fast path into a zero e: false when it
+// leaves the line to encoding/json.
+func scanSpanLine(line string, e *spanEvent) (ok bool) {
 	fields := [...]*string{&e.Event, &e.TraceID, &e.SpanID, &e.ParentSpanID, &e.Name, &e.Type,
 		&e.EntityType, &e.EntityID, &e.EntityName, &e.BuildID,
 		&e.StartTime, &e.EndTime, &e.Attributes, &e.Input, &e.Output, &e.ErrorInfo}
@@ -116,7 +119,7 @@ func scanSpanLine(line string) (e spanEvent, ok bool) {
 		*fields[f] = v
 		return ok
 	})
-	return e, ok
+	return ok
 }
 
 // spanLineField is structKey(key, spanLineNames), the exact names by a
@@ -185,7 +188,7 @@ type span struct {
 // merge applies the event l (of rank r) to s: the fields of an event of
 // the same or a later stage replace those of s, those of an earlier
 // stage only fill what s lacks.
-func (s *span) merge(l spanEvent, startUS, endUS uint64, r int) {
+func (s *span) merge(l *spanEvent, startUS, endUS uint64, r int) {
 	over := r >= s.rank
 	str := func(dst *string, v string) {
 		if v != "" && (over || *dst == "") {
@@ -241,9 +244,9 @@ func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.Sp
 		set.spans = set.spans[:0]
 		spanSets.Put(set)
 	}()
+	var l spanEvent
 	bad, err := p.eachLine(lr, func(n uint32, b string) (commands.Malformed, bool) {
-		l, err := decodeSpanLine(b)
-		if err != nil {
+		if err := decodeSpanLine(b, &l); err != nil {
 			return malformed(n, b, "not a JSON object of a span event: %v", err), true
 		}
 		r, ok := rankOf(l.Event)
@@ -268,7 +271,7 @@ func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.Sp
 			set.index[k] = i
 			set.spans = append(set.spans, span{spanEvent: spanEvent{TraceID: l.TraceID, SpanID: l.SpanID}, rank: r, line: n})
 		}
-		set.spans[i].merge(l, start, end, r)
+		set.spans[i].merge(&l, start, end, r)
 		return commands.Malformed{}, false
 	})
 	if err != nil {
