@@ -63,7 +63,7 @@ func (e ExternalInserter) Insert(ctx context.Context, table string, cols []Colum
 const httpBlockRows = 16 << 10
 
 // HTTPInserter posts the rows to the HTTP interface as INSERT … FORMAT
-// Native, streaming the body a block at a time.
+// Native, the body encoded a block at a time as it is sent.
 type HTTPInserter struct {
 	Client   *http.Client
 	URL      string // the HTTP interface, e.g. http://127.0.0.1:8123
@@ -88,22 +88,9 @@ func (h HTTPInserter) Insert(ctx context.Context, table string, cols []Column) e
 	q := url.Values{}
 	q.Set("database", h.Database)
 	q.Set("query", "INSERT INTO "+table+" ("+strings.Join(names, ", ")+") FORMAT Native")
-	pr, pw := io.Pipe()
-	go func() {
-		var b proto.Buffer
-		for lo := 0; lo < rows; lo += httpBlockRows {
-			b.Reset()
-			encodeBlock(&b, cols, lo, min(lo+httpBlockRows, rows))
-			if _, err := pw.Write(b.Buf); err != nil {
-				pw.CloseWithError(err)
-				return
-			}
-		}
-		pw.Close()
-	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(h.URL, "/")+"/?"+q.Encode(), pr)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(h.URL, "/")+"/?"+q.Encode(),
+		&nativeBody{cols: cols, rows: rows})
 	if err != nil {
-		pr.CloseWithError(err)
 		return fmt.Errorf("insert into %s: %w", table, err)
 	}
 	req.Header.Set("X-ClickHouse-User", h.User)
@@ -116,14 +103,64 @@ func (h HTTPInserter) Insert(ctx context.Context, table string, cols []Column) e
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		pr.CloseWithError(err)
 		return fmt.Errorf("insert into %s over HTTP: %w", table, err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	pr.CloseWithError(io.ErrClosedPipe) // stops the encoder if the server answered early
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("insert into %s over HTTP: %s: %s", table, resp.Status, strings.TrimSpace(string(body)))
 	}
 	return nil
+}
+
+// nativeBody is the body of an HTTP insert: checked columns as Native
+// blocks of httpBlockRows rows, each encoded when the transport asks for
+// it. WriteTo, which the transport uses, hands each block to the
+// connection whole.
+type nativeBody struct {
+	cols []Column
+	rows int
+	next int          // the first row not yet encoded
+	buf  proto.Buffer // a block encoded, buf.Buf[off:] not yet read
+	off  int
+}
+
+// block encodes the next block into buf; false after the last.
+func (n *nativeBody) block() bool {
+	if n.next >= n.rows {
+		return false
+	}
+	hi := min(n.next+httpBlockRows, n.rows)
+	n.buf.Reset()
+	encodeBlock(&n.buf, n.cols, n.next, hi)
+	n.next, n.off = hi, 0
+	return true
+}
+
+func (n *nativeBody) Read(p []byte) (int, error) {
+	for n.off == len(n.buf.Buf) {
+		if !n.block() {
+			return 0, io.EOF
+		}
+	}
+	c := copy(p, n.buf.Buf[n.off:])
+	n.off += c
+	return c, nil
+}
+
+func (n *nativeBody) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for {
+		if n.off < len(n.buf.Buf) {
+			c, err := w.Write(n.buf.Buf[n.off:])
+			total += int64(c)
+			n.off += c
+			if err != nil {
+				return total, err
+			}
+		}
+		if !n.block() {
+			return total, nil
+		}
+	}
 }

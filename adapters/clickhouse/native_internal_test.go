@@ -1,7 +1,10 @@
 package clickhouse
 
 import (
+	"bytes"
+	"io"
 	"testing"
+	"testing/iotest"
 
 	"github.com/ClickHouse/ch-go/proto"
 	"github.com/google/uuid"
@@ -65,4 +68,31 @@ func TestColumnsAreChecked(t *testing.T) {
 		_, err := checkColumns(*cols)
 		assert.ErrorContains(t, err, want)
 	}
+}
+
+// TestNativeBodyReadsAsItWrites: the HTTP body gives the same bytes,
+// blocks of httpBlockRows rows, whether read or written.
+func TestNativeBodyReadsAsItWrites(t *testing.T) {
+	t.Parallel()
+	n := 2*httpBlockRows + 5
+	many := make([]row, n)
+	for i := range many {
+		many[i] = rows[i%len(rows)]
+	}
+	cols := []Column{
+		{"s", "String", Field[row, string]{many, func(r row) string { return r.s }}},
+		{"u", "UInt32", Field[row, uint32]{many, func(r row) uint32 { return r.u32 }}},
+	}
+	var want proto.Buffer
+	for lo := 0; lo < n; lo += httpBlockRows {
+		encodeBlock(&want, cols, lo, min(lo+httpBlockRows, n))
+	}
+	var written bytes.Buffer
+	w, err := (&nativeBody{cols: cols, rows: n}).WriteTo(&written)
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(want.Buf)), w)
+	assert.Equal(t, want.Buf, written.Bytes())
+	read, err := io.ReadAll(iotest.OneByteReader(&nativeBody{cols: cols, rows: n}))
+	require.NoError(t, err)
+	assert.Equal(t, want.Buf, read)
 }

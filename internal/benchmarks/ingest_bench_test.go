@@ -175,7 +175,9 @@ func BenchmarkInsertSpans(b *testing.B) {
 					batch = append(batch, commands.SpanFile{File: p, Rows: rows})
 				}
 				c0, t0 := clock.now(), time.Now()
-				require.NoError(b, target.InsertSpans(ctx, batch))
+				pprof.Do(ctx, pprof.Labels("part", "insert"), func(ctx context.Context) {
+					require.NoError(b, target.InsertSpans(ctx, batch))
+				})
 				tTarget += time.Since(t0)
 				cTarget = cTarget.add(clock.now().sub(c0))
 
