@@ -55,6 +55,9 @@ func (c Config) Validate() error {
 // Parser implements commands.ObservabilityParser.
 type Parser struct {
 	cfg Config
+	// jsonOnly turns the scanner off: every line, usage and errorInfo
+	// is decoded by encoding/json (the reference of the tests).
+	jsonOnly bool
 }
 
 var _ commands.ObservabilityParser = (*Parser)(nil)

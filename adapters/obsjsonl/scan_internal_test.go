@@ -2,12 +2,15 @@ package obsjsonl
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mastra-admin/mastra-admin/commands"
 )
 
 // The scanner is the fast path of encoding/json's decoding of span
@@ -98,6 +101,7 @@ func checkErrorInfo(t *testing.T, raw string) {
 func TestScannerAgreesWithEncodingJSON(t *testing.T) {
 	t.Parallel()
 	for _, s := range scanSeeds {
+		checkJSONString(t, s)
 		checkSpanLine(t, s)
 		checkUsage(t, s)
 		checkErrorInfo(t, s)
@@ -146,4 +150,38 @@ func TestScannerLeavesWhatItDoesNotTake(t *testing.T) {
 	var name spanEvent
 	assert.True(t, scanSpanLine(`{"name":"a\"b"}`, &name))
 	assert.Equal(t, `a"b`, name.Name, "an escaped value is decoded")
+}
+
+func checkJSONString(t *testing.T, raw string) {
+	got, ok := jsonString(raw)
+	if !ok {
+		return
+	}
+	var want string
+	if err := json.Unmarshal([]byte(raw), &want); err != nil || got != want {
+		t.Fatalf("jsonString(%q) = %q, encoding/json %q (%v)", raw, got, want, err)
+	}
+}
+
+// FuzzParseSpansAsEncodingJSON: ParseSpans gives the same rows and the
+// same malformed lines, reasons included, with its scanner as with
+// encoding/json alone.
+func FuzzParseSpansAsEncodingJSON(f *testing.F) {
+	fuzzScanSeeds(f)
+	f.Add(strings.Join(scanSeeds, "\n"))
+	data, err := os.ReadFile("testdata/entry_spans.jsonl")
+	require.NoError(f, err)
+	f.Add(string(data))
+	fast := &Parser{cfg: Config{MaxPayloadBytes: 48, MaxLineBytes: 4096}}
+	slow := &Parser{cfg: fast.cfg, jsonOnly: true}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkJSONString(t, s)
+		meta := commands.ParseMeta{File: "f"}
+		rows, bad, err := fast.ParseSpans(strings.NewReader(s), meta)
+		require.NoError(t, err)
+		wantRows, wantBad, err := slow.ParseSpans(strings.NewReader(s), meta)
+		require.NoError(t, err)
+		require.Equal(t, wantRows, rows)
+		require.Equal(t, wantBad, bad)
+	})
 }

@@ -74,9 +74,9 @@ const spanLineStrings = 10
 // decodeSpanLine decodes a line of a span file as encoding/json decodes it
 // into spanLine: with the scanner when it takes the line, else with
 // encoding/json, whose error is then the line's.
-func decodeSpanLine(line string, e *spanEvent) error {
+func decodeSpanLine(line string, e *spanEvent, jsonOnly bool) error {
 	*e = spanEvent{}
-	if scanSpanLine(line, e) {
+	if !jsonOnly && scanSpanLine(line, e) {
 		return nil
 	}
 	var err error
@@ -246,7 +246,7 @@ func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.Sp
 	}()
 	var l spanEvent
 	bad, err := p.eachLine(lr, func(n uint32, b string) (commands.Malformed, bool) {
-		if err := decodeSpanLine(b, &l); err != nil {
+		if err := decodeSpanLine(b, &l, p.jsonOnly); err != nil {
 			return malformed(n, b, "not a JSON object of a span event: %v", err), true
 		}
 		r, ok := rankOf(l.Event)
@@ -280,7 +280,7 @@ func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.Sp
 	limit := p.payloadLimit(meta)
 	rows := make([]commands.SpanRow, len(set.spans))
 	for i := range set.spans {
-		set.spans[i].row(&rows[i], meta, limit)
+		set.spans[i].row(&rows[i], meta, limit, p.jsonOnly)
 	}
 	compactSpans(rows)
 	return rows, bad, nil
@@ -316,7 +316,7 @@ func compactSpans(rows []commands.SpanRow) {
 }
 
 // row sets *row to the stored form of the merged span s.
-func (s *span) row(row *commands.SpanRow, meta commands.ParseMeta, limit int) {
+func (s *span) row(row *commands.SpanRow, meta commands.ParseMeta, limit int, jsonOnly bool) {
 	*row = commands.SpanRow{
 		ProjectID: meta.ProjectID, DeploymentID: meta.DeploymentID,
 		TraceID: s.TraceID, SpanID: s.SpanID, ParentSpanID: s.ParentSpanID,
@@ -333,22 +333,25 @@ func (s *span) row(row *commands.SpanRow, meta commands.ParseMeta, limit int) {
 			row.BuildID = id
 		}
 	}
-	row.Model, row.InputTokens, row.OutputTokens = usageOf(s.Type, s.Attributes)
+	row.Model, row.InputTokens, row.OutputTokens = usageOf(s.Type, s.Attributes, jsonOnly)
 	if end, _ := rankOf(eventEnded); s.rank == end {
 		row.Status, row.EndUS = commands.SpanOK, s.endUS
 		if row.EndUS >= row.StartUS && row.StartUS > 0 {
 			row.DurationUS = row.EndUS - row.StartUS
 		}
 		if present(s.ErrorInfo) {
-			row.Status, row.Error = commands.SpanError, Truncate(errorText(s.ErrorInfo), limit)
+			row.Status, row.Error = commands.SpanError, Truncate(errorText(s.ErrorInfo, jsonOnly), limit)
 		}
 	}
 }
 
 // errorText is the message of a span's errorInfo, or the whole of it
 // when it has none.
-func errorText(raw string) string {
-	msg, id, ok := scanErrorInfo(raw)
+func errorText(raw string, jsonOnly bool) string {
+	msg, id, ok := "", "", false
+	if !jsonOnly {
+		msg, id, ok = scanErrorInfo(raw)
+	}
 	if !ok {
 		msg, id = errorInfoJSON(raw)
 	}

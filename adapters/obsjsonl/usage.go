@@ -48,9 +48,12 @@ func (u *usageStats) tokens() (in, out uint64) {
 // usage of descendant generations that were not exported, rolled up).
 // The attributes are read with the scanner when it takes them, else with
 // encoding/json (usageOfJSON); both read them the same way.
-func usageOf(spanType string, attributes string) (model string, in, out uint64) {
+func usageOf(spanType string, attributes string, jsonOnly bool) (model string, in, out uint64) {
 	if !present(attributes) || attributes[0] != '{' {
 		return "", 0, 0
+	}
+	if jsonOnly {
+		return usageOfJSON(spanType, attributes)
 	}
 	if !mayHaveUsage(attributes) {
 		return "", 0, 0
