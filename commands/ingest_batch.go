@@ -22,7 +22,8 @@ type parsed struct {
 // batch ingests files of one kind: the files the store already has are
 // only finished (moved or deleted); the others are parsed, Parallel files
 // at a time, and inserted in batches of about BatchRows rows by Inserts
-// goroutines while the next batches are parsed, then finished. The first
+// goroutines while the next batches are parsed (the last batch in Inserts
+// parts at once), then finished. The first
 // insert that fails ends the pass: the batches not yet inserted wait for
 // the next one.
 func (in *Ingester) batch(ctx context.Context, kind string, files []ObservabilityFile) error {
@@ -96,11 +97,34 @@ func (in *Ingester) batch(ctx context.Context, kind string, files []Observabilit
 		}
 	}
 	if ctx.Err() == nil {
-		send()
+		// The last batch is the pass's tail: split among the inserters,
+		// its parts go in side by side.
+		for _, part := range splitBatch(pending, rows, in.cfg.Inserts) {
+			pending = part
+			send()
+		}
 	}
 	close(batches)
 	wg.Wait()
 	return failed
+}
+
+// splitBatch cuts batch (of rows rows) into at most n parts of whole
+// files and about the same number of rows each.
+func splitBatch(batch []parsed, rows, n int) [][]parsed {
+	var parts [][]parsed
+	start, acc := 0, 0
+	for i, p := range batch {
+		acc += len(p.spans) + len(p.logs)
+		if len(parts) < n-1 && acc*n >= rows*(len(parts)+1) {
+			parts = append(parts, batch[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(batch) {
+		parts = append(parts, batch[start:])
+	}
+	return parts
 }
 
 type parseResult struct {
