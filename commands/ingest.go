@@ -24,12 +24,16 @@ type IngestConfig struct {
 	Backoff    time.Duration
 	MaxBackoff time.Duration
 	// BatchRows and BatchFiles bound what one insert carries (defaults
-	// 200,000 rows and 1,000 files).
+	// 100,000 rows and 1,000 files). Batches smaller than a pass let the
+	// inserts of the first run while the next are parsed.
 	BatchRows  int
 	BatchFiles int
 	// Parallel is how many files are parsed at once (default the number
 	// of CPUs Go uses).
 	Parallel int
+	// Inserts is how many batches are inserted at once (default 2): the
+	// store works on one while the next is sent.
+	Inserts int
 	// Delete removes ingested files instead of moving them under
 	// ProcessedPrefix.
 	Delete bool
@@ -58,13 +62,16 @@ func (c *IngestConfig) setDefaults() {
 		c.MaxBackoff = time.Minute
 	}
 	if c.BatchRows == 0 {
-		c.BatchRows = 200_000
+		c.BatchRows = 100_000
 	}
 	if c.BatchFiles == 0 {
 		c.BatchFiles = 1000
 	}
 	if c.Parallel == 0 {
 		c.Parallel = runtime.GOMAXPROCS(0)
+	}
+	if c.Inserts == 0 {
+		c.Inserts = 2
 	}
 	if c.RetentionEvery == 0 {
 		c.RetentionEvery = time.Hour
@@ -89,7 +96,7 @@ func (c IngestConfig) Validate() error {
 	if c.Interval < 0 || c.Backoff < 0 || c.MaxBackoff < 0 || c.RetentionEvery < 0 {
 		errs = append(errs, errors.New("ingest: intervals must not be negative"))
 	}
-	if c.BatchRows < 0 || c.BatchFiles < 0 || c.MaxPayloadBytes < 0 || c.Parallel < 0 {
+	if c.BatchRows < 0 || c.BatchFiles < 0 || c.MaxPayloadBytes < 0 || c.Parallel < 0 || c.Inserts < 0 {
 		errs = append(errs, errors.New("ingest: batch sizes and the payload limit must not be negative"))
 	}
 	if c.Retention < 0 {

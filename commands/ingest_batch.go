@@ -2,11 +2,13 @@ package commands
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 )
 
 // parsed is one file read and parsed, waiting for its batch's insert.
@@ -19,8 +21,10 @@ type parsed struct {
 
 // batch ingests files of one kind: the files the store already has are
 // only finished (moved or deleted); the others are parsed, Parallel files
-// at a time, and inserted in inserts of about BatchRows rows by one
-// goroutine while the next batch is parsed, then finished.
+// at a time, and inserted in batches of about BatchRows rows by Inserts
+// goroutines while the next batches are parsed (the last batch in Inserts
+// parts at once), then finished. The first insert that fails ends the
+// pass: the batches not yet inserted wait for the next one.
 func (in *Ingester) batch(ctx context.Context, kind string, files []ObservabilityFile) error {
 	names := make([]string, len(files))
 	for i, f := range files {
@@ -45,26 +49,33 @@ func (in *Ingester) batch(ctx context.Context, kind string, files []Observabilit
 	defer cancel()
 	results, release := in.parseAll(ctx, todo)
 
-	// One insert runs while the next batch fills.
 	batches := make(chan []parsed)
-	flushed := make(chan error, 1)
-	go func() {
-		var err error
-		for b := range batches {
-			if err == nil {
-				err = in.flush(ctx, kind, b)
-				if err != nil {
-					cancel() // stop parsing: the pass ends
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failed error
+	for range in.cfg.Inserts {
+		wg.Go(func() {
+			for b := range batches {
+				if ctx.Err() != nil {
+					continue // the pass is ending
+				}
+				if err := in.flush(ctx, kind, b); err != nil {
+					mu.Lock()
+					failed = cmp.Or(failed, err)
+					mu.Unlock()
+					cancel() // stop parsing and the other inserts
 				}
 			}
-		}
-		flushed <- err
-	}()
+		})
+	}
 	var pending []parsed
 	rows := 0
 	send := func() {
 		if len(pending) > 0 {
-			batches <- pending
+			select {
+			case batches <- pending:
+			case <-ctx.Done():
+			}
 			pending, rows = nil, 0
 		}
 	}
@@ -85,10 +96,34 @@ func (in *Ingester) batch(ctx context.Context, kind string, files []Observabilit
 		}
 	}
 	if ctx.Err() == nil {
-		send()
+		// The last batch is the pass's tail: split among the inserters,
+		// its parts go in side by side.
+		for _, part := range splitBatch(pending, rows, in.cfg.Inserts) {
+			pending = part
+			send()
+		}
 	}
 	close(batches)
-	return <-flushed
+	wg.Wait()
+	return failed
+}
+
+// splitBatch cuts batch (of rows rows) into at most n parts of whole
+// files and about the same number of rows each.
+func splitBatch(batch []parsed, rows, n int) [][]parsed {
+	var parts [][]parsed
+	start, acc := 0, 0
+	for i, p := range batch {
+		acc += len(p.spans) + len(p.logs)
+		if len(parts) < n-1 && acc*n >= rows*(len(parts)+1) {
+			parts = append(parts, batch[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(batch) {
+		parts = append(parts, batch[start:])
+	}
+	return parts
 }
 
 type parseResult struct {

@@ -14,7 +14,7 @@ const (
 	// InsertExternal sends the rows as an external table over the native
 	// protocol and runs INSERT INTO t SELECT … FROM it.
 	InsertExternal = "external"
-	// InsertHTTP posts the rows as JSONEachRow to the HTTP interface.
+	// InsertHTTP posts the rows in the Native format to the HTTP interface.
 	InsertHTTP = "http"
 )
 

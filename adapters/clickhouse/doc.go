@@ -12,8 +12,12 @@
 // so inserts go through the Inserter interface, which has two
 // implementations that work on 18.16 and later: ExternalInserter sends the
 // rows as an external table with INSERT INTO t SELECT … FROM it (native
-// protocol, the default), HTTPInserter posts INSERT … FORMAT JSONEachRow
-// to the HTTP interface (CLICKHOUSE_URL's insert=http).
+// protocol, the default), HTTPInserter posts INSERT … FORMAT Native to
+// the HTTP interface (CLICKHOUSE_URL's insert=http). Both take the rows
+// column by column (Column: a typed slice, or a Field that reads each
+// value from the rows) and write ClickHouse's Native layout straight
+// from there, with ch-go's buffer and column encoders (the protocol
+// package under clickhouse-go): no value is boxed or gathered first.
 //
 // # Exactly once per file
 //

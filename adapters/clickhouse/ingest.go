@@ -17,42 +17,6 @@ const (
 	stateDone    uint8 = 2 // all its rows are in
 )
 
-var spanColumns = []Column{
-	{"project_id", "UUID"}, {"deployment_id", "UUID"}, {"build_id", "UUID"},
-	{"trace_id", "String"}, {"span_id", "String"}, {"parent_span_id", "String"},
-	{"name", "String"}, {"type", "String"}, {"entity", "String"},
-	{"start_us", "UInt64"}, {"end_us", "UInt64"}, {"duration_us", "UInt64"},
-	{"status", "String"}, {"error", "String"}, {"attributes", "String"},
-	{"input", "String"}, {"output", "String"}, {"model", "String"},
-	{"input_tokens", "UInt64"}, {"output_tokens", "UInt64"},
-	{"file", "String"}, {"line", "UInt32"},
-}
-
-func spanValues(r *commands.SpanRow, d []any) {
-	d[0], d[1], d[2] = r.ProjectID, r.DeploymentID, r.BuildID
-	d[3], d[4], d[5] = r.TraceID, r.SpanID, r.ParentSpanID
-	d[6], d[7], d[8] = r.Name, r.Type, r.Entity
-	d[9], d[10], d[11] = r.StartUS, r.EndUS, r.DurationUS
-	d[12], d[13], d[14] = r.Status, r.Error, r.Attributes
-	d[15], d[16], d[17] = r.Input, r.Output, r.Model
-	d[18], d[19] = r.InputTokens, r.OutputTokens
-	d[20], d[21] = r.File, r.Line
-}
-
-var logColumns = []Column{
-	{"project_id", "UUID"}, {"deployment_id", "UUID"}, {"time_us", "UInt64"},
-	{"level", "String"}, {"message", "String"}, {"trace_id", "String"}, {"span_id", "String"},
-	{"data", "String"}, {"file", "String"}, {"line", "UInt32"},
-}
-
-func logValues(r *commands.LogRow, d []any) {
-	d[0], d[1], d[2] = r.ProjectID, r.DeploymentID, r.TimeUS
-	d[3], d[4], d[5], d[6] = r.Level, r.Message, r.TraceID, r.SpanID
-	d[7], d[8], d[9] = r.Data, r.File, r.Line
-}
-
-var fileColumns = []Column{{"file", "String"}, {"kind", "String"}, {"state", "UInt8"}, {"rows", "UInt64"}, {"at_us", "UInt64"}}
-
 // fileRows is one file's rows, seen through the accessors the protocol needs.
 type fileRows struct {
 	file string
@@ -123,7 +87,13 @@ func (s *Store) InsertSpans(ctx context.Context, files []commands.SpanFile) erro
 		}}
 	}
 	return s.ingest(ctx, commands.KindSpans, "spans", "start_us", in, func(keep [][]int) error {
-		return s.insertChunks(ctx, "spans", spanColumns, keep, func(fi, j int, d []any) { spanValues(&files[fi].Rows[j], d) })
+		return s.insertChunks(ctx, "spans", keep, func(refs []rowRef) []Column {
+			rows := make([]*commands.SpanRow, len(refs))
+			for i, r := range refs {
+				rows[i] = &files[r.file].Rows[r.row]
+			}
+			return spanColumns(rows)
+		})
 	})
 }
 
@@ -137,7 +107,13 @@ func (s *Store) InsertLogs(ctx context.Context, files []commands.LogFile) error 
 		}}
 	}
 	return s.ingest(ctx, commands.KindLogs, "logs", "time_us", in, func(keep [][]int) error {
-		return s.insertChunks(ctx, "logs", logColumns, keep, func(fi, j int, d []any) { logValues(&files[fi].Rows[j], d) })
+		return s.insertChunks(ctx, "logs", keep, func(refs []rowRef) []Column {
+			rows := make([]*commands.LogRow, len(refs))
+			for i, r := range refs {
+				rows[i] = &files[r.file].Rows[r.row]
+			}
+			return logColumns(rows)
+		})
 	})
 }
 
@@ -248,29 +224,33 @@ func (s *Store) recordFiles(ctx context.Context, kind string, state uint8, files
 		return nil
 	}
 	at := uint64(s.now().UnixMicro())
-	err := s.insert.Insert(ctx, "ingested_files", fileColumns, len(idx), func(i int, d []any) {
-		f := files[idx[i]]
-		d[0], d[1], d[2], d[3], d[4] = f.file, kind, state, uint64(f.n), at
-	})
-	return classify(err)
+	names, kinds, states, rows, ats := make([]string, len(idx)), make([]string, len(idx)), make([]uint8, len(idx)), make([]uint64, len(idx)), make([]uint64, len(idx))
+	for i, fi := range idx {
+		names[i], kinds[i], states[i], rows[i], ats[i] = files[fi].file, kind, state, uint64(files[fi].n), at
+	}
+	return classify(s.insert.Insert(ctx, "ingested_files", []Column{
+		{"file", "String", names}, {"kind", "String", kinds}, {"state", "UInt8", states}, {"rows", "UInt64", rows}, {"at_us", "UInt64", ats},
+	}))
 }
 
+// rowRef is a row of an insert: the index of its file and its index there.
+type rowRef struct{ file, row int }
+
 // insertChunks inserts the kept rows of every file in INSERTs of at most
-// BatchRows rows.
-func (s *Store) insertChunks(ctx context.Context, table string, cols []Column, keep [][]int, fill func(fi, j int, d []any)) error {
-	type ref struct{ fi, j int }
-	var refs []ref
+// BatchRows rows, each made into columns by build.
+func (s *Store) insertChunks(ctx context.Context, table string, keep [][]int, build func([]rowRef) []Column) error {
+	var refs []rowRef
 	flush := func() error {
 		if len(refs) == 0 {
 			return nil
 		}
-		err := s.insert.Insert(ctx, table, cols, len(refs), func(i int, d []any) { fill(refs[i].fi, refs[i].j, d) })
+		err := s.insert.Insert(ctx, table, build(refs))
 		refs = refs[:0]
 		return classify(err)
 	}
 	for fi, k := range keep {
 		for _, j := range k {
-			refs = append(refs, ref{fi, j})
+			refs = append(refs, rowRef{fi, j})
 			if len(refs) >= s.cfg.BatchRows {
 				if err := flush(); err != nil {
 					return err

@@ -5,13 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/mastra-admin/mastra-admin/commands"
 )
-
-var markerColumns = []Column{
-	{"project_id", "UUID"}, {"deployment_id", "UUID"}, {"build_id", "UUID"}, {"event_id", "UUID"},
-	{"kind", "String"}, {"by", "String"}, {"at_us", "UInt64"},
-}
 
 // InsertMarkers implements commands.ObservabilityStore. markers is a
 // ReplacingMergeTree keyed on (project, time, event): a marker stored
@@ -21,11 +18,17 @@ func (s *Store) InsertMarkers(ctx context.Context, rows []commands.MarkerRow) er
 	if err := s.ensure(ctx); err != nil {
 		return err
 	}
-	err := s.insert.Insert(ctx, "markers", markerColumns, len(rows), func(i int, d []any) {
-		r := &rows[i]
-		d[0], d[1], d[2], d[3], d[4], d[5], d[6] = r.ProjectID, r.DeploymentID, r.BuildID, r.EventID, r.Kind, r.By, r.AtUS
-	})
-	return classify(err)
+	n := len(rows)
+	projects, deployments, builds, events := make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n)
+	kinds, bys, ats := make([]string, n), make([]string, n), make([]uint64, n)
+	for i, r := range rows {
+		projects[i], deployments[i], builds[i], events[i] = r.ProjectID, r.DeploymentID, r.BuildID, r.EventID
+		kinds[i], bys[i], ats[i] = r.Kind, r.By, r.AtUS
+	}
+	return classify(s.insert.Insert(ctx, "markers", []Column{
+		{"project_id", "UUID", projects}, {"deployment_id", "UUID", deployments}, {"build_id", "UUID", builds},
+		{"event_id", "UUID", events}, {"kind", "String", kinds}, {"by", "String", bys}, {"at_us", "UInt64", ats},
+	}))
 }
 
 // DropBefore implements commands.ObservabilityStore: it drops every

@@ -109,11 +109,11 @@ type failing struct {
 
 var errInjected = errors.New("injected insert failure")
 
-func (f *failing) Insert(ctx context.Context, table string, cols []clickhouse.Column, n int, row func(int, []any)) error {
+func (f *failing) Insert(ctx context.Context, table string, cols []clickhouse.Column) error {
 	if table == f.table && f.fail[f.n.Add(1)] {
 		return errInjected
 	}
-	return f.next.Insert(ctx, table, cols, n, row)
+	return f.next.Insert(ctx, table, cols)
 }
 
 func TestCutShortInsertIsCompletedOnce(t *testing.T) {

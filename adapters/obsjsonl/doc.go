@@ -8,4 +8,19 @@
 // generations, payloads over a limit are cut with a marker saying how
 // much was cut, and a line it cannot take is returned as
 // commands.Malformed with its reason while the rest of the file goes on.
+//
+// # Speed
+//
+// The meaning of a line is encoding/json's: what it would decode into the
+// line's struct, and its error as the reason for a malformed line. Span
+// lines, the usage in their attributes and their errorInfo are read by a
+// hand-written scanner (scan.go) that takes only what it is sure
+// encoding/json takes the same way and leaves the rest to encoding/json
+// (invalid JSON, type errors, keys that match only ignoring case or are
+// escaped, nesting deeper than 64); FuzzScanner and
+// FuzzParseSpansAsEncodingJSON check that both agree. A file is read in
+// pooled chunks and its lines are strings over them (lineReader): nothing
+// is copied per line, and the rows' text is copied once, into one string
+// per file, before the chunks go back to the pool. Log lines still go
+// through encoding/json.
 package obsjsonl

@@ -30,21 +30,24 @@ type logLine struct {
 func (p *Parser) ParseLogs(r io.Reader, meta commands.ParseMeta) ([]commands.LogRow, []commands.Malformed, error) {
 	limit := p.payloadLimit(meta)
 	var rows []commands.LogRow
-	bad, err := p.eachLine(r, func(n uint32, b []byte) (commands.Malformed, bool) {
+	lr := newLineReader(r, p.cfg.MaxLineBytes)
+	defer lr.release() // the rows hold copies: encoding/json's
+	bad, err := p.eachLine(lr, func(n uint32, line string) (commands.Malformed, bool) {
+		b := []byte(line)
 		var l logLine
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(b, &l); err != nil {
-			return malformed(n, b, "not a JSON object of a log record: %v", err), true
+			return malformed(n, line, "not a JSON object of a log record: %v", err), true
 		}
 		if err := json.Unmarshal(b, &fields); err != nil || fields == nil {
-			return malformed(n, b, "not a JSON object of a log record"), true
+			return malformed(n, line, "not a JSON object of a log record"), true
 		}
-		if !present(l.Time) {
-			return malformed(n, b, "the log record has no time"), true
+		if !present(string(l.Time)) {
+			return malformed(n, line, "the log record has no time"), true
 		}
-		t, err := micros(l.Time)
+		t, err := micros(string(l.Time))
 		if err != nil {
-			return malformed(n, b, "time: %v", err), true
+			return malformed(n, line, "time: %v", err), true
 		}
 		for k := range logColumns {
 			delete(fields, k)
@@ -55,7 +58,7 @@ func (p *Parser) ParseLogs(r io.Reader, meta commands.ParseMeta) ([]commands.Log
 			enc := json.NewEncoder(&d)
 			enc.SetEscapeHTML(false)
 			if err := enc.Encode(fields); err != nil { // values Unmarshal accepted encode
-				return malformed(n, b, "data: %v", err), true
+				return malformed(n, line, "data: %v", err), true
 			}
 			data = Truncate(strings.TrimSuffix(d.String(), "\n"), limit)
 		}

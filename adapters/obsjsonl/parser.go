@@ -1,13 +1,12 @@
 package obsjsonl
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -56,6 +55,9 @@ func (c Config) Validate() error {
 // Parser implements commands.ObservabilityParser.
 type Parser struct {
 	cfg Config
+	// jsonOnly turns the scanner off: every line, usage and errorInfo
+	// is decoded by encoding/json (the reference of the tests).
+	jsonOnly bool
 }
 
 var _ commands.ObservabilityParser = (*Parser)(nil)
@@ -91,8 +93,9 @@ func (p *Parser) payloadLimit(meta commands.ParseMeta) int {
 }
 
 // malformed returns the record of a line the parser could not take.
-func malformed(n uint32, line []byte, format string, args ...any) commands.Malformed {
-	return commands.Malformed{Line: n, Reason: fmt.Sprintf(format, args...), Text: cut(string(line), malformedTextBytes)}
+func malformed(n uint32, line string, format string, args ...any) commands.Malformed {
+	// A copy: line shares the memory of a whole chunk of the file.
+	return commands.Malformed{Line: n, Reason: fmt.Sprintf(format, args...), Text: strings.Clone(cut(line, malformedTextBytes))}
 }
 
 // Truncate returns s when it has at most limit bytes, else its first
@@ -123,8 +126,8 @@ func cut(s string, limit int) string {
 }
 
 // present reports whether a raw JSON value is there and not null.
-func present(raw json.RawMessage) bool {
-	return len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
+func present(raw string) bool {
+	return raw != "" && raw != "null"
 }
 
 // errBadTime is the error of a timestamp that is neither an ISO 8601
@@ -137,13 +140,13 @@ const maxMillis = 253402300799999
 // micros reads a timestamp as microseconds since the Unix epoch: an
 // RFC 3339 string (as JSON writes a Date) or a number of milliseconds.
 // Absent and null are 0.
-func micros(raw json.RawMessage) (uint64, error) {
+func micros(raw string) (uint64, error) {
 	if !present(raw) {
 		return 0, nil
 	}
 	if raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		s, ok := jsonString(raw)
+		if !ok {
 			return 0, errBadTime
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
@@ -152,17 +155,42 @@ func micros(raw json.RawMessage) (uint64, error) {
 		}
 		return uint64(t.Unix())*1_000_000 + uint64(t.Nanosecond()/1000), nil
 	}
-	ms, err := strconv.ParseFloat(string(raw), 64)
+	ms, err := strconv.ParseFloat(raw, 64)
 	if err != nil || ms < 0 || math.IsInf(ms, 0) || math.IsNaN(ms) || ms > maxMillis {
-		return 0, fmt.Errorf("%s: %w", cut(string(raw), 40), errBadTime)
+		return 0, fmt.Errorf("%s: %w", cut(raw, 40), errBadTime)
 	}
 	return uint64(ms * 1000), nil
 }
 
+// jsonString decodes the JSON string raw (a whole string token) as
+// encoding/json does.
+func jsonString(raw string) (string, bool) {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && plainASCII(raw[1:len(raw)-1]) {
+		return raw[1 : len(raw)-1], true // nothing to decode
+	}
+	s, ok := newScanner(raw)
+	if !ok || s.peek() != '"' {
+		return "", false
+	}
+	v, ok := s.stringValue()
+	return v, ok && s.i == len(raw)
+}
+
+// plainASCII reports whether s is printable ASCII without '"' or '\\':
+// the same inside a JSON string as decoded.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
 // text returns a raw JSON value as stored: "" when absent or null.
-func text(raw json.RawMessage, limit int) string {
+func text(raw string, limit int) string {
 	if !present(raw) {
 		return ""
 	}
-	return Truncate(string(raw), limit)
+	return Truncate(raw, limit)
 }

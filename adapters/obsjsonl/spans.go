@@ -2,8 +2,9 @@ package obsjsonl
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
+	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -17,11 +18,23 @@ const (
 	eventEnded   = "span_ended"
 )
 
-// rank orders the events of a span: a later stage wins over an earlier
-// one whatever the order of the lines.
-var rank = map[string]int{eventStarted: 0, eventUpdated: 1, eventEnded: 2}
+// rankOf orders the events of a span: a later stage wins over an earlier
+// one whatever the order of the lines. It is false for other events.
+func rankOf(event string) (int, bool) {
+	switch event {
+	case eventStarted:
+		return 0, true
+	case eventUpdated:
+		return 1, true
+	case eventEnded:
+		return 2, true
+	}
+	return 0, false
+}
 
-// spanLine is one line of a span file (the exporter of entry.mjs.tmpl).
+// spanLine is one line of a span file (the exporter of entry.mjs.tmpl)
+// as encoding/json decodes it: the parser's slow path, for the lines the
+// scanner leaves to it (decodeSpanLine).
 type spanLine struct {
 	Event        string          `json:"event"`
 	TraceID      string          `json:"traceId"`
@@ -41,9 +54,132 @@ type spanLine struct {
 	ErrorInfo    json.RawMessage `json:"errorInfo"`
 }
 
+// spanEvent is a decoded span line: the fields of spanLine, the JSON
+// values (StartTime … ErrorInfo) as their text ("" when absent).
+type spanEvent struct {
+	Event, TraceID, SpanID, ParentSpanID, Name, Type string
+	EntityType, EntityID, EntityName, BuildID        string
+	StartTime, EndTime, Attributes, Input, Output    string
+	ErrorInfo                                        string
+}
+
+// spanLineNames are the JSON names of spanLine's fields, in order: ten
+// strings, then six raw values.
+var spanLineNames = []string{"event", "traceId", "spanId", "parentSpanId", "name", "type",
+	"entityType", "entityId", "entityName", "buildId",
+	"startTime", "endTime", "attributes", "input", "output", "errorInfo"}
+
+const spanLineStrings = 10
+
+// decodeSpanLine decodes a line of a span file as encoding/json decodes it
+// into spanLine: with the scanner when it takes the line, else with
+// encoding/json, whose error is then the line's.
+func decodeSpanLine(line string, e *spanEvent, jsonOnly bool) error {
+	*e = spanEvent{}
+	if !jsonOnly && scanSpanLine(line, e) {
+		return nil
+	}
+	var err error
+	*e, err = decodeSpanLineJSON([]byte(line))
+	return err
+}
+
+// entryKeyOrder is the order of the keys of the entry's span lines
+// (exportTracingEvent in adapters/bundler/assets/entry.mjs.tmpl).
+var entryKeyOrder = newKeyOrder("event", "service", "buildId", "traceId", "spanId", "parentSpanId",
+	"name", "type", "entityType", "entityId", "entityName", "isRootSpan", "startTime", "endTime",
+	"attributes", "metadata", "input", "output", "errorInfo")
+
+// scanSpanLine is decodeSpanLine's fast path into a zero e: false when it
+// leaves the line to encoding/json.
+func scanSpanLine(line string, e *spanEvent) (ok bool) {
+	fields := [...]*string{&e.Event, &e.TraceID, &e.SpanID, &e.ParentSpanID, &e.Name, &e.Type,
+		&e.EntityType, &e.EntityID, &e.EntityName, &e.BuildID,
+		&e.StartTime, &e.EndTime, &e.Attributes, &e.Input, &e.Output, &e.ErrorInfo}
+	s, ok := newScanner(line)
+	ok = ok && s.object(true, entryKeyOrder, func(key string) bool {
+		f := spanLineField(key)
+		switch {
+		case f == -2:
+			return false
+		case f == -1:
+			return s.skip()
+		case f < spanLineStrings:
+			switch s.peek() {
+			case '"':
+				v, ok := s.stringValue()
+				*fields[f] = v
+				return ok
+			case 'n':
+				return s.literal("null") // leaves the field as it is
+			}
+			return false // not a string: encoding/json's type error
+		}
+		v, ok := s.value()
+		*fields[f] = v
+		return ok
+	})
+	return ok
+}
+
+// spanLineField is structKey(key, spanLineNames), the exact names by a
+// switch.
+func spanLineField(key string) int {
+	switch key {
+	case "event":
+		return 0
+	case "traceId":
+		return 1
+	case "spanId":
+		return 2
+	case "parentSpanId":
+		return 3
+	case "name":
+		return 4
+	case "type":
+		return 5
+	case "entityType":
+		return 6
+	case "entityId":
+		return 7
+	case "entityName":
+		return 8
+	case "buildId":
+		return 9
+	case "startTime":
+		return 10
+	case "endTime":
+		return 11
+	case "attributes":
+		return 12
+	case "input":
+		return 13
+	case "output":
+		return 14
+	case "errorInfo":
+		return 15
+	case "service", "isRootSpan", "metadata": // the entry's other fields
+		return -1
+	}
+	return structKey(key, spanLineNames)
+}
+
+// decodeSpanLineJSON is decodeSpanLine's slow path.
+func decodeSpanLineJSON(line []byte) (spanEvent, error) {
+	var l spanLine
+	if err := json.Unmarshal(line, &l); err != nil {
+		return spanEvent{}, err
+	}
+	return spanEvent{Event: l.Event, TraceID: l.TraceID, SpanID: l.SpanID, ParentSpanID: l.ParentSpanID,
+		Name: l.Name, Type: l.Type, EntityType: l.EntityType, EntityID: l.EntityID, EntityName: l.EntityName,
+		BuildID: l.BuildID, StartTime: string(l.StartTime), EndTime: string(l.EndTime),
+		Attributes: string(l.Attributes), Input: string(l.Input), Output: string(l.Output),
+		ErrorInfo: string(l.ErrorInfo)}, nil
+}
+
 // span is the merge of a span's events so far.
 type span struct {
-	spanLine
+	spanEvent
 	startUS, endUS uint64
 	rank           int
 	line           uint32 // of its first event
@@ -52,14 +188,14 @@ type span struct {
 // merge applies the event l (of rank r) to s: the fields of an event of
 // the same or a later stage replace those of s, those of an earlier
 // stage only fill what s lacks.
-func (s *span) merge(l spanLine, startUS, endUS uint64, r int) {
+func (s *span) merge(l *spanEvent, startUS, endUS uint64, r int) {
 	over := r >= s.rank
 	str := func(dst *string, v string) {
 		if v != "" && (over || *dst == "") {
 			*dst = v
 		}
 	}
-	raw := func(dst *json.RawMessage, v json.RawMessage) {
+	raw := func(dst *string, v string) {
 		if present(v) && (over || !present(*dst)) {
 			*dst = v
 		}
@@ -87,17 +223,33 @@ func (s *span) merge(l spanLine, startUS, endUS uint64, r int) {
 
 type spanKey struct{ trace, span string }
 
+// spanSet is the spans of a file: index maps a span's key to its place
+// in spans, in the order of their first events. Sets are reused.
+type spanSet struct {
+	index map[spanKey]int
+	spans []span
+}
+
+var spanSets = sync.Pool{New: func() any { return &spanSet{index: map[spanKey]int{}} }}
+
 // ParseSpans implements commands.ObservabilityParser: one row per span of
 // the file (by trace and span ID), in the order of their first events.
 func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.SpanRow, []commands.Malformed, error) {
-	spans := map[spanKey]*span{}
-	var order []*span
-	bad, err := p.eachLine(r, func(n uint32, b []byte) (commands.Malformed, bool) {
-		var l spanLine
-		if err := json.Unmarshal(b, &l); err != nil {
+	lr := newLineReader(r, p.cfg.MaxLineBytes)
+	defer lr.release() // after compactSpans
+	set := spanSets.Get().(*spanSet)
+	defer func() {
+		clear(set.index)
+		clear(set.spans) // let go of the lines' memory
+		set.spans = set.spans[:0]
+		spanSets.Put(set)
+	}()
+	var l spanEvent
+	bad, err := p.eachLine(lr, func(n uint32, b string) (commands.Malformed, bool) {
+		if err := decodeSpanLine(b, &l, p.jsonOnly); err != nil {
 			return malformed(n, b, "not a JSON object of a span event: %v", err), true
 		}
-		r, ok := rank[l.Event]
+		r, ok := rankOf(l.Event)
 		switch {
 		case !ok:
 			return malformed(n, b, "event %q is not span_started, span_updated or span_ended", cut(l.Event, 64)), true
@@ -113,29 +265,59 @@ func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.Sp
 			return malformed(n, b, "endTime: %v", err), true
 		}
 		k := spanKey{l.TraceID, l.SpanID}
-		s := spans[k]
-		if s == nil {
-			s = &span{spanLine: spanLine{TraceID: l.TraceID, SpanID: l.SpanID}, rank: r, line: n}
-			spans[k] = s
-			order = append(order, s)
+		i, seen := set.index[k]
+		if !seen {
+			i = len(set.spans)
+			set.index[k] = i
+			set.spans = append(set.spans, span{spanEvent: spanEvent{TraceID: l.TraceID, SpanID: l.SpanID}, rank: r, line: n})
 		}
-		s.merge(l, start, end, r)
+		set.spans[i].merge(&l, start, end, r)
 		return commands.Malformed{}, false
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	limit := p.payloadLimit(meta)
-	rows := make([]commands.SpanRow, 0, len(order))
-	for _, s := range order {
-		rows = append(rows, s.row(meta, limit))
+	rows := make([]commands.SpanRow, len(set.spans))
+	for i := range set.spans {
+		set.spans[i].row(&rows[i], meta, limit, p.jsonOnly)
 	}
+	compactSpans(rows)
 	return rows, bad, nil
 }
 
-// row returns the stored form of the merged span s.
-func (s *span) row(meta commands.ParseMeta, limit int) commands.SpanRow {
-	row := commands.SpanRow{
+// compactSpans copies the text of rows, which is cut from the lines of the
+// file, into one string of their own: the rows keep only what they hold,
+// and the lines' buffers can be filled again.
+func compactSpans(rows []commands.SpanRow) {
+	fields := func(r *commands.SpanRow) [11]*string {
+		return [...]*string{&r.TraceID, &r.SpanID, &r.ParentSpanID, &r.Name, &r.Type, &r.Entity,
+			&r.Error, &r.Attributes, &r.Input, &r.Output, &r.Model}
+	}
+	n := 0
+	for i := range rows {
+		for _, f := range fields(&rows[i]) {
+			n += len(*f)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i := range rows {
+		for _, f := range fields(&rows[i]) {
+			b.WriteString(*f)
+		}
+	}
+	all, at := b.String(), 0
+	for i := range rows {
+		for _, f := range fields(&rows[i]) {
+			*f, at = all[at:at+len(*f)], at+len(*f)
+		}
+	}
+}
+
+// row sets *row to the stored form of the merged span s.
+func (s *span) row(row *commands.SpanRow, meta commands.ParseMeta, limit int, jsonOnly bool) {
+	*row = commands.SpanRow{
 		ProjectID: meta.ProjectID, DeploymentID: meta.DeploymentID,
 		TraceID: s.TraceID, SpanID: s.SpanID, ParentSpanID: s.ParentSpanID,
 		Name: s.Name, Type: s.Type, Entity: s.EntityName,
@@ -146,42 +328,97 @@ func (s *span) row(meta commands.ParseMeta, limit int) commands.SpanRow {
 	if row.Entity == "" {
 		row.Entity = s.EntityID
 	}
-	if id, err := uuid.Parse(s.BuildID); err == nil {
-		row.BuildID = id
+	if s.BuildID != "" {
+		if id, err := uuid.Parse(s.BuildID); err == nil {
+			row.BuildID = id
+		}
 	}
-	row.Model, row.InputTokens, row.OutputTokens = usageOf(s.Type, s.Attributes)
-	if s.rank == rank[eventEnded] {
+	row.Model, row.InputTokens, row.OutputTokens = usageOf(s.Type, s.Attributes, jsonOnly)
+	if end, _ := rankOf(eventEnded); s.rank == end {
 		row.Status, row.EndUS = commands.SpanOK, s.endUS
 		if row.EndUS >= row.StartUS && row.StartUS > 0 {
 			row.DurationUS = row.EndUS - row.StartUS
 		}
 		if present(s.ErrorInfo) {
-			row.Status, row.Error = commands.SpanError, Truncate(errorText(s.ErrorInfo), limit)
+			row.Status, row.Error = commands.SpanError, Truncate(errorText(s.ErrorInfo, jsonOnly), limit)
 		}
 	}
-	return row
 }
 
 // errorText is the message of a span's errorInfo, or the whole of it
 // when it has none.
-func errorText(raw json.RawMessage) string {
+func errorText(raw string, jsonOnly bool) string {
+	msg, id, ok := "", "", false
+	if !jsonOnly {
+		msg, id, ok = scanErrorInfo(raw)
+	}
+	if !ok {
+		msg, id = errorInfoJSON(raw)
+	}
+	if msg != "" {
+		if id != "" {
+			return id + ": " + msg
+		}
+		return msg
+	}
+	return raw
+}
+
+// errorInfoNames are the JSON names of the errorInfo fields errorText
+// reads.
+var errorInfoNames = []string{"message", "id"}
+
+// errorInfoJSON returns the message and ID of errorInfo as encoding/json
+// decodes them ("" when it fails): the slow path of scanErrorInfo.
+func errorInfoJSON(raw string) (msg, id string) {
 	var e struct {
 		Message string `json:"message"`
 		ID      string `json:"id"`
 	}
-	if json.Unmarshal(raw, &e) == nil && e.Message != "" {
-		if e.ID != "" {
-			return fmt.Sprintf("%s: %s", e.ID, e.Message)
-		}
-		return e.Message
+	if json.Unmarshal([]byte(raw), &e) != nil {
+		return "", ""
 	}
-	return string(raw)
+	return e.Message, e.ID
+}
+
+// scanErrorInfo is errorInfoJSON with the scanner: false when it leaves
+// raw to encoding/json.
+func scanErrorInfo(raw string) (msg, id string, ok bool) {
+	if raw == "" || raw[0] != '{' {
+		return "", "", false
+	}
+	fields := [...]*string{&msg, &id}
+	typeErr := false
+	s, ok := newScanner(raw)
+	ok = ok && s.object(true, nil, func(key string) bool {
+		f := structKey(key, errorInfoNames)
+		switch {
+		case f == -2:
+			return false
+		case f == -1:
+			return s.skip()
+		}
+		switch s.peek() {
+		case '"':
+			v, ok := s.stringValue()
+			*fields[f] = v
+			return ok
+		case 'n':
+			return s.literal("null")
+		}
+		typeErr = true
+		return s.skip()
+	})
+	if typeErr {
+		return "", "", ok
+	}
+	return msg, id, ok
 }
 
 // isBlank reports whether a line holds only white space.
-func isBlank(b []byte) bool {
-	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\r' {
+func isBlank(b string) bool {
+	for i := 0; i < len(b); i++ {
+		if c := b[i]; c != ' ' && c != '\t' && c != '\r' {
 			return false
 		}
 	}

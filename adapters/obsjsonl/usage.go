@@ -3,6 +3,8 @@ package obsjsonl
 import (
 	"encoding/json"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // generationTypes are the span types whose attributes carry a model
@@ -20,6 +22,9 @@ type usageStats struct {
 	PromptTokens     *float64 `json:"promptTokens"`
 	CompletionTokens *float64 `json:"completionTokens"`
 }
+
+// usageStatsNames are the JSON names of usageStats' fields, in order.
+var usageStatsNames = []string{"inputTokens", "outputTokens", "promptTokens", "completionTokens"}
 
 func (u *usageStats) tokens() (in, out uint64) {
 	if u == nil {
@@ -41,12 +46,138 @@ func (u *usageStats) tokens() (in, out uint64) {
 // the model (responseModel, else model) of any span that names one; the
 // usage of a model generation; and, on any span, internalUsage (the
 // usage of descendant generations that were not exported, rolled up).
-func usageOf(spanType string, attributes json.RawMessage) (model string, in, out uint64) {
+// The attributes are read with the scanner when it takes them, else with
+// encoding/json (usageOfJSON); both read them the same way.
+func usageOf(spanType string, attributes string, jsonOnly bool) (model string, in, out uint64) {
 	if !present(attributes) || attributes[0] != '{' {
 		return "", 0, 0
 	}
+	if jsonOnly {
+		return usageOfJSON(spanType, attributes)
+	}
+	if !mayHaveUsage(attributes) {
+		return "", 0, 0
+	}
+	if model, in, out, ok := scanUsage(spanType, attributes); ok {
+		return model, in, out
+	}
+	return usageOfJSON(spanType, attributes)
+}
+
+// mayHaveUsage reports whether attributes (a JSON object) may have a key
+// usageOf reads: no such key is written in it, and none can be escaped
+// (there is no backslash at all), else it is false. Then encoding/json
+// would find none of them either, and usageOf is "", 0, 0.
+func mayHaveUsage(attributes string) bool {
+	return strings.Contains(attributes, `odel"`) || strings.Contains(attributes, `sage"`) ||
+		strings.IndexByte(attributes, '\\') >= 0
+}
+
+// Keys of the attributes usageOf reads.
+var usageKeys = [...]string{"responseModel", "model", "usage", "internalUsage"}
+
+// scanUsage is usageOf's fast path: false when it leaves the attributes
+// to encoding/json.
+func scanUsage(spanType string, attributes string) (model string, in, out uint64, ok bool) {
+	var vals [len(usageKeys)]string // the last value of each key, as a map keeps it
+	s, ok := newScanner(attributes)
+	ok = ok && s.object(true, nil, func(key string) bool {
+		for i, k := range usageKeys {
+			if key == k {
+				v, ok := s.value()
+				vals[i] = v
+				return ok
+			}
+		}
+		return s.skip()
+	})
+	if !ok {
+		return "", 0, 0, false
+	}
+	for _, v := range vals[:2] {
+		if v != "" && v[0] == '"' {
+			m, ok := jsonString(v)
+			if !ok {
+				return "", 0, 0, false
+			}
+			if m != "" {
+				model = m
+				break
+			}
+		}
+	}
+	stats := func(v string) (*usageStats, bool) {
+		switch {
+		case v == "" || v[0] != '{' && v != "null": // absent, or not an object: encoding/json's error
+			return nil, true
+		case v == "null":
+			return &usageStats{}, true
+		}
+		return scanUsageStats(v)
+	}
+	if generationTypes[spanType] {
+		u, ok := stats(vals[2])
+		if !ok {
+			return "", 0, 0, false
+		}
+		in, out = u.tokens()
+	}
+	u, ok := stats(vals[3])
+	if !ok {
+		return "", 0, 0, false
+	}
+	iin, iout := u.tokens()
+	return model, in + iin, out + iout, true
+}
+
+// scanUsageStats decodes a usage object as encoding/json decodes it into
+// usageStats: nil (with true) where encoding/json fails; false when it
+// leaves the object to encoding/json.
+func scanUsageStats(v string) (*usageStats, bool) {
+	var u usageStats
+	fields := [...]**float64{&u.InputTokens, &u.OutputTokens, &u.PromptTokens, &u.CompletionTokens}
+	typeErr := false
+	s, ok := newScanner(v)
+	ok = ok && s.object(true, nil, func(key string) bool {
+		f := structKey(key, usageStatsNames)
+		switch {
+		case f == -2:
+			return false
+		case f == -1:
+			return s.skip()
+		}
+		switch c := s.peek(); {
+		case c == 'n':
+			*fields[f] = nil
+			return s.literal("null")
+		case c == '-' || '0' <= c && c <= '9':
+			start := s.i
+			if !s.number() {
+				return false
+			}
+			x, err := strconv.ParseFloat(s.s[start:s.i], 64)
+			if err != nil {
+				typeErr = true
+			}
+			*fields[f] = &x
+			return true
+		}
+		typeErr = true // a string, bool, object or array
+		return s.skip()
+	})
+	switch {
+	case !ok:
+		return nil, false
+	case typeErr:
+		return nil, true
+	}
+	return &u, true
+}
+
+// usageOfJSON is usageOf with encoding/json: the slow path.
+func usageOfJSON(spanType string, attributes string) (model string, in, out uint64) {
 	var a map[string]json.RawMessage
-	if json.Unmarshal(attributes, &a) != nil {
+	if json.Unmarshal([]byte(attributes), &a) != nil {
 		return "", 0, 0
 	}
 	for _, k := range []string{"responseModel", "model"} {
