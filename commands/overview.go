@@ -14,8 +14,9 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain/team"
 )
 
-// OverviewReads reads many projects' deployments at once, with their
-// health, for the overviews (a team's home, the platform's).
+// OverviewReads reads many deployments' health at once: one by one for a
+// team's home (DeploymentsHealth), counted for the platform summary
+// (HealthGroups, ProjectCounts, MaybeUnhealthy).
 type OverviewReads interface {
 	// DeploymentsHealth lists the live deployments of live projects, of one team (nil: of every live team), by project and slug, with their routes' health and servers' status.
 	DeploymentsHealth(ctx context.Context, teamID *uuid.UUID) ([]deployment.HealthView, error)

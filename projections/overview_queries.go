@@ -3,7 +3,6 @@ package projections
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -43,8 +42,9 @@ func (q *Queries) deploymentsHealth(ctx context.Context, sql string, args ...any
 		return nil, fmt.Errorf("list deployments' health: %w", err)
 	}
 	defer rows.Close()
-	// Scanned by hand, IDs as raw bytes: the overview reads thousands of
-	// rows, and uuid.UUID's sql.Scanner parses text (several times slower).
+	// Scanned by hand, IDs as raw bytes: a team's home may read many
+	// rows, and uuid.UUID's sql.Scanner parses text (several times
+	// slower).
 	var (
 		out                   = make([]deployment.HealthView, 0, 256)
 		typ, status           string
@@ -79,13 +79,4 @@ func (q *Queries) deploymentsHealth(ctx context.Context, sql string, args ...any
 		return nil, fmt.Errorf("read deployments' health: %w", err)
 	}
 	return out, nil
-}
-
-// prefixed qualifies each column of a comma-separated list with prefix.
-func prefixed(prefix, columns string) string {
-	cols := strings.Split(columns, ",")
-	for i, c := range cols {
-		cols[i] = prefix + strings.TrimSpace(c)
-	}
-	return strings.Join(cols, ", ")
 }

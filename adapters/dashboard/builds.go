@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
 	"github.com/mastra-admin/mastra-admin/commands"
@@ -52,9 +51,9 @@ type buildStep struct {
 
 func (s *Server) buildPage(w http.ResponseWriter, r *http.Request) {
 	sess := session(r)
-	id, err := uuid.Parse(mux.Vars(r)["id"])
+	id, err := idIn(r, "id", "build")
 	if err != nil {
-		s.fail(w, r, domain.Errorf(domain.KindNotFound, "there is no build %q", mux.Vars(r)["id"]))
+		s.fail(w, r, err)
 		return
 	}
 	b, err := s.cfg.Admin.GetBuild(r.Context(), sess.Principal, id)
@@ -100,9 +99,9 @@ func buildDeploymentLabel(d deployment.View) string {
 }
 
 func (s *Server) cancelBuild(_ http.ResponseWriter, r *http.Request, sess commands.Session) (string, string, error) {
-	id, err := uuid.Parse(mux.Vars(r)["id"])
+	id, err := idIn(r, "id", "build")
 	if err != nil {
-		return "", "", domain.Errorf(domain.KindNotFound, "there is no build %q", mux.Vars(r)["id"])
+		return "", "", err
 	}
 	if err := s.cfg.Admin.CancelBuild(r.Context(), sess.Principal, id); err != nil {
 		return "", "", err

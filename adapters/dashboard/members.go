@@ -95,11 +95,11 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) changeRole(_ http.ResponseWriter, r *http.Request, sess commands.Session) (string, string, error) {
-	teamID, err := teamsPathID(r, "teamId")
+	teamID, err := idIn(r, "teamId", "team")
 	if err != nil {
 		return "", "", err
 	}
-	userID, err := teamsPathID(r, "userId")
+	userID, err := idIn(r, "userId", "member")
 	if err != nil {
 		return "", "", err
 	}
@@ -111,11 +111,11 @@ func (s *Server) changeRole(_ http.ResponseWriter, r *http.Request, sess command
 }
 
 func (s *Server) removeMember(_ http.ResponseWriter, r *http.Request, sess commands.Session) (string, string, error) {
-	teamID, err := teamsPathID(r, "teamId")
+	teamID, err := idIn(r, "teamId", "team")
 	if err != nil {
 		return "", "", err
 	}
-	userID, err := teamsPathID(r, "userId")
+	userID, err := idIn(r, "userId", "member")
 	if err != nil {
 		return "", "", err
 	}
@@ -129,7 +129,7 @@ func (s *Server) removeMember(_ http.ResponseWriter, r *http.Request, sess comma
 }
 
 func (s *Server) invite(_ http.ResponseWriter, r *http.Request, sess commands.Session) (string, string, error) {
-	teamID, err := teamsPathID(r, "teamId")
+	teamID, err := idIn(r, "teamId", "team")
 	if err != nil {
 		return "", "", err
 	}
@@ -151,11 +151,11 @@ func (s *Server) invite(_ http.ResponseWriter, r *http.Request, sess commands.Se
 }
 
 func (s *Server) revokeInvite(_ http.ResponseWriter, r *http.Request, sess commands.Session) (string, string, error) {
-	teamID, err := teamsPathID(r, "teamId")
+	teamID, err := idIn(r, "teamId", "team")
 	if err != nil {
 		return "", "", err
 	}
-	inviteID, err := teamsPathID(r, "inviteId")
+	inviteID, err := idIn(r, "inviteId", "invite")
 	if err != nil {
 		return "", "", err
 	}

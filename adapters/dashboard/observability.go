@@ -53,9 +53,9 @@ type obsProject struct {
 // loadObsProject reads the page's project ({id}); it writes the error
 // page and returns false when the caller may not see it.
 func (s *Server) loadObsProject(w http.ResponseWriter, r *http.Request) (obsProject, bool) {
-	id, err := uuid.Parse(mux.Vars(r)["id"])
+	id, err := idIn(r, "id", "project")
 	if err != nil {
-		s.fail(w, r, domain.Errorf(domain.KindNotFound, "project %q not found", mux.Vars(r)["id"]))
+		s.fail(w, r, err)
 		return obsProject{}, false
 	}
 	p := session(r).Principal

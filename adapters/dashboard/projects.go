@@ -92,7 +92,7 @@ func (s *Server) newProjectPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := newProjectData{Team: t}
-	if sess.Principal.PlatformAdmin || domain.Can(t.Role, domain.ActionProjectWrite) {
+	if domain.Can(actingRole(sess, t.Role), domain.ActionProjectWrite) {
 		data.Sources = load(r.Context(), func(ctx context.Context) ([]sourceOption, error) {
 			found, err := s.cfg.Admin.ListSources(ctx, sess.Principal, teamID)
 			return sourceOptions(found), err

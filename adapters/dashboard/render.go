@@ -80,9 +80,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 var funcs = template.FuncMap{
-	// can reports whether role may take action (platform admins may all).
+	// can reports whether the caller, with role in the team, may take
+	// action (a platform admin acts as an owner: see actingRole).
 	"can": func(s commands.Session, role domain.Role, action string) bool {
-		return s.Principal.PlatformAdmin || domain.Can(role, domain.Action(action))
+		return domain.Can(actingRole(s, role), domain.Action(action))
 	},
 	"csrfField": func() string { return websession.CSRFField },
 	// when renders a time for the viewer's time zone: the element carries
@@ -108,18 +109,7 @@ var funcs = template.FuncMap{
 		return template.HTML(`<time datetime="` + iso + `">` + tt.UTC().Format("2006-01-02 15:04:05") + ` UTC</time>`)
 	},
 	"short": idTail, // the random end of an ID (see idTail)
-	"bytes": func(n int64) string {
-		const unit = 1024
-		if n < unit {
-			return fmt.Sprintf("%d B", n)
-		}
-		div, exp := int64(unit), 0
-		for m := n / unit; m >= unit; m /= unit {
-			div *= unit
-			exp++
-		}
-		return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-	},
+
 	// field is what a refused form held in field name (see flash.Form).
 	"field": func(v view, name string) string { return v.Flash.Form[name] },
 	"dict": func(kv ...any) map[string]any {

@@ -21,7 +21,7 @@ func init() {
 		if n == nil {
 			return "—"
 		}
-		return funcs["bytes"].(func(int64) string)(*n)
+		return byteSize(*n)
 	}
 }
 
@@ -66,4 +66,18 @@ func took(start, end *time.Time) string {
 		return fmt.Sprintf("%.1f s", d.Seconds())
 	}
 	return d.Round(time.Second).String()
+}
+
+// byteSize renders n bytes in binary units (512 B, 50.0 MiB).
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

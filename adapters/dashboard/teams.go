@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
 	"github.com/mastra-admin/mastra-admin/commands"
@@ -32,20 +31,10 @@ func (s *Server) teamRoutes(r *mux.Router) {
 	r.HandleFunc("/admin", s.signedIn(s.adminPage)).Methods(http.MethodGet)
 }
 
-// teamsPathID parses the UUID route variable name.
-func teamsPathID(r *http.Request, name string) (uuid.UUID, error) {
-	raw := mux.Vars(r)[name]
-	id, err := uuid.Parse(raw)
-	if err != nil {
-		return uuid.Nil, domain.Errorf(domain.KindInvalid, "%s %q is not an ID", name, raw)
-	}
-	return id, nil
-}
-
 // loadTeam returns the team of a team page's path, or shows the error
 // page and returns false.
 func (s *Server) loadTeam(w http.ResponseWriter, r *http.Request) (team.View, bool) {
-	id, err := teamsPathID(r, "teamId")
+	id, err := idIn(r, "teamId", "team")
 	if err == nil {
 		var t team.View
 		if t, err = s.cfg.Admin.GetTeam(r.Context(), session(r).Principal, id); err == nil {
@@ -82,7 +71,7 @@ func (s *Server) teamHome(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renameTeam(_ http.ResponseWriter, r *http.Request, sess commands.Session) (string, string, error) {
-	id, err := teamsPathID(r, "teamId")
+	id, err := idIn(r, "teamId", "team")
 	if err != nil {
 		return "", "", err
 	}
@@ -98,7 +87,7 @@ func (s *Server) renameTeam(_ http.ResponseWriter, r *http.Request, sess command
 }
 
 func (s *Server) deleteTeam(_ http.ResponseWriter, r *http.Request, sess commands.Session) (string, string, error) {
-	id, err := teamsPathID(r, "teamId")
+	id, err := idIn(r, "teamId", "team")
 	if err != nil {
 		return "", "", err
 	}

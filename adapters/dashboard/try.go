@@ -87,9 +87,9 @@ func (s *Server) deploymentToTry(r *http.Request) (deployment.View, error) {
 	if s.cfg.Workflows == nil {
 		return deployment.View{}, domain.Errorf(domain.KindUnavailable, "this dashboard cannot reach deployments (no edge router configured)")
 	}
-	id, err := uuid.Parse(mux.Vars(r)["id"])
+	id, err := idIn(r, "id", "deployment")
 	if err != nil {
-		return deployment.View{}, domain.Errorf(domain.KindNotFound, "no such deployment")
+		return deployment.View{}, err
 	}
 	return s.cfg.Admin.DeploymentToTry(r.Context(), session(r).Principal, id)
 }
@@ -130,8 +130,9 @@ func (s *Server) tryView(r *http.Request, d tryData) view {
 		{Label: d.Deployment.Slug, Href: "/deployments/" + d.Deployment.ID.String()}}}
 }
 
+// mustID is the path's deployment ID, which deploymentToTry has parsed.
 func mustID(r *http.Request) uuid.UUID {
-	id, _ := uuid.Parse(mux.Vars(r)["id"])
+	id, _ := idIn(r, "id", "deployment")
 	return id
 }
 
