@@ -22,8 +22,8 @@ type parsed struct {
 // batch ingests files of one kind: the files the store already has are
 // only finished (moved or deleted); the others are parsed, Parallel files
 // at a time, and inserted in batches of about BatchRows rows by Inserts
-// goroutines while the next batches are parsed (the last batch in Inserts
-// parts at once), then finished. The first insert that fails ends the
+// goroutines while the next batches are parsed (the files left at the
+// end in Inserts parts at once: see batcher), then finished. The first insert that fails ends the
 // pass: the batches not yet inserted wait for the next one.
 func (in *Ingester) batch(ctx context.Context, kind string, files []ObservabilityFile) error {
 	names := make([]string, len(files))
@@ -68,44 +68,62 @@ func (in *Ingester) batch(ctx context.Context, kind string, files []Observabilit
 			}
 		})
 	}
-	var pending []parsed
-	rows := 0
-	send := func() {
-		if len(pending) > 0 {
-			select {
-			case batches <- pending:
-			case <-ctx.Done():
-			}
-			pending, rows = nil, 0
+	send := func(b []parsed) {
+		select {
+		case batches <- b:
+		case <-ctx.Done():
 		}
 	}
-	for _, ch := range results {
+	cut := batcher{rows: in.cfg.BatchRows, parts: in.cfg.Inserts}
+	for i, ch := range results {
 		r, ok := <-ch
 		if !ok { // cancelled
 			break
 		}
 		release()
+		p := &r.p
 		if r.err != nil {
 			in.cfg.OnError(r.err)
-			continue
+			p = nil // nothing to insert, but the tail may end here
 		}
-		pending = append(pending, r.p)
-		rows += len(r.p.spans) + len(r.p.logs)
-		if rows >= in.cfg.BatchRows {
-			send()
-		}
-	}
-	if ctx.Err() == nil {
-		// The last batch is the pass's tail: split among the inserters,
-		// its parts go in side by side.
-		for _, part := range splitBatch(pending, rows, in.cfg.Inserts) {
-			pending = part
-			send()
+		for _, b := range cut.add(p, i == len(results)-1) {
+			send(b)
 		}
 	}
 	close(batches)
 	wg.Wait()
 	return failed
+}
+
+// batcher cuts the files of a pass, as they are parsed, into the batches
+// to insert: a batch as soon as the files hold rows rows, except the
+// files left at the end (even a full batch): that tail is split into
+// parts parts of about the same rows, which go in side by side while
+// nothing is left to parse.
+type batcher struct {
+	rows, parts int
+	pending     []parsed
+	n           int // rows in pending
+}
+
+// add takes the next file (nil for a file that failed) and returns the
+// batches ready to insert; last says it is the pass's last.
+func (b *batcher) add(p *parsed, last bool) [][]parsed {
+	if p != nil {
+		b.pending = append(b.pending, *p)
+		b.n += len(p.spans) + len(p.logs)
+	}
+	var out [][]parsed
+	switch {
+	case last:
+		out = splitBatch(b.pending, b.n, b.parts)
+	case b.n >= b.rows:
+		out = [][]parsed{b.pending}
+	default:
+		return nil
+	}
+	b.pending, b.n = nil, 0
+	return out
 }
 
 // splitBatch cuts batch (of rows rows) into at most n parts of whole

@@ -33,3 +33,29 @@ func TestSplitBatchKeepsFilesWhole(t *testing.T) {
 	assert.Equal(t, [][]int{{1, 2, 3}}, sizes(splitBatch(files(1, 2, 3), 6, 1)))
 	assert.Empty(t, splitBatch(nil, 0, 2))
 }
+
+func TestBatcherSplitsTheTailEvenWhenItIsFull(t *testing.T) {
+	t.Parallel()
+	file := func(n int) *parsed { return &parsed{spans: make([]SpanRow, n)} }
+	sizes := func(batches [][]parsed) [][]int {
+		out := [][]int{}
+		for _, b := range batches {
+			s := []int{}
+			for _, p := range b {
+				s = append(s, len(p.spans))
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	b := batcher{rows: 100, parts: 2}
+	assert.Equal(t, [][]int{}, sizes(b.add(file(50), false)))
+	assert.Equal(t, [][]int{{50, 50}}, sizes(b.add(file(50), false)), "a full batch goes")
+	assert.Equal(t, [][]int{}, sizes(b.add(file(50), false)))
+	assert.Equal(t, [][]int{{50}, {50}}, sizes(b.add(file(50), true)), "the last files, a full batch, go in two parts")
+
+	b = batcher{rows: 100, parts: 2}
+	assert.Equal(t, [][]int{}, sizes(b.add(file(30), false)))
+	assert.Equal(t, [][]int{{30}}, sizes(b.add(nil, true)), "a failed last file ends the tail")
+	assert.Equal(t, [][]int{}, sizes(b.add(nil, true)), "nothing pending, nothing sent")
+}
