@@ -149,6 +149,9 @@ func micros(raw string) (uint64, error) {
 		if !ok {
 			return 0, errBadTime
 		}
+		if us, ok := isoMicros(s); ok {
+			return us, nil
+		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil || t.Before(time.Unix(0, 0)) {
 			return 0, fmt.Errorf("%q: %w", s, errBadTime)
