@@ -55,47 +55,58 @@ func (s *scanner) peek() byte {
 // between the quotes and whether it has escapes. A control character in
 // it makes it invalid.
 func (s *scanner) str() (content string, escaped, ok bool) {
+	content, escaped, _, ok = s.strASCII()
+	return content, escaped, ok
+}
+
+// strASCII is str, also telling whether the content may hold bytes
+// above 0x7F (when false it is ASCII).
+func (s *scanner) strASCII() (content string, escaped, high, ok bool) {
 	start := s.i + 1
 	// Most strings (keys, IDs, names) end within 8 bytes or hold nothing
 	// special before they do.
 	if start+8 <= len(s.s) {
-		if m := specialBytes(load64(s.s, start)); m != 0 {
-			if i := start + bits.TrailingZeros64(m)>>3; s.s[i] == '"' {
-				s.i = i + 1
-				return s.s[start:i], false, true
+		x := load64(s.s, start)
+		if m := specialBytes(x); m != 0 {
+			if n := bits.TrailingZeros64(m) >> 3; s.s[start+n] == '"' {
+				s.i = start + n + 1
+				return s.s[start : start+n], false, x&highs&(1<<(n*8)-1) != 0, true
 			}
 		}
 	}
 	return s.strRest(start)
 }
 
-// strRest is str from start, the first byte of the content.
-func (s *scanner) strRest(start int) (content string, escaped, ok bool) {
+// strRest is strASCII from start, the first byte of the content.
+func (s *scanner) strRest(start int) (content string, escaped, high, ok bool) {
+	var highBits uint64
 	for i := start; ; {
-		i = nextSpecial(s.s, i)
+		var h uint64
+		i, h = nextSpecial(s.s, i)
+		highBits |= h
 		switch {
 		case i < 0:
-			return "", false, false
+			return "", false, false, false
 		case s.s[i] == '"':
 			s.i = i + 1
-			return s.s[start:i], escaped, true
+			return s.s[start:i], escaped, highBits != 0, true
 		case s.s[i] != '\\': // a control character
-			return "", false, false
+			return "", false, false, false
 		}
 		escaped = true
 		if i+1 >= len(s.s) {
-			return "", false, false
+			return "", false, false, false
 		}
 		switch s.s[i+1] {
 		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			i += 2
 		case 'u':
 			if i+6 > len(s.s) || !isHex4(s.s[i+2:i+6]) {
-				return "", false, false
+				return "", false, false, false
 			}
 			i += 6
 		default:
-			return "", false, false
+			return "", false, false, false
 		}
 	}
 }
@@ -114,19 +125,26 @@ func specialBytes(x uint64) uint64 {
 }
 
 // nextSpecial returns the index of the first '"', '\\' or control
-// character of s at or after i, or -1, looking at 8 bytes at a time.
-func nextSpecial(s string, i int) int {
+// character of s at or after i, or -1, looking at 8 bytes at a time, and
+// the high bits of the bytes it looked at: not 0 when one of them (or a
+// byte after the one found, in the same 8) is above 0x7F.
+func nextSpecial(s string, i int) (int, uint64) {
+	var high uint64
 	for ; i+8 <= len(s); i += 8 {
-		if m := specialBytes(load64(s, i)); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
+		x := load64(s, i)
+		high |= x & highs
+		if m := specialBytes(x); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3, high
 		}
 	}
 	for ; i < len(s); i++ {
-		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
-			return i
+		c := s[i]
+		high |= uint64(c & 0x80)
+		if c == '"' || c == '\\' || c < 0x20 {
+			return i, high
 		}
 	}
-	return -1
+	return -1, high
 }
 
 func isHex4(h string) bool {
@@ -144,11 +162,11 @@ func isHex4(h string) bool {
 // and is valid UTF-8, else what encoding/json makes of it.
 func (s *scanner) stringValue() (string, bool) {
 	start := s.i
-	content, escaped, ok := s.str()
+	content, escaped, high, ok := s.strASCII()
 	if !ok {
 		return "", false
 	}
-	if !escaped && utf8.ValidString(content) {
+	if !escaped && (!high || utf8.ValidString(content)) {
 		return content, true
 	}
 	var v string
@@ -328,14 +346,33 @@ func (s *scanner) value() (string, bool) {
 type keyOrder struct {
 	names  []string
 	quoted []string // "name":
+	// words and masks hold quoted keys of up to 16 bytes as two
+	// little-endian words and the masks of their bytes, for at.
+	words, masks [][2]uint64
 }
 
 func newKeyOrder(names ...string) *keyOrder {
 	o := &keyOrder{names: names}
 	for _, n := range names {
-		o.quoted = append(o.quoted, `"`+n+`":`)
+		q := `"` + n + `":`
+		o.quoted = append(o.quoted, q)
+		var w, m [2]uint64
+		for i := 0; i < len(q) && i < 16; i++ {
+			w[i/8] |= uint64(q[i]) << (8 * (i % 8))
+			m[i/8] |= 0xFF << (8 * (i % 8))
+		}
+		o.words, o.masks = append(o.words, w), append(o.masks, m)
 	}
 	return o
+}
+
+// at reports whether s holds the k-th quoted key at i.
+func (o *keyOrder) at(s string, i, k int) bool {
+	if len(o.quoted[k]) > 16 || i+16 > len(s) {
+		return strings.HasPrefix(s[i:], o.quoted[k])
+	}
+	w, m := &o.words[k], &o.masks[k]
+	return load64(s, i)&m[0] == w[0] && load64(s, i+8)&m[1] == w[1]
 }
 
 // object reads an object at s.i (after white space) and gives each key
@@ -357,7 +394,7 @@ func (s *scanner) object(whole bool, order *keyOrder, field func(key string) boo
 				return false
 			}
 			var key string
-			if order != nil && k < len(order.quoted) && strings.HasPrefix(s.s[s.i:], order.quoted[k]) {
+			if order != nil && k < len(order.quoted) && order.at(s.s, s.i, k) {
 				key = order.names[k]
 				s.i += len(order.quoted[k])
 				k++

@@ -279,8 +279,9 @@ func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.Sp
 	}
 	limit := p.payloadLimit(meta)
 	rows := make([]commands.SpanRow, len(set.spans))
+	var builds buildIDs
 	for i := range set.spans {
-		set.spans[i].row(&rows[i], meta, limit, p.jsonOnly)
+		set.spans[i].row(&rows[i], meta, limit, p.jsonOnly, &builds)
 	}
 	compactSpans(rows)
 	return rows, bad, nil
@@ -315,23 +316,38 @@ func compactSpans(rows []commands.SpanRow) {
 	}
 }
 
-// row sets *row to the stored form of the merged span s.
-func (s *span) row(row *commands.SpanRow, meta commands.ParseMeta, limit int, jsonOnly bool) {
-	*row = commands.SpanRow{
-		ProjectID: meta.ProjectID, DeploymentID: meta.DeploymentID,
-		TraceID: s.TraceID, SpanID: s.SpanID, ParentSpanID: s.ParentSpanID,
-		Name: s.Name, Type: s.Type, Entity: s.EntityName,
-		StartUS: s.startUS, Status: commands.SpanRunning,
-		Attributes: text(s.Attributes, limit), Input: text(s.Input, limit), Output: text(s.Output, limit),
-		File: meta.File, Line: s.line,
+// buildIDs remembers the last build ID parsed: the spans of a file
+// mostly share one.
+type buildIDs struct {
+	text string
+	id   uuid.UUID
+}
+
+// parse returns the build ID s, or uuid.Nil when s is not one.
+func (b *buildIDs) parse(s string) uuid.UUID {
+	if s != b.text {
+		b.text, b.id = s, uuid.Nil
+		if id, err := uuid.Parse(s); err == nil {
+			b.id = id
+		}
 	}
+	return b.id
+}
+
+// row sets the fields of the zero *row to the stored form of the merged
+// span s (field by field: a zero row needs no more).
+func (s *span) row(row *commands.SpanRow, meta commands.ParseMeta, limit int, jsonOnly bool, builds *buildIDs) {
+	row.ProjectID, row.DeploymentID = meta.ProjectID, meta.DeploymentID
+	row.TraceID, row.SpanID, row.ParentSpanID = s.TraceID, s.SpanID, s.ParentSpanID
+	row.Name, row.Type, row.Entity = s.Name, s.Type, s.EntityName
+	row.StartUS, row.Status = s.startUS, commands.SpanRunning
+	row.Attributes, row.Input, row.Output = text(s.Attributes, limit), text(s.Input, limit), text(s.Output, limit)
+	row.File, row.Line = meta.File, s.line
 	if row.Entity == "" {
 		row.Entity = s.EntityID
 	}
 	if s.BuildID != "" {
-		if id, err := uuid.Parse(s.BuildID); err == nil {
-			row.BuildID = id
-		}
+		row.BuildID = builds.parse(s.BuildID)
 	}
 	row.Model, row.InputTokens, row.OutputTokens = usageOf(s.Type, s.Attributes, jsonOnly)
 	if end, _ := rankOf(eventEnded); s.rank == end {
