@@ -26,20 +26,40 @@ type usageStats struct {
 // usageStatsNames are the JSON names of usageStats' fields, in order.
 var usageStatsNames = []string{"inputTokens", "outputTokens", "promptTokens", "completionTokens"}
 
-func (u *usageStats) tokens() (in, out uint64) {
+// counts are the values of u's fields, in usageStatsNames' order.
+func (u *usageStats) counts() counts {
+	var c counts
 	if u == nil {
-		return 0, 0
+		return c
 	}
-	pick := func(a, b *float64) uint64 {
-		if a == nil {
+	for i, p := range [...]*float64{u.InputTokens, u.OutputTokens, u.PromptTokens, u.CompletionTokens} {
+		if p != nil {
+			c.val[i], c.set[i] = *p, true
+		}
+	}
+	return c
+}
+
+// counts is a usage object's fields in usageStatsNames' order: val[i]
+// is meaningful where set[i] (where usageStats' pointer is not nil).
+type counts struct {
+	val [4]float64
+	set [4]bool
+}
+
+// tokens are the input and output tokens of c: the AI SDK 5 names, else
+// the AI SDK 4 ones; 0 for a negative, NaN or too large count.
+func (c counts) tokens() (in, out uint64) {
+	pick := func(a, b int) uint64 {
+		if !c.set[a] {
 			a = b
 		}
-		if a == nil || *a < 0 || math.IsNaN(*a) || *a > math.MaxInt64 {
+		if !c.set[a] || c.val[a] < 0 || math.IsNaN(c.val[a]) || c.val[a] > math.MaxInt64 {
 			return 0
 		}
-		return uint64(*a)
+		return uint64(c.val[a])
 	}
-	return pick(u.InputTokens, u.PromptTokens), pick(u.OutputTokens, u.CompletionTokens)
+	return pick(0, 2), pick(1, 3)
 }
 
 // usageOf returns the model and token counts a span's attributes carry:
@@ -106,12 +126,12 @@ func scanUsage(spanType string, attributes string) (model string, in, out uint64
 			}
 		}
 	}
-	stats := func(v string) (*usageStats, bool) {
+	stats := func(v string) (counts, bool) {
 		switch {
 		case v == "" || v[0] != '{' && v != "null": // absent, or not an object: encoding/json's error
-			return nil, true
+			return counts{}, true
 		case v == "null":
-			return &usageStats{}, true
+			return counts{}, true
 		}
 		return scanUsageStats(v)
 	}
@@ -131,11 +151,10 @@ func scanUsage(spanType string, attributes string) (model string, in, out uint64
 }
 
 // scanUsageStats decodes a usage object as encoding/json decodes it into
-// usageStats: nil (with true) where encoding/json fails; false when it
-// leaves the object to encoding/json.
-func scanUsageStats(v string) (*usageStats, bool) {
-	var u usageStats
-	fields := [...]**float64{&u.InputTokens, &u.OutputTokens, &u.PromptTokens, &u.CompletionTokens}
+// usageStats, as counts: none (with true) where encoding/json fails;
+// false when it leaves the object to encoding/json.
+func scanUsageStats(v string) (counts, bool) {
+	var c counts
 	typeErr := false
 	s, ok := newScanner(v)
 	ok = ok && s.object(true, nil, func(key string) bool {
@@ -146,11 +165,11 @@ func scanUsageStats(v string) (*usageStats, bool) {
 		case f == -1:
 			return s.skip()
 		}
-		switch c := s.peek(); {
-		case c == 'n':
-			*fields[f] = nil
+		switch ch := s.peek(); {
+		case ch == 'n':
+			c.val[f], c.set[f] = 0, false
 			return s.literal("null")
-		case c == '-' || '0' <= c && c <= '9':
+		case ch == '-' || '0' <= ch && ch <= '9':
 			start := s.i
 			if !s.number() {
 				return false
@@ -159,7 +178,7 @@ func scanUsageStats(v string) (*usageStats, bool) {
 			if err != nil {
 				typeErr = true
 			}
-			*fields[f] = &x
+			c.val[f], c.set[f] = x, true
 			return true
 		}
 		typeErr = true // a string, bool, object or array
@@ -167,11 +186,11 @@ func scanUsageStats(v string) (*usageStats, bool) {
 	})
 	switch {
 	case !ok:
-		return nil, false
+		return counts{}, false
 	case typeErr:
-		return nil, true
+		return counts{}, true
 	}
-	return &u, true
+	return c, true
 }
 
 // usageOfJSON is usageOf with encoding/json: the slow path.
@@ -195,8 +214,8 @@ func usageOfJSON(spanType string, attributes string) (model string, in, out uint
 		return &u
 	}
 	if generationTypes[spanType] {
-		in, out = stats("usage").tokens()
+		in, out = stats("usage").counts().tokens()
 	}
-	iin, iout := stats("internalUsage").tokens()
+	iin, iout := stats("internalUsage").counts().tokens()
 	return model, in + iin, out + iout
 }
