@@ -289,29 +289,41 @@ func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.Sp
 
 // compactSpans copies the text of rows, which is cut from the lines of the
 // file, into one string of their own: the rows keep only what they hold,
-// and the lines' buffers can be filled again.
+// and the lines' buffers can be filled again. The string holds the text
+// field by field (every row's trace ID, then every row's span ID …), the
+// order in which an insert reads it, column by column.
 func compactSpans(rows []commands.SpanRow) {
-	fields := func(r *commands.SpanRow) [11]*string {
-		return [...]*string{&r.TraceID, &r.SpanID, &r.ParentSpanID, &r.Name, &r.Type, &r.Entity,
-			&r.Error, &r.Attributes, &r.Input, &r.Output, &r.Model}
+	fields := [...]func(r *commands.SpanRow) *string{
+		func(r *commands.SpanRow) *string { return &r.TraceID },
+		func(r *commands.SpanRow) *string { return &r.SpanID },
+		func(r *commands.SpanRow) *string { return &r.ParentSpanID },
+		func(r *commands.SpanRow) *string { return &r.Name },
+		func(r *commands.SpanRow) *string { return &r.Type },
+		func(r *commands.SpanRow) *string { return &r.Entity },
+		func(r *commands.SpanRow) *string { return &r.Error },
+		func(r *commands.SpanRow) *string { return &r.Attributes },
+		func(r *commands.SpanRow) *string { return &r.Input },
+		func(r *commands.SpanRow) *string { return &r.Output },
+		func(r *commands.SpanRow) *string { return &r.Model },
 	}
 	n := 0
-	for i := range rows {
-		for _, f := range fields(&rows[i]) {
-			n += len(*f)
+	for _, f := range fields {
+		for i := range rows {
+			n += len(*f(&rows[i]))
 		}
 	}
 	var b strings.Builder
 	b.Grow(n)
-	for i := range rows {
-		for _, f := range fields(&rows[i]) {
-			b.WriteString(*f)
+	for _, f := range fields {
+		for i := range rows {
+			b.WriteString(*f(&rows[i]))
 		}
 	}
 	all, at := b.String(), 0
-	for i := range rows {
-		for _, f := range fields(&rows[i]) {
-			*f, at = all[at:at+len(*f)], at+len(*f)
+	for _, f := range fields {
+		for i := range rows {
+			p := f(&rows[i])
+			*p, at = all[at:at+len(*p)], at+len(*p)
 		}
 	}
 }
