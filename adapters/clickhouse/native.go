@@ -61,6 +61,16 @@ func (f Field[R, T]) chType() string {
 }
 
 func (f Field[R, T]) encode(b *proto.Buffer, lo, hi int) {
+	if get, ok := any(f.Get).(func(R) string); ok {
+		// Room for the strings at once, as encodeValues makes for a
+		// []string: no copying of what is written as the buffer grows.
+		n := 0
+		for _, r := range f.Rows[lo:hi] {
+			s := get(r)
+			n += len(s) + uvarintLen(uint64(len(s)))
+		}
+		b.Buf = slices.Grow(b.Buf, n)
+	}
 	put := putFunc[T]()
 	for _, r := range f.Rows[lo:hi] {
 		put(b, f.Get(r))
