@@ -52,6 +52,17 @@ func loadBaseline(b *testing.B, clock cpuClock, host, port, database, file strin
 	return d, c
 }
 
+// mergeParts merges the parts of the tables of the stores (OPTIMIZE … FINAL
+// waits for the merge), so that no merge of the parts one side made runs
+// while the other side is timed.
+func mergeParts(b *testing.B, stores ...*clickhouse.Store) {
+	for _, st := range stores {
+		for _, table := range []string{"spans", "ingested_files"} {
+			require.NoError(b, st.Conn().Exec(context.Background(), "OPTIMIZE TABLE "+table+" FINAL"), table)
+		}
+	}
+}
+
 // reportCPU prints where the CPU time of the target and the baseline went.
 func reportCPU(what string, target, base cpuTimes, tTarget, tBase time.Duration) {
 	fmt.Printf("  %s: wall %.2f s, CPU %.2f s here + %.2f s server | baseline: wall %.2f s, CPU %.2f s clickhouse-client + %.2f s server\n",
@@ -102,6 +113,7 @@ func BenchmarkIngest(b *testing.B) {
 					in, err := commands.NewIngester(commands.IngestConfig{Files: fs, Parser: parser, Store: target,
 						BatchRows: envInt(b, "BENCH_INGEST_BATCH_ROWS"), Inserts: envInt(b, "BENCH_INGEST_INSERTS")})
 					require.NoError(b, err)
+					mergeParts(b, target, base)
 					c0, t0 := clock.now(), time.Now()
 					// Labelled, for go tool pprof -tagfocus part=ingester.
 					pprof.Do(context.Background(), pprof.Labels("part", "ingester"), func(ctx context.Context) {
@@ -114,6 +126,7 @@ func BenchmarkIngest(b *testing.B) {
 					require.Equal(b, uint64(ingestFiles), st.Files)
 					require.Zero(b, st.Malformed)
 
+					mergeParts(b, target, base)
 					d, c := loadBaseline(b, clock, host, port, base.Database(), baseline)
 					tBase, cBase = tBase+d, cBase.add(c)
 					_ = fs.Close()
@@ -174,6 +187,7 @@ func BenchmarkInsertSpans(b *testing.B) {
 					_ = rc.Close()
 					batch = append(batch, commands.SpanFile{File: p, Rows: rows})
 				}
+				mergeParts(b, target, base)
 				c0, t0 := clock.now(), time.Now()
 				pprof.Do(ctx, pprof.Labels("part", "insert"), func(ctx context.Context) {
 					require.NoError(b, target.InsertSpans(ctx, batch))
@@ -181,6 +195,7 @@ func BenchmarkInsertSpans(b *testing.B) {
 				tTarget += time.Since(t0)
 				cTarget = cTarget.add(clock.now().sub(c0))
 
+				mergeParts(b, target, base)
 				d, c := loadBaseline(b, clock, host, port, base.Database(), baseline)
 				tBase, cBase = tBase+d, cBase.add(c)
 				_ = fs.Close()
