@@ -183,6 +183,26 @@ type span struct {
 	startUS, endUS uint64
 	rank           int
 	line           uint32 // of its first event
+	usage          usage
+}
+
+// usage is what usageOf gave for a span's attributes and type, kept
+// from the line that ended the span (its text is still in the cache
+// then) for the row, which asks again if either has changed since.
+type usage struct {
+	attributes, spanType string
+	model                string
+	in, out              uint64
+	known                bool
+}
+
+// of returns usageOf(spanType, attributes), from u when it holds them.
+func (u *usage) of(spanType, attributes string, jsonOnly bool) (model string, in, out uint64) {
+	if !u.known || u.attributes != attributes || u.spanType != spanType {
+		u.model, u.in, u.out = usageOf(spanType, attributes, jsonOnly)
+		u.attributes, u.spanType, u.known = attributes, spanType, true
+	}
+	return u.model, u.in, u.out
 }
 
 // merge applies the event l (of rank r) to s: the fields of an event of
@@ -271,7 +291,11 @@ func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.Sp
 			set.index[k] = i
 			set.spans = append(set.spans, span{spanEvent: spanEvent{TraceID: l.TraceID, SpanID: l.SpanID}, rank: r, line: n})
 		}
-		set.spans[i].merge(&l, start, end, r)
+		sp := &set.spans[i]
+		sp.merge(&l, start, end, r)
+		if l.Event == eventEnded {
+			sp.usage.of(sp.Type, sp.Attributes, p.jsonOnly)
+		}
 		return commands.Malformed{}, false
 	})
 	if err != nil {
@@ -361,7 +385,7 @@ func (s *span) row(row *commands.SpanRow, meta commands.ParseMeta, limit int, js
 	if s.BuildID != "" {
 		row.BuildID = builds.parse(s.BuildID)
 	}
-	row.Model, row.InputTokens, row.OutputTokens = usageOf(s.Type, s.Attributes, jsonOnly)
+	row.Model, row.InputTokens, row.OutputTokens = s.usage.of(s.Type, s.Attributes, jsonOnly)
 	if end, _ := rankOf(eventEnded); s.rank == end {
 		row.Status, row.EndUS = commands.SpanOK, s.endUS
 		if row.EndUS >= row.StartUS && row.StartUS > 0 {
