@@ -239,7 +239,11 @@ type rowRef struct{ file, row int }
 // insertChunks inserts the kept rows of every file in INSERTs of at most
 // BatchRows rows, each made into columns by build.
 func (s *Store) insertChunks(ctx context.Context, table string, keep [][]int, build func([]rowRef) []Column) error {
-	var refs []rowRef
+	total := 0
+	for _, k := range keep {
+		total += len(k)
+	}
+	refs := make([]rowRef, 0, min(total, s.cfg.BatchRows))
 	flush := func() error {
 		if len(refs) == 0 {
 			return nil
