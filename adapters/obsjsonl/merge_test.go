@@ -241,3 +241,24 @@ func TestConfigIsChecked(t *testing.T) {
 	assert.Contains(t, err.Error(), "MaxPayloadBytes -1 is negative")
 	assert.Contains(t, err.Error(), "MaxLineBytes -2 is negative")
 }
+
+func TestUsageFollowsTheMergedAttributesAndType(t *testing.T) {
+	t.Parallel()
+	p := newParser(t, obsjsonl.Config{})
+	rows, bad := parseSpans(t, p,
+		// The end comes first without a type; the start gives it after.
+		ev("span_ended", "a", `"attributes":{"model":"m","usage":{"inputTokens":3,"outputTokens":4}}`),
+		ev("span_started", "a", `"type":"model_generation","attributes":{"model":"other"}`),
+		// A second end replaces the first's attributes.
+		ev("span_ended", "b", `"type":"model_generation","attributes":{"usage":{"inputTokens":1,"outputTokens":1}}`),
+		ev("span_ended", "b", `"attributes":{"responseModel":"r","usage":{"promptTokens":5,"completionTokens":6}}`),
+		// A span that has not ended.
+		ev("span_started", "c", `"type":"model_generation","attributes":{"model":"c","usage":{"inputTokens":7,"outputTokens":8}}`),
+	)
+	assert.Empty(t, bad)
+	require.Len(t, rows, 3)
+	got := func(r commands.SpanRow) string { return fmt.Sprintf("%s %d/%d", r.Model, r.InputTokens, r.OutputTokens) }
+	assert.Equal(t, "m 3/4", got(rows[0]), "the type that came after the end counts its usage")
+	assert.Equal(t, "r 5/6", got(rows[1]), "the last end's attributes")
+	assert.Equal(t, "c 7/8", got(rows[2]))
+}
