@@ -57,3 +57,15 @@ func FuzzISOMicros(f *testing.F) {
 		}
 	})
 }
+
+func TestMicrosReadsEscapedTimesLikePlainOnes(t *testing.T) {
+	plain, err := micros(`"2026-01-01T00:00:00.5Z"`)
+	require.NoError(t, err)
+	escaped, err := micros(`"2026-01-01T00:00:00\u002e5Z"`)
+	require.NoError(t, err)
+	require.Equal(t, plain, escaped)
+	_, err = micros(`"`)
+	require.Error(t, err)
+	_, err = micros(`"1969-12-31T23:59:59Z"`)
+	require.Error(t, err, "before the epoch")
+}

@@ -145,12 +145,16 @@ func micros(raw string) (uint64, error) {
 		return 0, nil
 	}
 	if raw[0] == '"' {
+		// A string isoMicros takes has neither escapes nor control
+		// characters: its content is the raw text between the quotes.
+		if len(raw) >= 2 && raw[len(raw)-1] == '"' {
+			if us, ok := isoMicros(raw[1 : len(raw)-1]); ok {
+				return us, nil
+			}
+		}
 		s, ok := jsonString(raw)
 		if !ok {
 			return 0, errBadTime
-		}
-		if us, ok := isoMicros(s); ok {
-			return us, nil
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil || t.Before(time.Unix(0, 0)) {
