@@ -61,7 +61,8 @@ func (f Field[R, T]) chType() string {
 }
 
 func (f Field[R, T]) encode(b *proto.Buffer, lo, hi int) {
-	if get, ok := any(f.Get).(func(R) string); ok {
+	switch get := any(f.Get).(type) {
+	case func(R) string:
 		// Room for the strings at once, as encodeValues makes for a
 		// []string: no copying of what is written as the buffer grows.
 		n := 0
@@ -70,6 +71,16 @@ func (f Field[R, T]) encode(b *proto.Buffer, lo, hi int) {
 			n += len(s) + uvarintLen(uint64(len(s)))
 		}
 		b.Buf = slices.Grow(b.Buf, n)
+		for _, r := range f.Rows[lo:hi] {
+			b.PutString(get(r))
+		}
+		return
+	case func(R) uint64:
+		b.Buf = slices.Grow(b.Buf, 8*(hi-lo))
+		for _, r := range f.Rows[lo:hi] {
+			b.Buf = binary.LittleEndian.AppendUint64(b.Buf, get(r))
+		}
+		return
 	}
 	put := putFunc[T]()
 	for _, r := range f.Rows[lo:hi] {
