@@ -21,6 +21,10 @@
 // FuzzParseSpansAsEncodingJSON check that both agree. A file is read in
 // pooled chunks and its lines are strings over them (lineReader): nothing
 // is copied per line, and the rows' text is copied once, into one string
-// per file, before the chunks go back to the pool. Log lines still go
-// through encoding/json.
+// per file laid out field by field (the order in which an insert reads it,
+// column by column), before the chunks go back to the pool. Timestamps in
+// the form Date.toISOString writes are read without time.Parse
+// (isoMicros, fuzzed against it), and a span's token usage is read when
+// its span_ended line is, while that line is in the cache. Log lines
+// still go through encoding/json.
 package obsjsonl

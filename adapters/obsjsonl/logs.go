@@ -31,46 +31,67 @@ func (p *Parser) ParseLogs(r io.Reader, meta commands.ParseMeta) ([]commands.Log
 	limit := p.payloadLimit(meta)
 	var rows []commands.LogRow
 	lr := newLineReader(r, p.cfg.MaxLineBytes)
-	defer lr.release() // the rows hold copies: encoding/json's
+	defer lr.release() // after compactLogs
+	var (
+		e    logEvent
+		data []dataField
+		out  strings.Builder
+	)
 	bad, err := p.eachLine(lr, func(n uint32, line string) (commands.Malformed, bool) {
-		b := []byte(line)
-		var l logLine
-		var fields map[string]json.RawMessage
-		if err := json.Unmarshal(b, &l); err != nil {
-			return malformed(n, line, "not a JSON object of a log record: %v", err), true
+		e = logEvent{}
+		if p.jsonOnly || !scanLogLine(line, &e, &data, &out) {
+			var m commands.Malformed
+			var isBad bool
+			if e, m, isBad = decodeLogLineJSON(n, line); isBad {
+				return m, true
+			}
 		}
-		if err := json.Unmarshal(b, &fields); err != nil || fields == nil {
-			return malformed(n, line, "not a JSON object of a log record"), true
-		}
-		if !present(string(l.Time)) {
+		if !present(e.Time) {
 			return malformed(n, line, "the log record has no time"), true
 		}
-		t, err := micros(string(l.Time))
+		t, err := micros(e.Time)
 		if err != nil {
 			return malformed(n, line, "time: %v", err), true
 		}
-		for k := range logColumns {
-			delete(fields, k)
-		}
-		data := ""
-		if len(fields) > 0 {
-			var d bytes.Buffer
-			enc := json.NewEncoder(&d)
-			enc.SetEscapeHTML(false)
-			if err := enc.Encode(fields); err != nil { // values Unmarshal accepted encode
-				return malformed(n, line, "data: %v", err), true
-			}
-			data = Truncate(strings.TrimSuffix(d.String(), "\n"), limit)
-		}
 		rows = append(rows, commands.LogRow{
 			ProjectID: meta.ProjectID, DeploymentID: meta.DeploymentID, TimeUS: t,
-			Level: l.Level, Message: Truncate(l.Msg, limit), TraceID: l.TraceID, SpanID: l.SpanID,
-			Data: data, File: meta.File, Line: n,
+			Level: e.Level, Message: Truncate(e.Msg, limit), TraceID: e.TraceID, SpanID: e.SpanID,
+			Data: Truncate(e.Data, limit), File: meta.File, Line: n,
 		})
 		return commands.Malformed{}, false
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	compactLogs(rows)
 	return rows, bad, nil
+}
+
+// decodeLogLineJSON is ParseLogs' slow path: the line decoded by
+// encoding/json into logLine and into a map whose fields besides
+// logColumns, encoded again, are Data; or the malformed line.
+func decodeLogLineJSON(n uint32, line string) (logEvent, commands.Malformed, bool) {
+	b := []byte(line)
+	var l logLine
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &l); err != nil {
+		return logEvent{}, malformed(n, line, "not a JSON object of a log record: %v", err), true
+	}
+	if err := json.Unmarshal(b, &fields); err != nil || fields == nil {
+		return logEvent{}, malformed(n, line, "not a JSON object of a log record"), true
+	}
+	e := logEvent{Time: string(l.Time), Level: l.Level, Msg: l.Msg, TraceID: l.TraceID, SpanID: l.SpanID}
+	for k := range logColumns {
+		delete(fields, k)
+	}
+	if len(fields) > 0 {
+		var d bytes.Buffer
+		enc := json.NewEncoder(&d)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(fields); err != nil { // values Unmarshal accepted encode
+			return logEvent{}, malformed(n, line, "data: %v", err), true
+		}
+		e.Data = strings.TrimSuffix(d.String(), "\n")
+	}
+	return e, commands.Malformed{}, false
 }

@@ -257,7 +257,9 @@ func TestUsageFollowsTheMergedAttributesAndType(t *testing.T) {
 	)
 	assert.Empty(t, bad)
 	require.Len(t, rows, 3)
-	got := func(r commands.SpanRow) string { return fmt.Sprintf("%s %d/%d", r.Model, r.InputTokens, r.OutputTokens) }
+	got := func(r commands.SpanRow) string {
+		return fmt.Sprintf("%s %d/%d", r.Model, r.InputTokens, r.OutputTokens)
+	}
 	assert.Equal(t, "m 3/4", got(rows[0]), "the type that came after the end counts its usage")
 	assert.Equal(t, "r 5/6", got(rows[1]), "the last end's attributes")
 	assert.Equal(t, "c 7/8", got(rows[2]))
