@@ -34,15 +34,15 @@ func envInt(b *testing.B, name string) int {
 	return v
 }
 
-// loadBaseline runs clickhouse-client --query "INSERT INTO spans FORMAT
+// loadBaseline runs clickhouse-client --query "INSERT INTO table FORMAT
 // JSONEachRow" < file into database and returns how long it took and the
 // CPU time of clickhouse-client (as self) and of the server.
-func loadBaseline(b *testing.B, clock cpuClock, host, port, database, file string) (time.Duration, cpuTimes) {
+func loadBaseline(b *testing.B, clock cpuClock, host, port, database, table, file string) (time.Duration, cpuTimes) {
 	f, err := os.Open(file)
 	require.NoError(b, err)
 	defer f.Close()
 	cmd := exec.Command("clickhouse-client", "--host", host, "--port", port, "--database", database,
-		"--query", "INSERT INTO spans FORMAT JSONEachRow")
+		"--query", "INSERT INTO "+table+" FORMAT JSONEachRow")
 	cmd.Stdin = f
 	c0, t0 := clock.now(), time.Now()
 	out, err := cmd.CombinedOutput()
@@ -57,7 +57,7 @@ func loadBaseline(b *testing.B, clock cpuClock, host, port, database, file strin
 // while the other side is timed.
 func mergeParts(b *testing.B, stores ...*clickhouse.Store) {
 	for _, st := range stores {
-		for _, table := range []string{"spans", "ingested_files"} {
+		for _, table := range []string{"spans", "logs", "ingested_files"} {
 			require.NoError(b, st.Conn().Exec(context.Background(), "OPTIMIZE TABLE "+table+" FINAL"), table)
 		}
 	}
@@ -69,12 +69,13 @@ func reportCPU(what string, target, base cpuTimes, tTarget, tBase time.Duration)
 		what, tTarget.Seconds(), target.self.Seconds(), target.server.Seconds(), tBase.Seconds(), base.self.Seconds(), base.server.Seconds())
 }
 
-// sameRows fails unless the spans tables of two stores hold the same rows.
-func sameRows(b *testing.B, target, base *clickhouse.Store, want uint64) {
+// sameRows fails unless two stores hold the same rows by checksum (a
+// query of count() and a checksum: spansChecksum, logsChecksum).
+func sameRows(b *testing.B, target, base *clickhouse.Store, checksum string, want uint64) {
 	ctx := context.Background()
 	var nt, nb, st, sb uint64
-	require.NoError(b, target.Conn().QueryRow(ctx, spansChecksum).Scan(&nt, &st))
-	require.NoError(b, base.Conn().QueryRow(ctx, spansChecksum).Scan(&nb, &sb))
+	require.NoError(b, target.Conn().QueryRow(ctx, checksum).Scan(&nt, &st))
+	require.NoError(b, base.Conn().QueryRow(ctx, checksum).Scan(&nb, &sb))
 	require.Equal(b, want, nt)
 	require.Equal(b, [2]uint64{nb, sb}, [2]uint64{nt, st}, "both loaded the same rows")
 }
@@ -84,7 +85,9 @@ func sameRows(b *testing.B, target, base *clickhouse.Store, want uint64) {
 // files in local file storage → parsed → inserted exactly once → moved to
 // processed/) with clickhouse-client --query "INSERT … FORMAT
 // JSONEachRow" loading the same rows into the same table, for both
-// insert paths and both file shapes (shapeStartEnd, shapeEnded).
+// insert paths and every file shape: span files with a start and an end
+// line per span (shapeStartEnd), with an end line only (shapeEnded), and
+// log files (shapeLogs).
 func BenchmarkIngest(b *testing.B) {
 	if _, err := exec.LookPath("clickhouse-client"); err != nil {
 		b.Skip("clickhouse-client is not installed")
@@ -92,7 +95,7 @@ func BenchmarkIngest(b *testing.B) {
 	parser, err := obsjsonl.New(obsjsonl.Config{}) // as serve makes it (cmd/mastra-admin)
 	require.NoError(b, err)
 	for _, ins := range []string{clickhouse.InsertExternal, clickhouse.InsertHTTP} {
-		for _, shape := range []string{shapeStartEnd, shapeEnded} {
+		for _, shape := range []string{shapeStartEnd, shapeEnded, shapeLogs} {
 			b.Run(ins+"/"+shape, func(b *testing.B) {
 				target := chtest.New(b, ins)
 				base := chtest.New(b, ins)
@@ -106,7 +109,13 @@ func BenchmarkIngest(b *testing.B) {
 					fs, err := local.New(filepath.Join(dir, "storage"))
 					require.NoError(b, err)
 					baseline := filepath.Join(dir, "baseline.jsonl")
-					spanFiles(b, fs, baseline, ingestFiles, ingestSpans, shape)
+					table, checksum := "spans", spansChecksum
+					if shape == shapeLogs {
+						table, checksum = "logs", logsChecksum
+						logFiles(b, fs, baseline, ingestFiles, ingestSpans)
+					} else {
+						spanFiles(b, fs, baseline, ingestFiles, ingestSpans, shape)
+					}
 
 					// The ingester's defaults, as serve has them, unless
 					// BENCH_INGEST_BATCH_ROWS or BENCH_INGEST_INSERTS say.
@@ -122,18 +131,18 @@ func BenchmarkIngest(b *testing.B) {
 					tTarget += time.Since(t0)
 					cTarget = cTarget.add(clock.now().sub(c0))
 					st := in.Status()
-					require.Equal(b, uint64(ingestFiles*ingestSpans), st.Spans)
+					require.Equal(b, uint64(ingestFiles*ingestSpans), st.Spans+st.Logs)
 					require.Equal(b, uint64(ingestFiles), st.Files)
 					require.Zero(b, st.Malformed)
 
 					mergeParts(b, target, base)
-					d, c := loadBaseline(b, clock, host, port, base.Database(), baseline)
+					d, c := loadBaseline(b, clock, host, port, base.Database(), table, baseline)
 					tBase, cBase = tBase+d, cBase.add(c)
 					_ = fs.Close()
+					sameRows(b, target, base, checksum, uint64((r+1)*ingestFiles*ingestSpans))
 				}
-				sameRows(b, target, base, uint64(ingestRounds*b.N*ingestFiles*ingestSpans))
 				rows := float64(ingestRounds * b.N * ingestFiles * ingestSpans)
-				report(b, "ingest "+strconv.Itoa(ingestFiles)+" files × "+strconv.Itoa(ingestSpans)+" spans ("+ins+", "+shape+")",
+				report(b, "ingest "+strconv.Itoa(ingestFiles)+" files × "+strconv.Itoa(ingestSpans)+" rows ("+ins+", "+shape+")",
 					rows/tTarget.Seconds(), rows/tBase.Seconds(), "rows/s", 1.0)
 				reportCPU("ingester", cTarget, cBase, tTarget, tBase)
 			})
@@ -196,11 +205,11 @@ func BenchmarkInsertSpans(b *testing.B) {
 				cTarget = cTarget.add(clock.now().sub(c0))
 
 				mergeParts(b, target, base)
-				d, c := loadBaseline(b, clock, host, port, base.Database(), baseline)
+				d, c := loadBaseline(b, clock, host, port, base.Database(), "spans", baseline)
 				tBase, cBase = tBase+d, cBase.add(c)
 				_ = fs.Close()
 			}
-			sameRows(b, target, base, uint64(ingestRounds*b.N*ingestFiles*ingestSpans))
+			sameRows(b, target, base, spansChecksum, uint64(ingestRounds*b.N*ingestFiles*ingestSpans))
 			rows := float64(ingestRounds * b.N * ingestFiles * ingestSpans)
 			report(b, "insert "+strconv.Itoa(ingestFiles*ingestSpans)+" parsed spans ("+ins+")",
 				rows/tTarget.Seconds(), rows/tBase.Seconds(), "rows/s", 1.0)

@@ -25,6 +25,9 @@ const (
 	// shapeEnded: one span_ended line per span, so that the file has one
 	// line per row like the baseline's JSONEachRow file.
 	shapeEnded = "ended"
+	// shapeLogs: log files of the entry's log lines (logFiles), one row
+	// per line.
+	shapeLogs = "logs"
 )
 
 // exportedSpan is a line of a span file as the entry's exporter writes it
