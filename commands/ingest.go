@@ -23,9 +23,13 @@ type IngestConfig struct {
 	// MaxBackoff while passes keep failing (defaults 1 s and 1 min).
 	Backoff    time.Duration
 	MaxBackoff time.Duration
-	// BatchRows and BatchFiles bound what one insert carries (defaults
-	// 100,000 rows and 1,000 files). Batches smaller than a pass let the
-	// inserts of the first run while the next are parsed.
+	// BatchRows and BatchFiles bound what one batch carries (defaults
+	// 200,000 rows and 1,000 files), and so the memory a batch holds
+	// (about 1 KB a span). Batches smaller than a pass let the inserts of
+	// the first run while the next are parsed; the files left at the end
+	// go in as Inserts parts side by side. Every batch costs the store a
+	// few small writes (see ObservabilityStore), so fewer, larger ones
+	// are faster.
 	BatchRows  int
 	BatchFiles int
 	// Parallel is how many files are parsed at once (default the number
@@ -62,7 +66,7 @@ func (c *IngestConfig) setDefaults() {
 		c.MaxBackoff = time.Minute
 	}
 	if c.BatchRows == 0 {
-		c.BatchRows = 100_000
+		c.BatchRows = 200_000
 	}
 	if c.BatchFiles == 0 {
 		c.BatchFiles = 1000
