@@ -99,7 +99,12 @@ func scanLogLine(line string, e *logEvent, buf *[]dataField, out *strings.Builde
 		// sorted, each written as it was (plain ASCII without escapes
 		// needs none, and HTML escaping is off), values compact.
 		slices.SortFunc(data, func(a, b dataField) int { return strings.Compare(a.key, b.key) })
+		n := 1 // {
+		for _, d := range data {
+			n += len(d.key) + len(d.value) + 4 // "key":value,
+		}
 		out.Reset()
+		out.Grow(n)
 		out.WriteByte('{')
 		for i, d := range data {
 			if i > 0 {
