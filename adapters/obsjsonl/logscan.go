@@ -143,33 +143,12 @@ func compact(v string) bool {
 }
 
 // compactLogs copies the text of rows, which is cut from the lines of the
-// file, into one string of their own, field by field (see compactSpans).
+// file, into one string of their own (compactText).
 func compactLogs(rows []commands.LogRow) {
-	fields := [...]func(r *commands.LogRow) *string{
+	compactText(rows,
 		func(r *commands.LogRow) *string { return &r.Level },
 		func(r *commands.LogRow) *string { return &r.Message },
 		func(r *commands.LogRow) *string { return &r.TraceID },
 		func(r *commands.LogRow) *string { return &r.SpanID },
-		func(r *commands.LogRow) *string { return &r.Data },
-	}
-	n := 0
-	for _, f := range fields {
-		for i := range rows {
-			n += len(*f(&rows[i]))
-		}
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, f := range fields {
-		for i := range rows {
-			b.WriteString(*f(&rows[i]))
-		}
-	}
-	all, at := b.String(), 0
-	for _, f := range fields {
-		for i := range rows {
-			p := f(&rows[i])
-			*p, at = all[at:at+len(*p)], at+len(*p)
-		}
-	}
+		func(r *commands.LogRow) *string { return &r.Data })
 }

@@ -47,11 +47,11 @@ func TestLogScannerLeavesWhatItDoesNotTake(t *testing.T) {
 	var buf []dataField
 	var out strings.Builder
 	for _, s := range []string{
-		`{"time":1,"Level":"info"}`,  // a key matched ignoring case
-		`{"time":1,"level":5}`,       // a type error
-		`{"time":1,"ключ":1}`,        // not ASCII
-		`{"time":1,"a\u0062":1}`,     // an escaped key
-		`{"time":1,"data":[1, 2]}`,   // not compact
+		`{"time":1,"Level":"info"}`, // a key matched ignoring case
+		`{"time":1,"level":5}`,      // a type error
+		`{"time":1,"ключ":1}`,       // not ASCII
+		`{"time":1,"a\u0062":1}`,    // an escaped key
+		`{"time":1,"data":[1, 2]}`,  // not compact
 		`{"time":1}x`, `null`, `[]`, // not a JSON object
 	} {
 		var e logEvent

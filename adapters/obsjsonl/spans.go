@@ -312,12 +312,9 @@ func (p *Parser) ParseSpans(r io.Reader, meta commands.ParseMeta) ([]commands.Sp
 }
 
 // compactSpans copies the text of rows, which is cut from the lines of the
-// file, into one string of their own: the rows keep only what they hold,
-// and the lines' buffers can be filled again. The string holds the text
-// field by field (every row's trace ID, then every row's span ID …), the
-// order in which an insert reads it, column by column.
+// file, into one string of their own (compactText).
 func compactSpans(rows []commands.SpanRow) {
-	fields := [...]func(r *commands.SpanRow) *string{
+	compactText(rows,
 		func(r *commands.SpanRow) *string { return &r.TraceID },
 		func(r *commands.SpanRow) *string { return &r.SpanID },
 		func(r *commands.SpanRow) *string { return &r.ParentSpanID },
@@ -328,8 +325,15 @@ func compactSpans(rows []commands.SpanRow) {
 		func(r *commands.SpanRow) *string { return &r.Attributes },
 		func(r *commands.SpanRow) *string { return &r.Input },
 		func(r *commands.SpanRow) *string { return &r.Output },
-		func(r *commands.SpanRow) *string { return &r.Model },
-	}
+		func(r *commands.SpanRow) *string { return &r.Model })
+}
+
+// compactText copies the given string fields of rows into one string of
+// their own: the rows keep only what they hold, and the lines' buffers
+// they were cut from can be filled again. The string holds the text
+// field by field (every row's first field, then every row's second …),
+// the order in which an insert reads it, column by column.
+func compactText[R any](rows []R, fields ...func(*R) *string) {
 	n := 0
 	for _, f := range fields {
 		for i := range rows {
