@@ -23,8 +23,9 @@ type parsed struct {
 // only finished (moved or deleted); the others are parsed, Parallel files
 // at a time, and inserted in batches of about BatchRows rows by Inserts
 // goroutines while the next batches are parsed (the files left at the
-// end in Inserts parts at once: see batcher), then finished. The first insert that fails ends the
-// pass: the batches not yet inserted wait for the next one.
+// end in Inserts parts at once: see batcher), then finished. The first
+// insert that fails ends the pass: the batches not yet inserted wait for
+// the next one.
 func (in *Ingester) batch(ctx context.Context, kind string, files []ObservabilityFile) error {
 	names := make([]string, len(files))
 	for i, f := range files {
