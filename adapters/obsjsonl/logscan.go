@@ -75,7 +75,7 @@ func scanLogLine(line string, e *logEvent, buf *[]dataField, out *strings.Builde
 			return false // not a string: encoding/json's type error
 		}
 		v, ok := s.value()
-		if !ok || !compact(v) {
+		if !ok || !isCompact(v) {
 			return false
 		}
 		if key == "service" { // a column of its own (the server's)
@@ -121,10 +121,10 @@ func scanLogLine(line string, e *logEvent, buf *[]dataField, out *strings.Builde
 	return true
 }
 
-// compact reports whether the valid JSON value v has no white space
+// isCompact reports whether the valid JSON value v has no white space
 // between its tokens (as JSON.stringify writes it), so that it is its
 // own compact form.
-func compact(v string) bool {
+func isCompact(v string) bool {
 	if strings.IndexAny(v, " \t\r\n") < 0 {
 		return true
 	}
