@@ -95,11 +95,7 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) changeRole(_ http.ResponseWriter, r *http.Request, sess commands.Session) (string, string, error) {
-	teamID, err := idIn(r, "teamId", "team")
-	if err != nil {
-		return "", "", err
-	}
-	userID, err := idIn(r, "userId", "member")
+	teamID, userID, err := teamAnd(r, "userId", "member")
 	if err != nil {
 		return "", "", err
 	}
@@ -111,11 +107,7 @@ func (s *Server) changeRole(_ http.ResponseWriter, r *http.Request, sess command
 }
 
 func (s *Server) removeMember(_ http.ResponseWriter, r *http.Request, sess commands.Session) (string, string, error) {
-	teamID, err := idIn(r, "teamId", "team")
-	if err != nil {
-		return "", "", err
-	}
-	userID, err := idIn(r, "userId", "member")
+	teamID, userID, err := teamAnd(r, "userId", "member")
 	if err != nil {
 		return "", "", err
 	}
@@ -151,11 +143,7 @@ func (s *Server) invite(_ http.ResponseWriter, r *http.Request, sess commands.Se
 }
 
 func (s *Server) revokeInvite(_ http.ResponseWriter, r *http.Request, sess commands.Session) (string, string, error) {
-	teamID, err := idIn(r, "teamId", "team")
-	if err != nil {
-		return "", "", err
-	}
-	inviteID, err := idIn(r, "inviteId", "invite")
+	teamID, inviteID, err := teamAnd(r, "inviteId", "invite")
 	if err != nil {
 		return "", "", err
 	}

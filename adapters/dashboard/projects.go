@@ -42,6 +42,18 @@ func idIn(r *http.Request, name, what string) (uuid.UUID, error) {
 	return id, nil
 }
 
+// teamAnd reads the team's ID and another ID (name, what: as idIn) from
+// the path of a team's page.
+func teamAnd(r *http.Request, name, what string) (teamID, id uuid.UUID, err error) {
+	if teamID, err = idIn(r, "teamId", "team"); err != nil {
+		return uuid.Nil, uuid.Nil, err
+	}
+	if id, err = idIn(r, name, what); err != nil {
+		return uuid.Nil, uuid.Nil, err
+	}
+	return teamID, id, nil
+}
+
 // projectHead is what every page of a project shows above its tabs.
 type projectHead struct {
 	Project project.View
