@@ -132,15 +132,18 @@ type LogRow struct {
 }
 
 // MarkerRow is a control-plane event that changes what runs (a deploy,
-// rollback, restart or env change), kept beside the spans so that charts
-// can mark it.
+// rollback, restart, stop or env change), kept beside the spans so that
+// charts can mark it. uuid.Nil stands for none: a project-wide env change
+// has no deployment, a stop or env change no build.
 type MarkerRow struct {
 	ProjectID    uuid.UUID
 	DeploymentID uuid.UUID
 	BuildID      uuid.UUID
+	RollbackOf   uuid.UUID // the build a rollback went back to
 	EventID      uuid.UUID // the event's ID: a marker projected twice is stored once
-	Kind         string    // deploy, rollback, restart, env
-	By           string    // the actor
+	Kind         string    // MarkerDeploy, MarkerRollback, MarkerRestart, MarkerStop or MarkerEnv
+	Key          string    // the env var of an env marker
+	By           string    // the actor's ID; "" when the system did it
 	AtUS         uint64
 }
 
@@ -202,9 +205,7 @@ type ObservabilityStore interface {
 	InsertSpans(ctx context.Context, files []SpanFile) error
 	// InsertLogs stores the files' rows exactly once, in large batches.
 	InsertLogs(ctx context.Context, files []LogFile) error
-	// InsertMarkers stores control-plane markers; one already stored
-	// (same EventID) is stored once.
-	InsertMarkers(ctx context.Context, rows []MarkerRow) error
+	MarkerStore
 	// DropBefore drops the monthly partitions whose month ended before
 	// cutoff from spans, logs and markers, and returns their names.
 	DropBefore(ctx context.Context, cutoff time.Time) ([]string, error)

@@ -314,7 +314,9 @@ type Metrics struct {
 }
 
 // ProjectMetrics returns a project's runs, errors, latency and tokens per
-// time bucket and deployment, with deploy markers (team viewers and up).
+// time bucket and deployment, with the markers of deploys, rollbacks,
+// restarts, stops and env changes in the range, as the MarkerProjector
+// stored them (team viewers and up).
 // The range defaults to the last 24 hours.
 func (a *Admin) ProjectMetrics(ctx context.Context, p Principal, projectID uuid.UUID, q MetricsQuery) (Metrics, error) {
 	if q.To.IsZero() {
@@ -346,9 +348,13 @@ func (a *Admin) ProjectMetrics(ctx context.Context, p Principal, projectID uuid.
 	if err != nil {
 		return Metrics{}, obsErr("read metrics", err)
 	}
-	markers, err := a.markers(ctx, projectID, q.From, q.To, q.DeploymentID)
+	rows, err := reads.Markers(ctx, projectID, MarkerFilter{FromUS: from, ToUS: to, DeploymentID: q.DeploymentID})
 	if err != nil {
-		return Metrics{}, err
+		return Metrics{}, obsErr("read markers", err)
+	}
+	markers := make([]Marker, len(rows))
+	for i, r := range rows {
+		markers[i] = r.marker()
 	}
 	if buckets == nil {
 		buckets = []MetricsBucket{}

@@ -27,6 +27,16 @@ type ObservabilityReads interface {
 	// Summary returns the project's runs over a range for one deployment
 	// or one build (exactly one of f.DeploymentID and f.BuildID is set).
 	Summary(ctx context.Context, projectID uuid.UUID, f SummaryFilter) (MetricsSummary, error)
+	// Markers returns the project's markers in time order, each once.
+	Markers(ctx context.Context, projectID uuid.UUID, f MarkerFilter) ([]MarkerRow, error)
+}
+
+// MarkerFilter selects markers: those between FromUS and ToUS (inclusive;
+// ToUS 0: no bound) and, when DeploymentID is set, only that
+// deployment's and the project-wide ones.
+type MarkerFilter struct {
+	FromUS, ToUS uint64
+	DeploymentID uuid.UUID
 }
 
 // TraceFilter selects traces. FromUS and ToUS bound the spans' start

@@ -9,10 +9,14 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain"
 )
 
-// Recorded is an event as a process manager receives it.
+// Recorded is an event as a process manager receives it: its ID, the
+// stream it belongs to and its version there (1 for a stream's first
+// event), so that a process manager can read the stream up to it.
 type Recorded struct {
-	ID    uuid.UUID
-	Event domain.Event
+	ID            uuid.UUID
+	StreamID      string
+	StreamVersion int64
+	Event         domain.Event
 }
 
 // ProcessManager reacts to recorded events with commands whose IDs derive
@@ -23,7 +27,10 @@ type ProcessManager interface {
 	Name() string
 	// Handles lists the event types Handle is given.
 	Handles() []string
-	// Handle reacts to one event; an error has it delivered again.
+	// Handle reacts to one event; an error has it delivered again, a few
+	// times at once and then, unless the error is ErrStoreUnavailable
+	// (tried again later, for as long as it lasts), never: its consumer
+	// parks on the event.
 	Handle(ctx context.Context, r Recorded) error
 }
 

@@ -111,9 +111,12 @@ func transientCode(code string) bool {
 }
 
 // transient reports whether a handler's error is the database's passing
-// trouble (a transient SQLSTATE, a lost connection) rather than the
-// event's. A handler's own errors are not: they park.
+// trouble (a transient SQLSTATE, a lost connection) or says ErrRetryLater,
+// rather than the event's. A handler's own errors are not: they park.
 func transient(err error) bool {
+	if errors.Is(err, ErrRetryLater) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return len(pgErr.Code) >= 2 && transientCode(pgErr.Code)

@@ -12,6 +12,11 @@ var (
 	ErrDuplicateEvent = errors.New("eventstore: duplicate event id")
 	// ErrInvalidAppend means an append request was malformed.
 	ErrInvalidAppend = errors.New("eventstore: invalid append")
+	// ErrRetryLater, wrapped in a handler's error, says that the handler
+	// failed for a passing reason outside the event (a store it writes to
+	// is down): its batch is tried again later instead of parking the
+	// consumer, however often that happens.
+	ErrRetryLater = errors.New("eventstore: retry later")
 )
 
 // ConflictError says which stream had another version.

@@ -41,4 +41,5 @@ func TestTransientTellsTheDatabaseFromTheHandler(t *testing.T) {
 	assert.False(t, transient(fmt.Errorf("apply: %w", &pgconn.PgError{Code: "23505"})), "unique violation")
 	assert.False(t, transient(errors.New("cannot apply this event")), "the handler's own error")
 	assert.True(t, transient(&net.OpError{Op: "read", Err: errors.New("connection reset")}), "lost connection")
+	assert.True(t, transient(fmt.Errorf("pm on e at 7: %w: %w", ErrRetryLater, errors.New("clickhouse down"))), "the handler says retry later")
 }

@@ -4,32 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/google/uuid"
-
-	"github.com/mastra-admin/mastra-admin/commands"
 )
-
-// InsertMarkers implements commands.ObservabilityStore. markers is a
-// ReplacingMergeTree keyed on (project, time, event): a marker stored
-// twice is one row once merged, and readers count it once with FINAL or
-// DISTINCT event_id.
-func (s *Store) InsertMarkers(ctx context.Context, rows []commands.MarkerRow) error {
-	if err := s.ensure(ctx); err != nil {
-		return err
-	}
-	n := len(rows)
-	projects, deployments, builds, events := make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n)
-	kinds, bys, ats := make([]string, n), make([]string, n), make([]uint64, n)
-	for i, r := range rows {
-		projects[i], deployments[i], builds[i], events[i] = r.ProjectID, r.DeploymentID, r.BuildID, r.EventID
-		kinds[i], bys[i], ats[i] = r.Kind, r.By, r.AtUS
-	}
-	return classify(s.insert.Insert(ctx, "markers", []Column{
-		{"project_id", "UUID", projects}, {"deployment_id", "UUID", deployments}, {"build_id", "UUID", builds},
-		{"event_id", "UUID", events}, {"kind", "String", kinds}, {"by", "String", bys}, {"at_us", "UInt64", ats},
-	}))
-}
 
 // DropBefore implements commands.ObservabilityStore: it drops every
 // monthly partition (YYYYMM) whose month ended at or before cutoff.
@@ -41,7 +16,7 @@ func (s *Store) DropBefore(ctx context.Context, cutoff time.Time) ([]string, err
 	// The newest droppable month is the one before cutoff's month.
 	last := uint32(c.Year())*100 + uint32(c.Month())
 	rows, err := s.conn.Query(ctx, `SELECT DISTINCT table, partition FROM system.parts
-		WHERE database = ? AND active AND table IN ('spans', 'trace_index', 'logs', 'markers', 'ingested_files')
+		WHERE database = ? AND active AND table IN ('spans', 'trace_index', 'logs', 'change_markers', 'ingested_files')
 		ORDER BY table, partition`, s.cfg.Database)
 	if err != nil {
 		return nil, classify(fmt.Errorf("clickhouse: list partitions: %w", err))

@@ -184,11 +184,42 @@ func TestDropBefore(t *testing.T) {
 	dropped, err = s.DropBefore(ctx, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	assert.Contains(t, dropped, "spans/202601")
-	assert.Contains(t, dropped, "markers/202601")
+	assert.Contains(t, dropped, "change_markers/202601")
 	assert.Contains(t, dropped, "trace_index/202601")
 	assert.Equal(t, uint64(4), count(t, s, "SELECT count() FROM spans"))
 	assert.Equal(t, uint64(4), count(t, s, "SELECT count() FROM trace_index"))
-	assert.Equal(t, uint64(0), count(t, s, "SELECT count() FROM markers"))
+	assert.Equal(t, uint64(0), count(t, s, "SELECT count() FROM change_markers"))
+}
+
+// TestMarkers checks that markers round-trip with every field, come back
+// in time order within the range, once each however often they were
+// inserted, and that a deployment's filter keeps the project-wide ones.
+func TestMarkers(t *testing.T) {
+	t.Parallel()
+	s := chtest.New(t, "")
+	ctx := context.Background()
+	p, other, d1, d2 := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	t0 := uint64(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).UnixMicro())
+	rollback := commands.MarkerRow{ProjectID: p, DeploymentID: d1, BuildID: uuid.New(), RollbackOf: uuid.New(), EventID: uuid.New(),
+		Kind: commands.MarkerRollback, By: uuid.NewString(), AtUS: t0 + 2}
+	env := commands.MarkerRow{ProjectID: p, EventID: uuid.New(), Kind: commands.MarkerEnv, Key: "MODEL", By: uuid.NewString(), AtUS: t0 + 1}
+	restart := commands.MarkerRow{ProjectID: p, DeploymentID: d2, BuildID: uuid.New(), EventID: uuid.New(), Kind: commands.MarkerRestart, AtUS: t0 + 3}
+	early := commands.MarkerRow{ProjectID: p, DeploymentID: d1, EventID: uuid.New(), Kind: commands.MarkerStop, AtUS: t0 - 1}
+	elsewhere := commands.MarkerRow{ProjectID: other, DeploymentID: d1, EventID: uuid.New(), Kind: commands.MarkerStop, AtUS: t0 + 1}
+	require.NoError(t, s.InsertMarkers(ctx, []commands.MarkerRow{rollback, env, restart, early, elsewhere}))
+	require.NoError(t, s.InsertMarkers(ctx, []commands.MarkerRow{rollback, restart}), "projected again")
+
+	got, err := s.Markers(ctx, p, commands.MarkerFilter{FromUS: t0, ToUS: t0 + 3})
+	require.NoError(t, err)
+	assert.Equal(t, []commands.MarkerRow{env, rollback, restart}, got, "in time order, once each, without the earlier one or another project's")
+	got, err = s.Markers(ctx, p, commands.MarkerFilter{FromUS: t0, DeploymentID: d1})
+	require.NoError(t, err)
+	assert.Equal(t, []commands.MarkerRow{env, rollback}, got, "d1's and the project-wide one")
+	got, err = s.Markers(ctx, p, commands.MarkerFilter{})
+	require.NoError(t, err)
+	assert.Len(t, got, 4)
+	assert.Equal(t, uint64(0), count(t, s, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = 'markers'"),
+		"migration 0003 replaced the markers table of 0001")
 }
 
 // TestTraceReadsUseTheTraceIndex checks that inserts feed trace_index, that

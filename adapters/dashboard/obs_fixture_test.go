@@ -53,7 +53,12 @@ func startObs(t testing.TB, withStore bool) *obsEnv {
 	if withStore {
 		store = chtest.New(t, "")
 	}
-	env := apptest.Start(t, func(c *app.Config) { c.Commands.Sources = sources })
+	env := apptest.Start(t, func(c *app.Config) {
+		c.Commands.Sources = sources
+		if store != nil {
+			c.Markers = store // the deploy marker of switchRoute is projected there
+		}
+	})
 	if store != nil {
 		env.Admin.SetObservability(store)
 	}
@@ -88,6 +93,12 @@ func startObs(t testing.TB, withStore bool) *obsEnv {
 	e.build = b.ID
 	e.switchRoute(t, prod, b.ID, time.Now().Add(-5*time.Minute))
 	env.CaughtUp(t)
+	if store != nil {
+		require.Eventually(t, func() bool {
+			m, err := store.Markers(ctx, pr.ID, commands.MarkerFilter{})
+			return err == nil && len(m) == 1
+		}, 30*time.Second, 20*time.Millisecond, "the deploy marker is projected into ClickHouse")
+	}
 	e.t0 = time.Now().Add(-10 * time.Minute).Truncate(time.Minute)
 	return e
 }

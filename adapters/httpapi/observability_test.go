@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/internal/chtest"
 )
 
@@ -53,7 +54,7 @@ func TestObservabilityQueriesOverHTTP(t *testing.T) {
 	t.Parallel()
 	store := chtest.New(t, "")
 	base := projectsDir(t)
-	e := startWithSources(t, base)
+	e := startWithSources(t, base, func(c *app.Config) { c.Markers = store })
 	e.Admin.SetObservability(store)
 	mathPath, err := filepath.EvalSymlinks(filepath.Join(base, "math"))
 	require.NoError(t, err)
@@ -62,6 +63,10 @@ func TestObservabilityQueriesOverHTTP(t *testing.T) {
 	res := e.do(t, "PUT", "/api/projects/"+one.project.String()+"/env/MODEL", one.token, strings.NewReader(`{"value":"gpt"}`))
 	require.Equal(t, http.StatusOK, res.status, string(res.body))
 	e.CaughtUp(t)
+	require.Eventually(t, func() bool { // the env change's marker, projected into ClickHouse
+		m, err := store.Markers(context.Background(), one.project, commands.MarkerFilter{})
+		return err == nil && len(m) == 1
+	}, 30*time.Second, 20*time.Millisecond)
 
 	now := time.Now().Truncate(time.Minute)
 	t0 := uint64(now.Add(-10 * time.Minute).UnixMicro())

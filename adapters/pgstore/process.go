@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -20,7 +21,9 @@ func RegisterProcessManagers(r *message.Router, sub message.Subscriber, registry
 }
 
 // ProcessHandler returns the Watermill handler that gives pm the events it
-// handles, decoded; it skips the others.
+// handles, decoded; it skips the others. A commands.ErrStoreUnavailable
+// from pm is eventstore.ErrRetryLater: the event comes again later
+// instead of parking the consumer.
 func ProcessHandler(registry *domain.Registry, pm commands.ProcessManager) message.NoPublishHandlerFunc {
 	handles := map[string]bool{}
 	for _, t := range pm.Handles() {
@@ -42,7 +45,10 @@ func ProcessHandler(registry *domain.Registry, pm commands.ProcessManager) messa
 		if err != nil {
 			return fmt.Errorf("%s: %w", pm.Name(), err)
 		}
-		if err := pm.Handle(ctx, commands.Recorded{ID: e.ID, Event: ev}); err != nil {
+		if err := pm.Handle(ctx, commands.Recorded{ID: e.ID, StreamID: e.StreamID, StreamVersion: e.StreamVersion, Event: ev}); err != nil {
+			if errors.Is(err, commands.ErrStoreUnavailable) { // not the event's fault: no park
+				return fmt.Errorf("%s on %s at %d: %w: %w", pm.Name(), e.Type, e.Position.GlobalPosition, eventstore.ErrRetryLater, err)
+			}
 			return fmt.Errorf("%s on %s at %d: %w", pm.Name(), e.Type, e.Position.GlobalPosition, err)
 		}
 		return nil

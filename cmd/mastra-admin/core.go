@@ -23,8 +23,9 @@ import (
 
 // roles are what a process runs besides the read models.
 type roles struct {
-	builds  bool // the build worker
-	servers bool // the deploy saga and the server runner (servers on this host)
+	builds  bool                 // the build worker
+	servers bool                 // the deploy saga and the server runner (servers on this host)
+	markers commands.MarkerStore // projects the metrics charts' markers there (nil: none)
 }
 
 // openCore connects to the database (creating it if missing), applies the
@@ -106,7 +107,7 @@ func openCore(ctx context.Context, cfg config.Config, log *logrus.Entry, r roles
 		}
 		cc.Identities = append(cc.Identities, auth.NewOIDC(context.WithoutCancel(ctx), cfg.OIDCIssuerURL, cfg.OIDCClientID))
 	}
-	a, err := core.New(core.Config{Pool: pool, Logger: log, Commands: cc, Worker: worker, Serving: sv.core})
+	a, err := core.New(core.Config{Pool: pool, Logger: log, Commands: cc, Worker: worker, Serving: sv.core, Markers: r.markers})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err

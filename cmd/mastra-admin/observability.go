@@ -68,29 +68,25 @@ func newIngester(cfg config.Config, files commands.FileStorage, store commands.O
 	})
 }
 
-// startObservability opens the ClickHouse store and the ingestion worker
-// for serve when CLICKHOUSE_URL is set: its readiness and metrics join the
-// App's. The worker is returned for the caller to run (nil when
-// ClickHouse is off or this build cannot parse the files); close releases
-// the store.
-func startObservability(ctx context.Context, cfg config.Config, log *logrus.Entry, c *core.App, reg prometheus.Registerer) (*commands.Ingester, func(), error) {
-	store, err := openObservability(ctx, cfg, log)
-	if err != nil || store == nil {
-		return nil, func() {}, err
+// startObservability gives serve's API the ClickHouse store (nil when
+// CLICKHOUSE_URL is unset) and wires the ingestion worker over it: its
+// readiness and metrics join the App's. The worker is returned for the
+// caller to run (nil when ClickHouse is off); close releases the file
+// storage it reads. The caller closes the store.
+func startObservability(ctx context.Context, cfg config.Config, log *logrus.Entry, store *chstore.Store, c *core.App, reg prometheus.Registerer) (*commands.Ingester, func(), error) {
+	if store == nil {
+		return nil, func() {}, nil
 	}
-	closeAll := func() { _ = store.Close() }
 	c.Admin.SetObservability(store) // traces, logs and metrics are queried even while nothing is ingested here
 	lic, err := loadLicense(cfg, log)
 	if err != nil {
-		closeAll()
 		return nil, nil, err
 	}
 	files, err := openFileStorage(ctx, cfg, lic, log)
 	if err != nil {
-		closeAll()
 		return nil, nil, err
 	}
-	closeAll = func() { _ = store.Close(); _ = files.Close() }
+	closeAll := func() { _ = files.Close() }
 	in, err := newIngester(cfg, files, store, log.WithField("component", "ingest"))
 	if err != nil {
 		closeAll()

@@ -49,7 +49,16 @@ keep running.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 
-			c, pool, err := openCore(ctx, cfg, log, roles{builds: true, servers: true})
+			store, err := openObservability(ctx, cfg, log)
+			if err != nil {
+				return err
+			}
+			r := roles{builds: true, servers: true}
+			if store != nil {
+				defer store.Close()
+				r.markers = store
+			}
+			c, pool, err := openCore(ctx, cfg, log, r)
 			if err != nil {
 				return err
 			}
@@ -75,7 +84,7 @@ keep running.`,
 			if err != nil {
 				return err
 			}
-			ingest, closeObs, err := startObservability(ctx, cfg, log, c, reg)
+			ingest, closeObs, err := startObservability(ctx, cfg, log, store, c, reg)
 			if err != nil {
 				return err
 			}

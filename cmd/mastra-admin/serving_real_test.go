@@ -171,12 +171,16 @@ func TestServeDeploysARealMastraProject(t *testing.T) {
 		l, _ := logs["logs"].([]any)
 		return len(l) > 0
 	}, 30*time.Second, 250*time.Millisecond, "the step's log lines are linked to its trace")
-	metrics := api.must(http.StatusOK, "GET", "/api/projects/"+projectID+"/metrics?bucket=1m", "")
-	var kinds []string
-	for _, m := range metrics["markers"].([]any) {
-		kinds = append(kinds, m.(map[string]any)["kind"].(string))
-	}
-	assert.Contains(t, kinds, "deploy", "the deploy marker")
+	assert.Eventually(t, func() bool { // projected into ClickHouse by serve's observability-markers consumer
+		metrics := api.must(http.StatusOK, "GET", "/api/projects/"+projectID+"/metrics?bucket=1m", "")
+		for _, m := range metrics["markers"].([]any) {
+			m := m.(map[string]any)
+			if m["kind"] == "deploy" && m["buildId"] == b["id"] && m["deploymentId"] == depID && m["by"] != nil {
+				return true
+			}
+		}
+		return false
+	}, 30*time.Second, 250*time.Millisecond, "the deploy marker: its build, deployment and who deployed")
 
 	api.must(http.StatusOK, "POST", "/api/deployments/"+depID+"/stop", "")
 	require.Eventually(t, func() bool { return api.server(depID)["status"] == "stopped" }, time.Minute, 100*time.Millisecond)

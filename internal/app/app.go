@@ -41,6 +41,10 @@ type Config struct {
 	// Servers are set: the deploy saga and the server runner join the
 	// consumers. Runner.OnError is set by New.
 	Serving ServingConfig
+	// Markers, when set, is where the observability-markers process
+	// manager projects the deploy, rollback, restart, stop and env change
+	// markers of the metrics charts (the ClickHouse store).
+	Markers commands.MarkerStore
 }
 
 // ServingConfig configures the process managers that serve deployments.
@@ -178,6 +182,9 @@ func New(cfg Config) (*App, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	if cfg.Markers != nil {
+		pgstore.RegisterProcessManagers(a.Router, sub, pgstore.Registry(), a.Admin.MarkerProjector(cfg.Markers))
 	}
 	if cfg.Serving.Runner.Servers != nil {
 		if err := a.serve(cfg, sub); err != nil {
