@@ -1,9 +1,11 @@
 // Package clickhouse is the observability store on ClickHouse: spans,
-// logs and control-plane markers (commands.ObservabilityStore). It keeps
-// to what both ClickHouse 18.16 (Debian's, which the tests run against)
-// and current versions accept: times as UInt64 microseconds, attributes
-// and payloads as JSON text, ReplacingMergeTree with monthly partitions,
-// no DateTime64, Map, JSON, TTL or skipping indexes.
+// logs and control-plane markers (commands.ObservabilityStore and
+// commands.ObservabilityReads; the markers are written by the
+// observability-markers process manager, one row per event, read FINAL).
+// It keeps to what both ClickHouse 18.16 (Debian's, which the tests run
+// against) and current versions accept: times as UInt64 microseconds,
+// attributes and payloads as JSON text, ReplacingMergeTree with monthly
+// partitions, no DateTime64, Map, JSON, TTL or skipping indexes.
 //
 // # Connections
 //
