@@ -220,6 +220,15 @@ func TestMarkerProjectorWaitsOutClickHouse(t *testing.T) {
 	got, err := store.Markers(ctx, e.project, commands.MarkerFilter{})
 	assert.True(t, err != nil && errors.Is(err, commands.ErrStoreUnavailable), "ClickHouse is down: %v", err)
 	assert.Empty(t, got)
+	_, detail := e.App.Ready(ctx)
+	var lag int64 = -1
+	for _, c := range detail.(app.Readiness).Consumers {
+		if c.Name == pm.Name() {
+			lag = c.Lag
+			assert.Nil(t, c.Parked)
+		}
+	}
+	assert.Positive(t, lag, "/readyz shows the projector's lag")
 
 	srv.Start()
 	rows := e.waitMarkers(t, 1)

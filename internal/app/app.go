@@ -90,6 +90,7 @@ type App struct {
 	// Sessions signs dashboard users in (nil without Commands.Cipher).
 	Sessions    *commands.Sessions
 	Projections []projections.Projection
+	managers    []string // the names of the process managers this process runs
 	log         *logrus.Entry
 	expiry      time.Duration // see Config.ExpiryInterval
 	worker      commands.WorkerConfig
@@ -184,7 +185,7 @@ func New(cfg Config) (*App, error) {
 		}
 	}
 	if cfg.Markers != nil {
-		pgstore.RegisterProcessManagers(a.Router, sub, pgstore.Registry(), a.Admin.MarkerProjector(cfg.Markers))
+		a.register(sub, a.Admin.MarkerProjector(cfg.Markers))
 	}
 	if cfg.Serving.Runner.Servers != nil {
 		if err := a.serve(cfg, sub); err != nil {
@@ -293,8 +294,17 @@ func (a *App) serve(cfg Config, sub message.Subscriber) error {
 	if a.runner, err = a.Admin.ServerRunner(rc); err != nil {
 		return err
 	}
-	pgstore.RegisterProcessManagers(a.Router, sub, pgstore.Registry(), saga, a.runner, a.Admin.Supervisor(cfg.Serving.Supervisor))
+	a.register(sub, saga, a.runner, a.Admin.Supervisor(cfg.Serving.Supervisor))
 	return nil
+}
+
+// register runs the process managers as consumers of their own; their
+// positions, lag and parks join the read models' in Ready and the metrics.
+func (a *App) register(sub message.Subscriber, pms ...commands.ProcessManager) {
+	pgstore.RegisterProcessManagers(a.Router, sub, pgstore.Registry(), pms...)
+	for _, pm := range pms {
+		a.managers = append(a.managers, pm.Name())
+	}
 }
 
 // recoverServers has the runner take up its servers again once the

@@ -92,9 +92,14 @@ func (a *App) consumerStatus(ctx context.Context) ([]ConsumerStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ConsumerStatus, 0, len(a.Projections))
+	names := make([]string, 0, len(a.Projections)+len(a.managers))
 	for _, p := range a.Projections {
-		s := ConsumerStatus{Name: p.Name()}
+		names = append(names, p.Name())
+	}
+	names = append(names, a.managers...)
+	out := make([]ConsumerStatus, 0, len(names))
+	for _, name := range names {
+		s := ConsumerStatus{Name: name}
 		// Lag counts events after the checkpoint in the gap-safe order; a
 		// caught-up consumer may rest below the greatest global position. A
 		// consumer that never ran has everything to do. ORDER BY makes the
@@ -104,12 +109,12 @@ func (a *App) consumerStatus(ctx context.Context) ([]ConsumerStatus, error) {
 			WHERE (e.transaction_id, e.global_position) > (coalesce(c.transaction_id, '0'), coalesce(c.global_position, 0))
 			ORDER BY e.transaction_id, e.global_position LIMIT $2) behind)
 			FROM (SELECT $1::text AS consumer) q LEFT JOIN consumer_checkpoints c USING (consumer)`,
-			p.Name(), MaxCountedLag).Scan(&s.Position, &s.Lag)
+			name, MaxCountedLag).Scan(&s.Position, &s.Lag)
 		if err != nil {
-			return nil, fmt.Errorf("read checkpoint of %s: %w", p.Name(), err)
+			return nil, fmt.Errorf("read checkpoint of %s: %w", name, err)
 		}
 		for i := range parks {
-			if parks[i].Consumer == p.Name() {
+			if parks[i].Consumer == name {
 				s.Parked = &parks[i]
 			}
 		}
