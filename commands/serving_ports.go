@@ -28,9 +28,10 @@ type ProcessManager interface {
 	// Handles lists the event types Handle is given.
 	Handles() []string
 	// Handle reacts to one event; an error has it delivered again, a few
-	// times at once and then, unless the error is ErrStoreUnavailable
-	// (tried again later, for as long as it lasts), never: its consumer
-	// parks on the event.
+	// times at once and then, unless the error is passing trouble
+	// (ErrStoreUnavailable, the database's, or the delivery's deadline
+	// passing: tried again later, for as long as it lasts), never: its
+	// consumer parks on the event.
 	Handle(ctx context.Context, r Recorded) error
 }
 

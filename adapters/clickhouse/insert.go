@@ -108,7 +108,7 @@ func (h HTTPInserter) Insert(ctx context.Context, table string, cols []Column) e
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("insert into %s over HTTP: %s: %s", table, resp.Status, strings.TrimSpace(string(body)))
+		return fmt.Errorf("insert into %s over HTTP: %w", table, &HTTPError{Status: resp.StatusCode, Body: strings.TrimSpace(string(body))})
 	}
 	return nil
 }

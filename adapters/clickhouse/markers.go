@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -35,7 +36,7 @@ func (s *Store) InsertMarkers(ctx context.Context, rows []commands.MarkerRow) er
 }
 
 // Markers implements commands.ObservabilityReads: a project's markers in
-// time order, each event's once.
+// time order, each event's once; over maxMarkers, the newest.
 func (s *Store) Markers(ctx context.Context, projectID uuid.UUID, f commands.MarkerFilter) ([]commands.MarkerRow, error) {
 	if err := s.ensure(ctx); err != nil {
 		return nil, err
@@ -45,7 +46,7 @@ func (s *Store) Markers(ctx context.Context, projectID uuid.UUID, f commands.Mar
 		w.add("(deployment_id = toUUID(?) OR deployment_id = toUUID(?))", f.DeploymentID.String(), uuid.Nil.String())
 	}
 	rows, err := s.conn.Query(ctx, `SELECT project_id, deployment_id, build_id, rollback_of, event_id, kind, key, by, at_us
-		FROM change_markers FINAL WHERE `+w.sql()+` ORDER BY at_us, event_id LIMIT `+fmt.Sprint(maxMarkers), w.args...)
+		FROM change_markers FINAL WHERE `+w.sql()+` ORDER BY at_us DESC, event_id DESC LIMIT `+fmt.Sprint(maxMarkers), w.args...)
 	if err != nil {
 		return nil, classify(fmt.Errorf("clickhouse: markers: %w", err))
 	}
@@ -58,5 +59,6 @@ func (s *Store) Markers(ctx context.Context, projectID uuid.UUID, f commands.Mar
 		}
 		out = append(out, r)
 	}
+	slices.Reverse(out)
 	return out, classify(rows.Err())
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -129,23 +127,4 @@ func (s *Store) Ping(ctx context.Context) error {
 		return classify(fmt.Errorf("clickhouse: ping %s: %w", s.cfg.Addr, err))
 	}
 	return nil
-}
-
-// classify marks errors of an unreachable server with
-// commands.ErrStoreUnavailable.
-func classify(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ne net.Error
-	var oe *net.OpError
-	var ex *clickhouse.Exception
-	switch {
-	case errors.As(err, &ex):
-		return err // the server answered
-	case errors.As(err, &oe), errors.As(err, &ne), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, clickhouse.ErrAcquireConnTimeout), errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%w: %w", commands.ErrStoreUnavailable, err)
-	}
-	return err
 }

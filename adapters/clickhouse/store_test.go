@@ -220,6 +220,18 @@ func TestMarkers(t *testing.T) {
 	assert.Len(t, got, 4)
 	assert.Equal(t, uint64(0), count(t, s, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = 'markers'"),
 		"migration 0003 replaced the markers table of 0001")
+
+	many := make([]commands.MarkerRow, 10001)
+	busy := uuid.New()
+	for i := range many {
+		many[i] = commands.MarkerRow{ProjectID: busy, EventID: uuid.New(), Kind: commands.MarkerEnv, Key: "K", AtUS: t0 + uint64(i)}
+	}
+	require.NoError(t, s.InsertMarkers(ctx, many))
+	got, err = s.Markers(ctx, busy, commands.MarkerFilter{})
+	require.NoError(t, err)
+	require.Len(t, got, 10000, "at most 10,000")
+	assert.Equal(t, many[1], got[0], "the newest, in time order")
+	assert.Equal(t, many[10000], got[9999])
 }
 
 // TestTraceReadsUseTheTraceIndex checks that inserts feed trace_index, that

@@ -7,10 +7,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// ConsumerCollector exports each read model consumer's state to Prometheus
-// at every scrape, read from the database as /readyz reads it: its
-// checkpoint position, its lag in events (counted up to MaxCountedLag)
-// and whether it is parked. Alert on mastra_admin_consumer_parked == 1 and
+// ConsumerCollector exports the state of each consumer (the read models and
+// the process managers this process runs) to Prometheus at every scrape,
+// read from the database as /readyz reads it: its checkpoint position,
+// its lag in events (counted up to MaxCountedLag) and whether it is
+// parked. Alert on mastra_admin_consumer_parked == 1 and
 // on a lag that keeps growing.
 type ConsumerCollector struct {
 	app      *App
