@@ -83,7 +83,8 @@ func TestServeRecordsABuildInterruptedBySIGTERM(t *testing.T) {
 		_, b, _ := call("GET", "/api/builds/"+firstID, "")
 		t.Fatalf("build %v\nlog:\n%s", b, log)
 	}
-	require.True(t, running(marker), "the install hangs in %q", marker)
+	// The shell echoes, then starts the sleep: the log line may come first.
+	require.Eventually(t, func() bool { return running(marker) }, 10*time.Second, 20*time.Millisecond, "the install hangs in %q", marker)
 	_, b, _ := call("GET", "/api/builds/"+secondID, "")
 	assert.Equal(t, "queued", b["status"], "the community license runs one build at a time")
 
