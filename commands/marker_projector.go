@@ -39,8 +39,12 @@ func (a *Admin) MarkerProjector(store MarkerStore) *MarkerProjector {
 	return &MarkerProjector{a: a, store: store, retry: 100 * time.Millisecond}
 }
 
+// MarkersConsumer is the MarkerProjector's consumer name. Resetting its
+// checkpoint (replay --markers) projects every marker again.
+const MarkersConsumer = "observability-markers"
+
 // Name implements ProcessManager.
-func (*MarkerProjector) Name() string { return "observability-markers" }
+func (*MarkerProjector) Name() string { return MarkersConsumer }
 
 // Handles implements ProcessManager.
 func (*MarkerProjector) Handles() []string {

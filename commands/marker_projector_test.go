@@ -17,6 +17,7 @@ import (
 	"github.com/mastra-admin/mastra-admin/domain/build"
 	"github.com/mastra-admin/mastra-admin/domain/deployment"
 	"github.com/mastra-admin/mastra-admin/domain/project"
+	"github.com/mastra-admin/mastra-admin/eventstore"
 	"github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/internal/apptest"
 	"github.com/mastra-admin/mastra-admin/internal/chtest"
@@ -173,6 +174,17 @@ func TestMarkerProjectorProjectsEveryKindOnce(t *testing.T) {
 	var stored uint64
 	require.NoError(t, e.store.Conn().QueryRow(ctx, "SELECT count() FROM change_markers FINAL").Scan(&stored))
 	assert.Equal(t, uint64(8), stored)
+
+	// ClickHouse loses them; replay --markers has the running projector
+	// start over: the same markers come back.
+	dropped, err := e.store.DropBefore(ctx, time.Now().AddDate(1, 0, 0))
+	require.NoError(t, err)
+	require.NotEmpty(t, dropped)
+	gone, err := e.store.Markers(ctx, e.project, commands.MarkerFilter{})
+	require.NoError(t, err)
+	require.Empty(t, gone)
+	require.NoError(t, eventstore.ResetCheckpoint(ctx, e.DB.Pool, commands.MarkersConsumer))
+	assert.Equal(t, rows, e.waitMarkers(t, 8), "projected again")
 
 	// A deployment's metrics carry its markers and the project's.
 	staging, err := e.Admin.CreateDeployment(ctx, e.owner, e.project, commands.DeploymentInput{Type: deployment.Staging, Branch: "next"})

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mastra-admin/mastra-admin/commands"
+	"github.com/mastra-admin/mastra-admin/eventstore"
 	"github.com/mastra-admin/mastra-admin/internal/pgtest"
 )
 
@@ -75,6 +77,19 @@ func TestOperatorWorkflow(t *testing.T) {
 	var applied int
 	require.NoError(t, db.Pool.QueryRow(t.Context(), "SELECT events_applied FROM asoft_"+db.Schema+".as_of").Scan(&applied))
 	assert.Equal(t, 2, applied, "the events up to that time, and none after")
+
+	require.NoError(t, eventstore.EnsureCheckpoint(t.Context(), db.Pool, commands.MarkersConsumer))
+	_, err := db.Pool.Exec(t.Context(), `UPDATE consumer_checkpoints SET global_position = 3 WHERE consumer = $1`, commands.MarkersConsumer)
+	require.NoError(t, err)
+	markers := runCLI(t, env, "replay", "--markers")
+	require.Equal(t, exitOK, markers.code, markers.stderr)
+	assert.Contains(t, markers.stdout, "observability-markers starts over from the first event")
+	var at int64
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `SELECT global_position FROM consumer_checkpoints WHERE consumer = $1`, commands.MarkersConsumer).Scan(&at))
+	assert.Zero(t, at)
+	mixed := runCLI(t, env, "replay", "--markers", "--projection", "all")
+	assert.Equal(t, exitUsage, mixed.code, mixed.stderr)
+	assert.Contains(t, mixed.stderr, "--markers goes alone")
 
 	out := filepath.Join(dir, "audit.jsonl")
 	exp := runCLI(t, env, "audit", "export", "--out", out)

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mastra-admin/mastra-admin/adapters/config"
+	"github.com/mastra-admin/mastra-admin/commands"
 	"github.com/mastra-admin/mastra-admin/eventstore"
 	core "github.com/mastra-admin/mastra-admin/internal/app"
 	"github.com/mastra-admin/mastra-admin/projections"
@@ -16,8 +17,9 @@ import (
 
 func newReplayCmd(a *app) *cobra.Command {
 	var projection, asOf, into string
+	var markers bool
 	cmd := &cobra.Command{
-		Use:   "replay --projection NAME|all | --as-of TIME|POSITION --into SCHEMA",
+		Use:   "replay --projection NAME|all | --as-of TIME|POSITION --into SCHEMA | --markers",
 		Short: "Rebuild read models, or build them as of a past moment",
 		Long: `With --projection, rebuild the named read model (or all of them, including
 the write-side uniqueness claims) from position 0: it is built again in a
@@ -29,14 +31,33 @@ only for that last step, and other read models are not held back.
 With --as-of and --into, build the read models as they were at a past
 moment (an RFC 3339 time, or a global event position) into a new schema,
 for incident analysis; the live read models are not touched. --projection
-then limits which read models are built (default all).`,
+then limits which read models are built (default all).
+
+With --markers, have serve project the deploy, rollback, restart, stop and
+env markers into ClickHouse again from the first event (after ClickHouse
+lost them, or to fill a new one): the observability-markers consumer's
+checkpoint goes back to zero once its batch in progress has committed, and
+running serve processes start over without a restart. Markers still there
+are stored once.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if markers {
+				if asOf != "" || into != "" || projection != "" {
+					return usageErrorf("--markers goes alone")
+				}
+				return a.withCore(cmd, func(ctx context.Context, _ config.Config, c *core.App) error {
+					if err := eventstore.ResetCheckpoint(ctx, c.Store.Pool(), commands.MarkersConsumer); err != nil {
+						return err
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "%s starts over from the first event: serve (with CLICKHOUSE_URL) projects every marker again\n", commands.MarkersConsumer)
+					return nil
+				})
+			}
 			if (asOf == "") != (into == "") {
 				return usageErrorf("--as-of and --into go together")
 			}
 			if asOf == "" && projection == "" {
-				return usageErrorf("say what to replay: --projection NAME|all, or --as-of TIME|POSITION --into SCHEMA")
+				return usageErrorf("say what to replay: --projection NAME|all, --as-of TIME|POSITION --into SCHEMA, or --markers")
 			}
 			ps, err := selectProjections(projection)
 			if err != nil {
@@ -56,6 +77,7 @@ then limits which read models are built (default all).`,
 	cmd.Flags().StringVar(&projection, "projection", "", "read model to rebuild, or all")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "past moment: RFC 3339 time or global position")
 	cmd.Flags().StringVar(&into, "into", "", "new schema for the as-of read models")
+	cmd.Flags().BoolVar(&markers, "markers", false, "project the metrics markers into ClickHouse again (serve does it)")
 	return cmd
 }
 
