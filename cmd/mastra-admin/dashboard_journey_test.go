@@ -151,6 +151,9 @@ func TestDashboardJourney(t *testing.T) {
 		browsertest.Navigate(t, ctx, traceURL)
 		return false
 	}, "the trace's waterfall")
+	for _, e := range browsertest.TakeConsoleErrors(t, ctx) { // a 404 of a page the wait left may be logged late
+		assert.True(t, strings.Contains(e, "404") && strings.Contains(e, "/api/traces/"), "only the trace's 404 while it was ingested: %s", e)
+	}
 	browsertest.WaitSelector(t, ctx, `[role=treegrid] [role=row][aria-level]`)
 	page("trace")
 
