@@ -57,10 +57,11 @@ func (p *MarkerProjector) Handle(ctx context.Context, r Recorded) error {
 	projectID, m, ok := markerOfEvent(r.Event)
 	if sw, isSwitch := r.Event.(deployment.RouteSwitched); isSwitch {
 		var err error
-		if m, ok, err = p.switchMarker(ctx, r, sw); err != nil {
+		projectID = sw.ProjectID
+		if m, err = p.switchMarker(ctx, r, sw); err != nil {
 			return err
 		}
-		projectID = sw.ProjectID
+		ok = true
 	}
 	if !ok {
 		return nil
@@ -70,31 +71,31 @@ func (p *MarkerProjector) Handle(ctx context.Context, r Recorded) error {
 
 // switchMarker reads the deployment's stream up to the switch, and the
 // build's stream when the switch is a deploy.
-func (p *MarkerProjector) switchMarker(ctx context.Context, r Recorded, sw deployment.RouteSwitched) (Marker, bool, error) {
+func (p *MarkerProjector) switchMarker(ctx context.Context, r Recorded, sw deployment.RouteSwitched) (Marker, error) {
 	events, _, err := p.a.cfg.Store.Load(ctx, r.StreamID)
 	if err != nil {
-		return Marker{}, false, fmt.Errorf("load %s: %w", r.StreamID, err)
+		return Marker{}, fmt.Errorf("load %s: %w", r.StreamID, err)
 	}
 	if r.StreamVersion < 1 || r.StreamVersion > int64(len(events)) {
-		return Marker{}, false, fmt.Errorf("%s has %d events: the switch at version %d is not among them", r.StreamID, len(events), r.StreamVersion)
+		return Marker{}, fmt.Errorf("%s has %d events: the switch at version %d is not among them", r.StreamID, len(events), r.StreamVersion)
 	}
 	m, ok := switchMarker(events[:r.StreamVersion])
 	if !ok {
-		return Marker{}, false, fmt.Errorf("%s: the event at version %d is no route switch", r.StreamID, r.StreamVersion)
+		return Marker{}, fmt.Errorf("%s: the event at version %d is no route switch", r.StreamID, r.StreamVersion)
 	}
 	if m.Kind != MarkerDeploy {
-		return m, true, nil
+		return m, nil
 	}
 	built, _, err := p.a.cfg.Store.Load(ctx, build.StreamID(sw.BuildID))
 	if err != nil {
-		return Marker{}, false, fmt.Errorf("load build %s: %w", sw.BuildID, err)
+		return Marker{}, fmt.Errorf("load build %s: %w", sw.BuildID, err)
 	}
 	if len(built) > 0 {
 		if q, isQueued := built[0].(build.Queued); isQueued {
 			m = withTrigger(m, q)
 		}
 	}
-	return m, true, nil
+	return m, nil
 }
 
 // insert stores row, waiting while the store is down for as long as ctx
@@ -103,11 +104,11 @@ func (p *MarkerProjector) insert(ctx context.Context, row MarkerRow) error {
 	wait := p.retry
 	for {
 		err := p.store.InsertMarkers(ctx, []MarkerRow{row})
-		if err == nil || !errors.Is(err, ErrStoreUnavailable) {
-			if err != nil {
-				return fmt.Errorf("store marker of event %s: %w", row.EventID, err)
-			}
+		if err == nil {
 			return nil
+		}
+		if !errors.Is(err, ErrStoreUnavailable) {
+			return fmt.Errorf("store marker of event %s: %w", row.EventID, err)
 		}
 		select {
 		case <-ctx.Done():

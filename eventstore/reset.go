@@ -23,9 +23,8 @@ func ResetCheckpoint(ctx context.Context, pool *pgxpool.Pool, consumer string) e
 		if _, err := LockCheckpoint(ctx, tx, consumer); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE consumer_checkpoints SET transaction_id = '0', global_position = 0, updated_at = now()
-			WHERE consumer = $1`, consumer); err != nil {
-			return fmt.Errorf("reset checkpoint of %s: %w", consumer, err)
+		if err := SaveCheckpoint(ctx, tx, consumer, Position{}); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM consumer_parks WHERE consumer = $1`, consumer); err != nil {
 			return fmt.Errorf("clear park of %s: %w", consumer, err)
