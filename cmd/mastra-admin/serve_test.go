@@ -74,19 +74,30 @@ func (b *background) wait(t *testing.T, limit time.Duration) int {
 // freeAddr returns a loopback address that was free a moment ago.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
+	return freeAddrs(t, 1)[0]
+}
+
+// freeAddrs returns n distinct free loopback addresses: each stays taken
+// until all are found, so two cannot be the same port.
+func freeAddrs(t *testing.T, n int) []string {
+	t.Helper()
+	out := make([]string, n)
+	for i := range out {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer ln.Close()
+		out[i] = ln.Addr().String()
+	}
+	return out
 }
 
 // serveEnv is the environment of a serve on free loopback ports.
 func serveEnv(t *testing.T, databaseURL string) map[string]string {
+	addrs := freeAddrs(t, 2)
 	return map[string]string{
 		"DATABASE_URL":            databaseURL,
-		"MASTRA_ADMIN_ADDR":       freeAddr(t),
-		"MASTRA_ADMIN_PROXY_ADDR": freeAddr(t),
+		"MASTRA_ADMIN_ADDR":       addrs[0],
+		"MASTRA_ADMIN_PROXY_ADDR": addrs[1],
 		"MASTRA_ADMIN_DATA_DIR":   t.TempDir(),
 		// ClickHouse off unless a test turns it on: tests would otherwise
 		// all ingest into the local server's default database.
